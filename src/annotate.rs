@@ -1,0 +1,41 @@
+//! Everything a UI shows for one exchange: the parsed challenges and the ranked findings.
+
+use serde::Serialize;
+
+use crate::challenge::{self, ChallengeList};
+use crate::diagnose::diagnose;
+use crate::exchange::Exchange;
+use crate::finding::Finding;
+use crate::status;
+
+/// The annotation of one exchange, as the panel, popup and CLI render it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Annotation<'a> {
+    pub method: &'a str,
+    pub url: &'a str,
+    pub status: u16,
+    /// One of the statuses AuthLens explains (401, 403, 407, 419, 440, 498, 499).
+    pub is_auth_failure: bool,
+    /// The header the challenges came from (`WWW-Authenticate` or `Proxy-Authenticate`).
+    pub challenge_header: &'static str,
+    pub challenges: ChallengeList<'a>,
+    /// Best first.
+    pub findings: Vec<Finding>,
+}
+
+/// Parses and diagnoses one exchange.
+pub fn annotate(exchange: &Exchange) -> Annotation<'_> {
+    let header = status::challenge_header(exchange.status);
+    let challenges = challenge::parse_lines(exchange.response_header_lines(header));
+    let findings = diagnose(exchange, &challenges);
+    Annotation {
+        method: &exchange.method,
+        url: &exchange.url,
+        status: exchange.status,
+        is_auth_failure: status::is_auth_failure(exchange.status),
+        challenge_header: header,
+        challenges,
+        findings,
+    }
+}

@@ -1,0 +1,35 @@
+//! Reading command inputs: a literal value, or `-` for standard input.
+
+use std::io::Read;
+
+/// Expands `-` into the lines of standard input; other values stay as given.
+pub fn lines(values: &[String]) -> Result<Vec<String>, String> {
+    let mut out = Vec::with_capacity(values.len());
+    for value in values {
+        if value == "-" {
+            let text = stdin()?;
+            out.extend(
+                text.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(str::to_owned),
+            );
+        } else {
+            out.push(value.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// All of standard input as text; invalid UTF-8 is a clear error, not a panic.
+pub fn stdin() -> Result<String, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "standard input is not valid UTF-8 (first bad byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}

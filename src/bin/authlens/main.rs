@@ -1,0 +1,60 @@
+//! `authlens`: the command-line face of the AuthLens core.
+//!
+//! Every command prints JSON with `--json` (a stable contract for scripts and tests) and
+//! readable text otherwise. Inputs given as `-` are read from standard input.
+
+mod input;
+mod lab;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "authlens",
+    version,
+    about = "Explains why an HTTP request got a 401."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse WWW-Authenticate (or, with --proxy, Proxy-Authenticate) field values.
+    Challenge {
+        /// Parse as Proxy-Authenticate (407) instead of WWW-Authenticate.
+        #[arg(long)]
+        proxy: bool,
+        /// Print JSON: {"challenges":[...],"problems":[...]}.
+        #[arg(long)]
+        json: bool,
+        /// One value per field line; `-` reads one field line per line of standard input.
+        #[arg(required = true)]
+        values: Vec<String>,
+    },
+    /// Serve one endpoint per auth failure mode, for demos and browser tests.
+    Lab(lab::LabArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Challenge {
+            proxy,
+            json,
+            values,
+        } => output::challenge(proxy, json, &values),
+        Command::Lab(args) => lab::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("authlens: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

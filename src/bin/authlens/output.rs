@@ -1,0 +1,95 @@
+//! The `challenge` command's output, as JSON or as text for a person.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use authlens::challenge::{self, ChallengeList};
+
+use crate::input;
+
+pub fn challenge(proxy: bool, json: bool, values: &[String]) -> Result<ExitCode, String> {
+    let lines = input::lines(values)?;
+    if lines.is_empty() {
+        return Err("no field value given".into());
+    }
+    let list = challenge::parse_lines(lines.iter().map(String::as_str));
+    if json {
+        let text = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?;
+        println!("{text}");
+    } else {
+        let header = if proxy {
+            "Proxy-Authenticate"
+        } else {
+            "WWW-Authenticate"
+        };
+        print!("{}", render_text(header, &list, &lines, Style::detect()));
+    }
+    // The input "parsed" when it yielded at least one challenge; problems alone are
+    // reported but do not fail the command, as the browser would still act on it.
+    if list.challenges.is_empty() {
+        eprintln!("authlens: no challenge could be parsed");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// ANSI styling, only when standard output is a terminal.
+#[derive(Clone, Copy)]
+pub struct Style {
+    color: bool,
+}
+
+impl Style {
+    pub fn detect() -> Self {
+        Self {
+            color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+
+    pub fn bold(self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+
+    pub fn warn(self, s: &str) -> String {
+        self.wrap("33", s)
+    }
+
+    fn wrap(self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+}
+
+fn render_text(header: &str, list: &ChallengeList<'_>, lines: &[String], style: Style) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{header}: {} challenge{}\n",
+        list.challenges.len(),
+        if list.challenges.len() == 1 { "" } else { "s" }
+    ));
+    for c in &list.challenges {
+        out.push_str(&format!("  {}", style.bold(c.scheme)));
+        if let Some(t) = c.token68 {
+            out.push_str(&format!(" (token68: {t})"));
+        }
+        out.push('\n');
+        for p in &c.params {
+            out.push_str(&format!("    {} = {:?}\n", p.name, p.value));
+        }
+    }
+    for p in &list.problems {
+        let line = lines
+            .get(p.field.unwrap_or(0))
+            .map(String::as_str)
+            .unwrap_or("");
+        out.push_str(&style.warn("problem:"));
+        out.push('\n');
+        for l in p.render(line).lines() {
+            out.push_str(&format!("  {l}\n"));
+        }
+    }
+    out
+}

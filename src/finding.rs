@@ -1,0 +1,84 @@
+//! What AuthLens concludes about an exchange: findings with evidence and fixes.
+//!
+//! Codes are stable strings (documented in `docs/findings.md`); UIs, exports and tests key
+//! on them.
+
+use serde::Serialize;
+
+/// How likely a finding is to be the cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Likelihood {
+    Low,
+    Medium,
+    High,
+}
+
+/// How much work a fix is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Effort {
+    Easy,
+    Medium,
+    Hard,
+}
+
+/// Something a UI can do for the user, as one click.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    ClearCookies,
+    ClearCache,
+    ClearStorage,
+    SignIn,
+    Replay,
+    CopyReport,
+    SyncClock,
+}
+
+/// One way to fix the cause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub effort: Effort,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+}
+
+/// A fact a finding rests on, pointing at where it was seen. Secret values never appear
+/// here: evidence names headers and claims, and masks credentials.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// Where: a header name, `claim:exp`, `entry:3`, …
+    pub source: String,
+    /// What was seen there.
+    pub fact: String,
+}
+
+/// One possible cause of an authentication failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub likelihood: Likelihood,
+    /// Ranking score within an exchange: higher is the better explanation.
+    pub score: u32,
+    pub title: String,
+    /// For end users, in plain words.
+    pub explanation: String,
+    /// For developers: names the header, claim or rule.
+    pub detail: String,
+    pub evidence: Vec<Evidence>,
+    pub fixes: Vec<Fix>,
+    /// The governing specification section.
+    pub spec: &'static str,
+}
+
+/// Sorts findings best first: by score, then likelihood, then code for a stable order.
+pub fn rank(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then(b.likelihood.cmp(&a.likelihood))
+            .then(a.code.cmp(b.code))
+    });
+}

@@ -1,0 +1,23 @@
+//! AuthLens core: explains HTTP authentication failures.
+//!
+//! Pure Rust, with no knowledge of JavaScript: it takes `&str` and returns typed values.
+//! `parse → model → diagnose → report`:
+//! - parsers: [`challenge`] (and the shared [`syntax`] table, [`problem`] positions);
+//! - model: [`har`] entries and webRequest events normalised into an [`exchange::Exchange`];
+//! - judgement: [`diagnose`] turns an exchange into ranked [`finding::Finding`]s;
+//! - [`annotate`] bundles all of that for one exchange, as the UIs show it.
+//!
+//! `wasm.rs` is the only module that speaks wasm-bindgen; it is compiled for wasm32 only.
+
+pub mod annotate;
+pub mod challenge;
+pub mod diagnose;
+pub mod exchange;
+pub mod finding;
+pub mod har;
+pub mod problem;
+pub mod status;
+pub mod syntax;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;

@@ -1,0 +1,119 @@
+//! Byte classes of the HTTP grammar (RFC 9110 §5.6), as one const table.
+//!
+//! Every parser in the crate asks this table instead of writing its own `matches!`, so
+//! that "what is a token character" has one answer. Each class names its ABNF rule.
+
+const TCHAR: u8 = 1 << 0;
+const TOKEN68: u8 = 1 << 1;
+const QDTEXT: u8 = 1 << 2;
+const WS: u8 = 1 << 3;
+
+/// `tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`"
+///  / "|" / "~" / DIGIT / ALPHA` (RFC 9110 §5.6.2).
+/// `token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="` (§11.2).
+/// `qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text` (§5.6.4).
+/// `OWS = *( SP / HTAB )` (§5.6.3).
+static CLASSES: [u8; 256] = build_table();
+
+const fn build_table() -> [u8; 256] {
+    let mut table = [0u8; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        let c = b as u8;
+        let alnum = c.is_ascii_alphanumeric();
+        let mut class = 0;
+        if alnum
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            )
+        {
+            class |= TCHAR;
+        }
+        if alnum || matches!(c, b'-' | b'.' | b'_' | b'~' | b'+' | b'/') {
+            class |= TOKEN68;
+        }
+        if c == b'\t'
+            || c == b' '
+            || c == 0x21
+            || (c >= 0x23 && c <= 0x5B)
+            || (c >= 0x5D && c <= 0x7E)
+            || c >= 0x80
+        {
+            class |= QDTEXT;
+        }
+        if c == b' ' || c == b'\t' {
+            class |= WS;
+        }
+        table[b] = class;
+        b += 1;
+    }
+    table
+}
+
+/// A `tchar`: may appear in a token (scheme, parameter name, unquoted value).
+#[inline]
+pub fn is_tchar(b: u8) -> bool {
+    CLASSES[b as usize] & TCHAR != 0
+}
+
+/// A character of the body of a `token68` (before its trailing `=` padding).
+#[inline]
+pub fn is_token68_char(b: u8) -> bool {
+    CLASSES[b as usize] & TOKEN68 != 0
+}
+
+/// `qdtext`: may appear unescaped inside a quoted-string.
+#[inline]
+pub fn is_qdtext(b: u8) -> bool {
+    CLASSES[b as usize] & QDTEXT != 0
+}
+
+/// SP or HTAB, the characters of `OWS`/`BWS`.
+#[inline]
+pub fn is_ws(b: u8) -> bool {
+    CLASSES[b as usize] & WS != 0
+}
+
+/// True when `s` is a non-empty token.
+pub fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(is_tchar)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_match_the_abnf() {
+        for b in 0u8..=255 {
+            let expected_tchar = b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            assert_eq!(is_tchar(b), expected_tchar, "tchar {b:#x}");
+            let expected_t68 = b.is_ascii_alphanumeric() || b"-._~+/".contains(&b);
+            assert_eq!(is_token68_char(b), expected_t68, "token68 {b:#x}");
+            let expected_qd = b == b'\t'
+                || b == b' '
+                || b == 0x21
+                || (0x23..=0x5B).contains(&b)
+                || (0x5D..=0x7E).contains(&b)
+                || b >= 0x80;
+            assert_eq!(is_qdtext(b), expected_qd, "qdtext {b:#x}");
+        }
+        assert!(is_token("Bearer"));
+        assert!(!is_token(""));
+        assert!(!is_token("a b"));
+    }
+}
