@@ -17,6 +17,9 @@ async function load() {
     button.addEventListener('click', async () => {
       result.textContent = '…';
       const res = await fetch(scenario.path, { headers: scenario.requestHeaders, cache: 'no-store' });
+      // Read the body, as an app would: until it is read, the request has not finished
+      // loading, and DevTools' onRequestFinished does not fire for it.
+      await res.text();
       result.textContent = String(res.status);
     });
     item.append(button, ' ', result);

@@ -1,0 +1,126 @@
+// Background: watches every tab's traffic with webRequest and counts auth failures.
+//
+// Request headers arrive in onSendHeaders and responses in onCompleted; the two are joined
+// by requestId. The joined exchange goes to the core, and only a summary is kept, in
+// storage.session: in Chrome this script is a service worker that is stopped when idle,
+// and session storage outlives it without ever touching the disk.
+import { api, webRequestExtraHeaders } from '../shared/browser.js';
+import { loadCore } from '../shared/core.js';
+import { MAX_RECENT, emptyTab, tabKey } from '../shared/summary.js';
+
+/** @typedef {import('../shared/summary.js').TabFailures} TabFailures */
+/** @typedef {{name: string, value?: string}} Header */
+
+const ALL_URLS = { urls: ['<all_urls>'] };
+/** Bounds the join table if onCompleted never comes (aborted requests, worker restarts). */
+const MAX_PENDING = 2000;
+const MAX_CHALLENGE_CHARS = 1024;
+
+/**
+ * Request headers by requestId, until the response completes. In memory only: they hold
+ * credentials, which AuthLens never stores.
+ * @type {Map<string, Header[]>}
+ */
+const sentHeaders = new Map();
+
+// Listeners are registered synchronously at the top level, so that Chrome can wake the
+// service worker for them (developer.chrome.com, "Migrate to a service worker").
+api.webRequest.onSendHeaders.addListener(
+  (details) => {
+    if (details.tabId < 0) return; // the extension's own pages and other non-tab requests
+    if (sentHeaders.size >= MAX_PENDING) {
+      const oldest = sentHeaders.keys().next().value;
+      if (oldest !== undefined) sentHeaders.delete(oldest);
+    }
+    sentHeaders.set(details.requestId, details.requestHeaders ?? []);
+  },
+  ALL_URLS,
+  /** @type {any} */ (['requestHeaders', ...webRequestExtraHeaders]),
+);
+
+api.webRequest.onCompleted.addListener(
+  (details) => {
+    const requestHeaders = sentHeaders.get(details.requestId) ?? [];
+    sentHeaders.delete(details.requestId);
+    if (details.tabId < 0) return;
+    recordResponse(details, requestHeaders).catch((error) =>
+      console.error('AuthLens: could not record a response', error),
+    );
+  },
+  ALL_URLS,
+  /** @type {any} */ (['responseHeaders', ...webRequestExtraHeaders]),
+);
+
+api.webRequest.onErrorOccurred.addListener((details) => {
+  sentHeaders.delete(details.requestId);
+}, ALL_URLS);
+
+// A new top-level navigation starts a new count, like the Network panel's log.
+api.webRequest.onBeforeRequest.addListener(
+  (details) => {
+    if (details.tabId >= 0) updateTab(details.tabId, () => emptyTab());
+  },
+  { urls: ['<all_urls>'], types: ['main_frame'] },
+);
+
+api.tabs.onRemoved.addListener((tabId) => {
+  api.storage.session.remove(tabKey(tabId));
+});
+
+/**
+ * @param {chrome.webRequest.OnCompletedDetails} details
+ * @param {Header[]} requestHeaders
+ */
+async function recordResponse(details, requestHeaders) {
+  const core = await loadCore();
+  if (!core.isAuthFailureStatus(details.statusCode)) return;
+  const annotation = core.annotateWebRequest({
+    method: details.method,
+    url: details.url,
+    statusCode: details.statusCode,
+    requestHeaders,
+    responseHeaders: details.responseHeaders ?? [],
+  });
+  const url = new URL(details.url);
+  const challengeName = annotation.challengeHeader.toLowerCase();
+  const challenge = (details.responseHeaders ?? [])
+    .filter((h) => h.name.toLowerCase() === challengeName)
+    .map((h) => h.value ?? '')
+    .join(', ');
+  const top = annotation.findings[0];
+  const summary = {
+    at: details.timeStamp,
+    method: details.method,
+    origin: url.origin,
+    path: url.pathname,
+    status: details.statusCode,
+    challenge: challenge ? challenge.slice(0, MAX_CHALLENGE_CHARS) : null,
+    finding: top ? { code: top.code, title: top.title, likelihood: top.likelihood } : null,
+  };
+  await updateTab(details.tabId, (tab) => ({
+    count: tab.count + 1,
+    recent: [summary, ...tab.recent].slice(0, MAX_RECENT),
+  }));
+}
+
+/** Serialises read-modify-write of storage.session: responses complete concurrently. */
+let updates = Promise.resolve();
+
+/**
+ * @param {number} tabId
+ * @param {(tab: TabFailures) => TabFailures} change
+ */
+function updateTab(tabId, change) {
+  updates = updates
+    .then(async () => {
+      const key = tabKey(tabId);
+      const stored = await api.storage.session.get(key);
+      const next = change(/** @type {TabFailures | undefined} */ (stored[key]) ?? emptyTab());
+      await api.storage.session.set({ [key]: next });
+      await api.action.setBadgeText({ tabId, text: next.count ? String(next.count) : '' });
+    })
+    .catch((error) => console.error('AuthLens: could not update the tab summary', error));
+  return updates;
+}
+
+api.action.setBadgeBackgroundColor({ color: '#b91c1c' });

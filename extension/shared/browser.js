@@ -1,0 +1,34 @@
+// The one place that knows Chrome and Firefox apart. Every difference is named here, with
+// the reason, so the rest of the extension is written once.
+
+/**
+ * The WebExtension API. Firefox has the promise-based `browser` namespace (it also has
+ * `chrome`, with callbacks); Chrome MV3 has `chrome`, whose APIs return promises too
+ * except where noted below.
+ * @type {typeof chrome}
+ */
+export const api = globalThis.browser ?? globalThis.chrome;
+
+/** Only Firefox has runtime.getBrowserInfo (MDN: runtime.getBrowserInfo). */
+export const isFirefox = typeof (/** @type {any} */ (api.runtime).getBrowserInfo) === 'function';
+
+/**
+ * `extraHeaders` makes Chrome show the headers it otherwise hides from webRequest
+ * (Cookie, Set-Cookie, Authorization on some paths; developer.chrome.com webRequest
+ * "extraHeaders"). Firefox shows them anyway and rejects the unknown option, so it is
+ * feature-detected through the enum Chrome exposes.
+ * @type {string[]}
+ */
+export const webRequestExtraHeaders =
+  /** @type {any} */ (api.webRequest)?.OnSendHeadersOptions?.EXTRA_HEADERS ? ['extraHeaders'] : [];
+
+/**
+ * The inspected page's HAR log. Firefox's `browser` namespace only returns a promise;
+ * Chrome returns one only since Chrome 151, so Chrome gets the callback form, which every
+ * version has.
+ * @returns {Promise<HARFormatLog>}
+ */
+export function getHar() {
+  if (isFirefox) return api.devtools.network.getHAR();
+  return new Promise((resolve) => api.devtools.network.getHAR(resolve));
+}

@@ -1,0 +1,137 @@
+// The real extension in headless Chromium, against a real `authlens lab`.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { join } from 'node:path';
+
+import { launchChromium, openDevTools, showAuthLensPanel } from './support/chromium.mjs';
+import { root, startLab } from './support/lab.mjs';
+import { assertNoSecret, runScenario } from './support/labpage.mjs';
+
+/** @type {Awaited<ReturnType<typeof startLab>>} */
+let lab;
+/** @type {Awaited<ReturnType<typeof launchChromium>>} */
+let chromium;
+
+before(async () => {
+  lab = await startLab();
+  chromium = await launchChromium(join(root, 'dist', 'chrome'));
+});
+
+after(async () => {
+  await chromium?.browser.close();
+  await lab?.stop();
+});
+
+/** Opens the lab index in a new tab and returns the page and its tab id. */
+async function openLab() {
+  const page = await chromium.browser.newPage();
+  await page.goto(lab.url);
+  await page.waitForSelector('body[data-ready]');
+  const tabId = await chromium.worker.evaluate(async (url) => {
+    const tabs = await chrome.tabs.query({});
+    return tabs.find((tab) => tab.url?.startsWith(url))?.id ?? -1;
+  }, lab.url);
+  assert.ok(tabId > 0, 'the lab tab is visible to the extension');
+  return { page, tabId };
+}
+
+test('the service worker starts and registers its webRequest listeners', async () => {
+  const state = await chromium.worker.evaluate(() => ({
+    manifestVersion: chrome.runtime.getManifest().manifest_version,
+    listening: chrome.webRequest.onCompleted.hasListeners() && chrome.webRequest.onSendHeaders.hasListeners(),
+  }));
+  assert.deepEqual(state, { manifestVersion: 3, listening: true });
+});
+
+test('the popup counts the tab\'s auth failures and shows the latest, parsed by the core', async () => {
+  const { page, tabId } = await openLab();
+  assert.equal(await runScenario(page, 'forbidden'), 403);
+  assert.equal(await runScenario(page, 'healthy'), 200);
+  assert.equal(await runScenario(page, 'auth-missing'), 401);
+  assert.equal(await runScenario(page, 'bearer-invalid-token'), 401);
+
+  const popup = await chromium.browser.newPage();
+  await popup.goto(`chrome-extension://${chromium.extensionId}/popup/popup.html?tab=${tabId}`);
+  // Three failures (the 200 is not one); the background may still be writing the last.
+  await popup.waitForSelector('#verdict[data-count="3"]', { timeout: 10_000 });
+  const latest = await popup.evaluate(() => ({
+    request: document.getElementById('latest-request')?.textContent,
+    schemes: [...document.querySelectorAll('#latest-challenge .scheme')].map((e) => e.textContent),
+    error: document.querySelector('#latest-challenge .param[data-name="error"]')?.textContent,
+  }));
+  assert.match(latest.request ?? '', /^GET http:\/\/127\.0\.0\.1:\d+\/api\/bearer\/invalid-token$/);
+  assert.deepEqual(latest.schemes, ['Bearer']);
+  assert.equal(latest.error, 'error="invalid_token"');
+
+  // Nothing but summaries is kept: no credential in storage.session or on the popup.
+  const stored = await chromium.worker.evaluate(async () => JSON.stringify(await chrome.storage.session.get(null)));
+  assert.match(stored, /invalid-token/, 'the summary is stored');
+  assertNoSecret(stored, lab.secrets, 'storage.session');
+  assertNoSecret(await popup.content(), lab.secrets, 'the popup');
+  await popup.close();
+  await page.close();
+});
+
+test('the DevTools panel lists the lab\'s 401s with their parsed challenges', async () => {
+  const { page } = await openLab();
+  const devtools = await openDevTools(page);
+  // DevTools records from now on, but the panel does not exist yet: it must find these
+  // two in its getHAR() replay when it is first shown.
+  assert.equal(await runScenario(page, 'bearer-invalid-token'), 401);
+  assert.equal(await runScenario(page, 'forbidden'), 403);
+  const panel = await showAuthLensPanel(devtools, chromium.extensionId);
+  await panel.waitForSelector('tr[data-status="401"]', { timeout: 10_000 });
+
+  // After the panel opened: it follows onRequestFinished.
+  assert.equal(await runScenario(page, 'auth-missing'), 401);
+  assert.equal(await runScenario(page, 'healthy'), 200);
+  await panel
+    .waitForFunction(() => document.querySelectorAll('tbody tr').length === 3, { timeout: 10_000 })
+    .catch(async (error) => {
+      const paths = await panel.$$eval('tbody .path', (cells) => cells.map((c) => c.textContent));
+      throw new Error(`expected 3 rows, got: ${paths.join(', ')}`, { cause: error });
+    });
+
+  const rows = await panel.$$eval('tbody tr', (trs) =>
+    trs.map((tr) => ({
+      status: tr.getAttribute('data-status'),
+      path: tr.querySelector('.path')?.textContent,
+      schemes: [...tr.querySelectorAll('.scheme')].map((e) => e.textContent),
+      params: [...tr.querySelectorAll('.param')].map((e) => e.textContent),
+      finding: tr.querySelector('.finding')?.getAttribute('data-code') ?? null,
+    })),
+  );
+  assert.deepEqual(rows.map((r) => [r.status, r.path]), [
+    ['401', '/api/bearer/invalid-token'],
+    ['403', '/api/forbidden'],
+    ['401', '/api/bearer/required'],
+  ]);
+  assert.deepEqual(rows[0].schemes, ['Bearer']);
+  assert.ok(rows[0].params.includes('error="invalid_token"'), rows[0].params.join(' '));
+  assert.equal(rows[2].finding, 'auth.missing', 'a 401 without credentials says so');
+  assertNoSecret(await panel.content(), lab.secrets, 'the DevTools panel');
+  await devtools.close();
+  await page.close();
+});
+
+test('the self-help page parses a pasted challenge with the same core, with positions', async () => {
+  const page = await chromium.browser.newPage();
+  await page.goto(new URL('/help/', lab.url).href);
+  await page.waitForSelector('body[data-ready]');
+  await page.type('#challenge-input', 'Newauth realm="apps", type=1, title="Login to \\"apps\\"", Basic realm="simple"');
+  await page.waitForSelector('.challenge[data-scheme="Basic"]');
+  const parsed = await page.$$eval('.challenge', (boxes) =>
+    boxes.map((box) => [box.getAttribute('data-scheme'), [...box.querySelectorAll('dd')].map((d) => d.textContent)]),
+  );
+  // RFC 9110 §11.6.1's own example; the escaped quotes come out unescaped.
+  assert.deepEqual(parsed, [
+    ['Newauth', ['apps', '1', 'Login to "apps"']],
+    ['Basic', ['simple']],
+  ]);
+
+  await page.$eval('#challenge-input', (el) => { /** @type {HTMLTextAreaElement} */ (el).value = ''; });
+  await page.type('#challenge-input', 'Bearer realm="unterminated');
+  const offset = await page.$eval('.problem[data-offset]', (el) => el.getAttribute('data-offset'));
+  assert.equal(offset, '13', 'the problem points at the opening quote');
+  await page.close();
+});

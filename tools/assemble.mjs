@@ -1,0 +1,72 @@
+// Assembles the browser builds and the self-help page from the sources and the
+// wasm-bindgen output in pkg/:
+//   dist/chrome/   dist/firefox/   one manifest each: manifest.base.json + a patch below
+//   dist/www/      the self-help page, served by `authlens lab` under /help/
+// Plain Node (no bundler): the shipped JS is the source JS, as ES modules.
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const pkgFiles = ['authlens.js', 'authlens_bg.wasm'];
+
+/** The gecko id, also used by the e2e suite to pin the extension's UUID. */
+export const GECKO_ID = 'authlens@authlens.dev';
+
+/**
+ * Per-browser manifest differences. Each one is small and says why it exists.
+ * @type {Record<string, (manifest: any) => void>}
+ */
+const patches = {
+  chrome(manifest) {
+    // Chrome's MV3 background is a service worker (it ignores background.scripts).
+    // `type: module` lets it import the wasm-bindgen glue statically: MV3 service
+    // workers cannot use dynamic import().
+    manifest.background = { service_worker: 'background/background.js', type: 'module' };
+  },
+  firefox(manifest) {
+    // Firefox runs MV3 backgrounds as event pages, not service workers
+    // (https://bugzil.la/1573659); a manifest with service_worker makes web-ext lint
+    // warn BACKGROUND_SERVICE_WORKER_IGNORED, so Firefox gets its own key.
+    manifest.background = { scripts: ['background/background.js'], type: 'module' };
+    manifest.browser_specific_settings = {
+      gecko: {
+        id: GECKO_ID,
+        // 140 is the ESR that has everything we use in MV3 (storage.session,
+        // data_collection_permissions) — and AMO requires ≥ 140 for the latter.
+        strict_min_version: '140.0',
+        // AuthLens collects and transmits nothing: every analysis runs locally.
+        data_collection_permissions: { required: ['none'] },
+      },
+      // Firefox for Android learnt data_collection_permissions in 142; without this key
+      // web-ext lint warns that the gecko minimum (140) also applies to Android.
+      gecko_android: { strict_min_version: '142.0' },
+    };
+  },
+};
+
+/** @param {string} to */
+function copyPkg(to) {
+  mkdirSync(to, { recursive: true });
+  for (const file of pkgFiles) cpSync(join(root, 'pkg', file), join(to, file));
+}
+
+for (const [browser, patch] of Object.entries(patches)) {
+  const out = join(dist, browser);
+  rmSync(out, { recursive: true, force: true });
+  cpSync(join(root, 'extension'), out, {
+    recursive: true,
+    filter: (src) => !src.endsWith('manifest.base.json'),
+  });
+  copyPkg(join(out, 'pkg'));
+  const manifest = JSON.parse(readFileSync(join(root, 'extension', 'manifest.base.json'), 'utf8'));
+  patch(manifest);
+  writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+}
+
+const www = join(dist, 'www');
+rmSync(www, { recursive: true, force: true });
+cpSync(join(root, 'www'), www, { recursive: true });
+copyPkg(join(www, 'pkg'));
+console.log(`assembled ${Object.keys(patches).map((b) => `dist/${b}/`).join(', ')} and dist/www/`);
