@@ -1,0 +1,34 @@
+# The two commands of the README:
+#   make run    builds everything, then starts the lab (and says how to load the extension)
+#   make test   runs every check and test, real browsers included
+# Both install what they need first (tools/setup.sh is idempotent).
+
+.PHONY: run test setup build lint e2e bench clean
+
+run: build
+	cargo build --release --bin authlens
+	tools/run.sh
+
+test: setup
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+	cargo test
+	tools/build.sh
+	cargo build --bin authlens
+	npx --no-install tsc -p tsconfig.json
+	npx --no-install web-ext lint --source-dir dist/firefox --warnings-as-errors
+	node --test --test-concurrency=1 tests/e2e/
+
+setup:
+	tools/setup.sh
+
+build: setup
+	tools/build.sh
+
+# Criterion benchmarks (numbers, not pass/fail): see docs/performance.md.
+bench:
+	cargo bench
+
+clean:
+	rm -rf target dist pkg
