@@ -13,7 +13,7 @@ wasm-bindgen --target web --out-dir pkg --out-name authlens \
 # wasm-opt (npm's binaryen, pinned in package-lock.json) shrinks the module by about a
 # third. The --enable flags are the features rustc's wasm32 target emits by default.
 if [ -x node_modules/.bin/wasm-opt ]; then
-  node_modules/.bin/wasm-opt -Oz \
+  node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     pkg/authlens_bg.wasm -o pkg/authlens_bg.wasm
