@@ -11,11 +11,15 @@
 
 pub mod annotate;
 pub mod challenge;
+pub mod credentials;
 pub mod diagnose;
+pub mod encoding;
 pub mod exchange;
 pub mod finding;
 pub mod har;
+pub mod jwt;
 pub mod problem;
+pub mod secret;
 pub mod status;
 pub mod syntax;
 
