@@ -19,6 +19,7 @@ pub mod finding;
 pub mod har;
 pub mod jwt;
 pub mod problem;
+pub mod schemes;
 pub mod secret;
 pub mod status;
 pub mod syntax;

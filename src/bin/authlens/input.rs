@@ -33,3 +33,15 @@ pub fn stdin() -> Result<String, String> {
         )
     })
 }
+
+/// One value: the argument itself, or all of standard input for `-` (without its final
+/// line break, which a shell pipe adds).
+pub fn value(value: &str) -> Result<String, String> {
+    if value == "-" {
+        let text = stdin()?;
+        let trimmed = text.strip_suffix('\n').unwrap_or(&text);
+        Ok(trimmed.strip_suffix('\r').unwrap_or(trimmed).to_owned())
+    } else {
+        Ok(value.to_owned())
+    }
+}

@@ -3,6 +3,7 @@
 //! Every command prints JSON with `--json` (a stable contract for scripts and tests) and
 //! readable text otherwise. Inputs given as `-` are read from standard input.
 
+mod explain;
 mod input;
 mod lab;
 mod output;
@@ -36,6 +37,27 @@ enum Command {
         #[arg(required = true)]
         values: Vec<String>,
     },
+    /// Explain an Authorization (or Proxy-Authorization) value: scheme, decoded
+    /// credentials, token claims, and the client mistakes it shows.
+    Authorization {
+        /// Print JSON: {"scheme":...,"token68":...,"params":[...],"basic":{...},"defects":[...],"problems":[...]}.
+        #[arg(long)]
+        json: bool,
+        /// Show passwords and tokens in full (they are masked by default).
+        #[arg(long)]
+        reveal: bool,
+        /// The header value; `-` reads it from standard input.
+        value: String,
+    },
+    /// Explain a token: JWT header and claims (never verified), its kind and use, or an
+    /// opaque token's format.
+    Token {
+        /// Print JSON: {"kind":...,"header":...,"payload":...,"claims":...,"problems":[...]}.
+        #[arg(long)]
+        json: bool,
+        /// The token (a `Bearer ` prefix is accepted); `-` reads it from standard input.
+        token: String,
+    },
     /// Serve one endpoint per auth failure mode, for demos and browser tests.
     Lab(lab::LabArgs),
 }
@@ -48,6 +70,12 @@ fn main() -> ExitCode {
             json,
             values,
         } => output::challenge(proxy, json, &values),
+        Command::Authorization {
+            json,
+            reveal,
+            value,
+        } => explain::authorization(json, reveal, &value),
+        Command::Token { json, token } => explain::token(json, &token),
         Command::Lab(args) => lab::run(args),
     };
     match result {

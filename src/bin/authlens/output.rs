@@ -1,9 +1,11 @@
-//! The `challenge` command's output, as JSON or as text for a person.
+//! The `challenge` command, and the output helpers every command shares.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use authlens::challenge::{self, ChallengeList};
+use authlens::problem::Problem;
+use authlens::schemes;
 
 use crate::input;
 
@@ -14,8 +16,7 @@ pub fn challenge(proxy: bool, json: bool, values: &[String]) -> Result<ExitCode,
     }
     let list = challenge::parse_lines(lines.iter().map(String::as_str));
     if json {
-        let text = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?;
-        println!("{text}");
+        print_json(&schemes::describe(&list))?;
     } else {
         let header = if proxy {
             "Proxy-Authenticate"
@@ -33,6 +34,24 @@ pub fn challenge(proxy: bool, json: bool, values: &[String]) -> Result<ExitCode,
     Ok(ExitCode::SUCCESS)
 }
 
+/// Pretty JSON on standard output.
+pub fn print_json(value: &serde_json::Value) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    println!("{text}");
+    Ok(())
+}
+
+/// Problems under the input they point into, with carets.
+pub fn render_problems(out: &mut String, problems: &[Problem], input: &str, style: Style) {
+    for p in problems {
+        out.push_str(&style.warn("problem:"));
+        out.push('\n');
+        for l in p.render(input).lines() {
+            out.push_str(&format!("  {l}\n"));
+        }
+    }
+}
+
 /// ANSI styling, only when standard output is a terminal.
 #[derive(Clone, Copy)]
 pub struct Style {
@@ -48,6 +67,10 @@ impl Style {
 
     pub fn bold(self, s: &str) -> String {
         self.wrap("1", s)
+    }
+
+    pub fn dim(self, s: &str) -> String {
+        self.wrap("2", s)
     }
 
     pub fn warn(self, s: &str) -> String {
@@ -79,17 +102,17 @@ fn render_text(header: &str, list: &ChallengeList<'_>, lines: &[String], style: 
         for p in &c.params {
             out.push_str(&format!("    {} = {:?}\n", p.name, p.value));
         }
+        for p in schemes::view(c).problems {
+            let line = lines.get(c.field).map(String::as_str).unwrap_or("");
+            render_problems(&mut out, &[p], line, style);
+        }
     }
     for p in &list.problems {
         let line = lines
             .get(p.field.unwrap_or(0))
             .map(String::as_str)
             .unwrap_or("");
-        out.push_str(&style.warn("problem:"));
-        out.push('\n');
-        for l in p.render(line).lines() {
-            out.push_str(&format!("  {l}\n"));
-        }
+        render_problems(&mut out, std::slice::from_ref(p), line, style);
     }
     out
 }

@@ -1,0 +1,201 @@
+//! `authlens authorization` and `authlens token`: explain credentials and tokens.
+
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use authlens::credentials::{self, Credentials};
+use authlens::jwt::{self, Kind, NumericDate, Token, Use};
+use authlens::secret;
+
+use crate::input;
+use crate::output::{print_json, render_problems, Style};
+
+pub fn authorization(json: bool, reveal: bool, value: &str) -> Result<ExitCode, String> {
+    let value = input::value(value)?;
+    let parsed = credentials::parse(&value);
+    if json {
+        print_json(&parsed.to_json(reveal))?;
+    } else {
+        print!(
+            "{}",
+            authorization_text(&parsed, &value, reveal, Style::detect())
+        );
+    }
+    if parsed.scheme.is_empty() && parsed.token68.is_none() {
+        eprintln!("authlens: no credentials could be read from this value");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn token(json: bool, value: &str) -> Result<ExitCode, String> {
+    let value = input::value(value)?;
+    // Accept a pasted `Bearer eyJ…` (or a whole Authorization value) too.
+    let parsed_credentials = credentials::parse(&value);
+    let token_text = match (parsed_credentials.scheme, parsed_credentials.token68) {
+        (scheme, Some(token)) if !scheme.is_empty() => {
+            eprintln!("authlens: reading the token after the {scheme} scheme");
+            token
+        }
+        _ => value.as_str(),
+    };
+    let token = jwt::parse(token_text);
+    if json {
+        print_json(&serde_json::to_value(&token).map_err(|e| e.to_string())?)?;
+    } else {
+        print!("{}", token_text_report(&token, token_text, Style::detect()));
+    }
+    if token.kind == Kind::Invalid {
+        eprintln!("authlens: this token could not be read");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn authorization_text(c: &Credentials<'_>, input: &str, reveal: bool, style: Style) -> String {
+    let mut out = String::new();
+    if c.scheme.is_empty() {
+        out.push_str(&format!("{}\n", style.bold("no scheme")));
+    } else {
+        out.push_str(&format!("scheme  {}\n", style.bold(c.scheme)));
+    }
+    if let Some(token) = c.token68 {
+        out.push_str(&format!("token   {}\n", secret::show(token, reveal)));
+    }
+    for p in &c.params {
+        out.push_str(&format!("  {} = {:?}\n", p.name, p.value));
+    }
+    if let Some(basic) = &c.basic {
+        let password = if reveal {
+            basic.password.clone()
+        } else {
+            secret::MASKED_PASSWORD.to_owned()
+        };
+        out.push_str(&format!("user    {:?}\npassword {password}\n", basic.user));
+    }
+    for d in &c.defects {
+        let kind = serde_json::to_value(d.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        out.push_str(&style.warn(&format!("defect ({kind}):")));
+        out.push('\n');
+        out.push_str(&format!("  {} (at byte {})\n", d.message, d.offset));
+    }
+    if !reveal {
+        // Carets would print the secret around the problem: offsets only.
+        for p in &c.problems {
+            out.push_str(&format!(
+                "{} {} (at byte {})\n",
+                style.warn("problem:"),
+                p.message,
+                p.offset
+            ));
+        }
+    } else {
+        render_problems(&mut out, &c.problems, input, style);
+    }
+    if let Some(token) = &c.token {
+        out.push('\n');
+        out.push_str(&token_text_report(token, "", style));
+    }
+    out
+}
+
+fn token_text_report(t: &Token, input: &str, style: Style) -> String {
+    let mut out = String::new();
+    let kind = match t.kind {
+        Kind::Jws => "JWS (a signed JWT)",
+        Kind::Jwe => "JWE (an encrypted JWT: only the header can be read)",
+        Kind::Unsecured => "unsecured JWT (alg: none: anyone could have written it)",
+        Kind::Opaque => "opaque token (not a JWT: only its issuer can read it)",
+        Kind::Invalid => "invalid token",
+    };
+    out.push_str(&format!("{}  {} bytes\n", style.bold(kind), t.length));
+    if let Some(format) = t.format {
+        out.push_str(&format!("format  {format}\n"));
+    }
+    let h = &t.header_params;
+    for (name, value) in [
+        ("alg", &h.alg),
+        ("typ", &h.typ),
+        ("kid", &h.kid),
+        ("enc", &h.enc),
+    ] {
+        if let Some(value) = value {
+            out.push_str(&format!("{name:<7} {value}\n"));
+        }
+    }
+    if t.usage.usage != Use::Unknown {
+        let usage = match t.usage.usage {
+            Use::Access => "access token",
+            Use::Id => "ID token",
+            Use::Refresh => "refresh token",
+            Use::DpopProof => "DPoP proof",
+            Use::Unknown => "unknown",
+        };
+        out.push_str(&format!(
+            "use     {usage} {}\n",
+            style.dim(&format!("({})", t.usage.evidence.join("; ")))
+        ));
+    }
+    if let Some(payload) = t.payload.as_ref().and_then(|p| p.as_object()) {
+        out.push_str(&style.bold("claims"));
+        out.push('\n');
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        for (name, value) in payload {
+            let date = match name.as_str() {
+                "exp" => t.claims.exp,
+                "nbf" => t.claims.nbf,
+                "iat" => t.claims.iat,
+                _ => None,
+            };
+            let shown = match date {
+                Some(date) => format!("{value}  {}", describe_time(name, date, now)),
+                None => value.to_string(),
+            };
+            out.push_str(&format!("  {name:<10} {shown}\n"));
+        }
+    }
+    if t.detached {
+        out.push_str("payload detached (RFC 7515 Appendix F)\n");
+    }
+    render_problems(&mut out, &t.problems, input, style);
+    out
+}
+
+/// `2026-11-23 03:00:00 UTC, expired 14 min ago` (against this machine's clock).
+fn describe_time(name: &str, date: NumericDate, now: i64) -> String {
+    let when = u64::try_from(date.seconds)
+        .ok()
+        .and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)))
+        .map(httpdate::fmt_http_date)
+        .unwrap_or_else(|| "out of range".into());
+    let delta = date.seconds.saturating_sub(now);
+    let relative = human_duration(delta.unsigned_abs());
+    let relation = match (name, delta >= 0) {
+        ("exp", true) => format!("expires in {relative}"),
+        ("exp", false) => format!("expired {relative} ago"),
+        ("nbf", true) => format!("not valid for another {relative}"),
+        (_, true) => format!("in {relative} (in the future!)"),
+        (_, false) => format!("{relative} ago"),
+    };
+    let millis = if date.millis {
+        ", in milliseconds!"
+    } else {
+        ""
+    };
+    format!("= {when}, {relation} (this machine's clock){millis}")
+}
+
+fn human_duration(seconds: u64) -> String {
+    match seconds {
+        0..=119 => format!("{seconds} s"),
+        120..=7199 => format!("{} min", seconds / 60),
+        7200..=172_799 => format!("{} h", seconds / 3600),
+        _ => format!("{} days", seconds / 86_400),
+    }
+}
