@@ -98,6 +98,33 @@ impl<'a> ChallengeList<'a> {
     }
 }
 
+/// Splits pasted text (a header block, a `curl -i` transcript) into field lines: one per
+/// line, except that a line starting with a space or tab continues the previous one
+/// (obs-fold, RFC 9112 §5.2), which [`parse_lines`] then reports. Line endings (LF or
+/// CRLF) are not part of the lines; blank lines are dropped.
+pub fn split_field_lines(text: &str) -> Vec<&str> {
+    let mut lines: Vec<&str> = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\r', '\n']);
+        let continues = content.starts_with([' ', '\t']) && start.is_some();
+        if !continues {
+            if let Some(s) = start.take() {
+                lines.push(text[s..offset].trim_end_matches(['\r', '\n']));
+            }
+            if !content.trim().is_empty() {
+                start = Some(offset);
+            }
+        }
+        offset += line.len();
+    }
+    if let Some(s) = start {
+        lines.push(text[s..].trim_end_matches(['\r', '\n']));
+    }
+    lines
+}
+
 /// Parses one `WWW-Authenticate`/`Proxy-Authenticate` field value.
 pub fn parse(value: &str) -> ChallengeList<'_> {
     parse_lines(std::iter::once(value))
@@ -627,5 +654,18 @@ mod tests {
         ] {
             let _ = parse(s);
         }
+    }
+
+    #[test]
+    fn splits_pasted_text_into_field_lines_keeping_obs_fold() {
+        assert_eq!(
+            split_field_lines("Basic realm=\"a\"\r\n\r\nBearer realm=\"b\",\r\n error=\"x\"\n"),
+            ["Basic realm=\"a\"", "Bearer realm=\"b\",\r\n error=\"x\""]
+        );
+        assert!(split_field_lines("\n \n").is_empty());
+        let folded = split_field_lines("Bearer realm=\"b\",\n error=\"x\"");
+        let list = parse_lines(folded);
+        assert_eq!(list.challenges[0].params.len(), 2);
+        assert_eq!(list.problems.len(), 1, "obs-fold is reported once");
     }
 }

@@ -232,6 +232,16 @@ pub fn parse(input: &str) -> Token {
             if token.is_empty() {
                 out.kind = Kind::Invalid;
                 problems.push(trimmed_start, "empty token");
+            } else if let Some(bad) = token
+                .bytes()
+                .position(|b| !(crate::syntax::is_token68_char(b) || b == b'='))
+            {
+                // RFC 6750 §2.1: a bearer token is a b64token; this one cannot be sent.
+                out.kind = Kind::Invalid;
+                problems.push(
+                    trimmed_start + bad,
+                    "a character that no token can contain (RFC 6750 §2.1 b64token)",
+                );
             }
         }
     }
@@ -279,7 +289,12 @@ fn read_jose(segments: &[(usize, &str)], out: &mut Token, problems: &mut Problem
     }
     let (payload_at, payload_text) = segments[1];
     let (signature_at, signature) = segments[2];
-    let unsecured = out.header_params.alg.as_deref() == Some("none");
+    // Case-insensitively: libraries that compare that way accept `None` as unsecured.
+    let unsecured = out
+        .header_params
+        .alg
+        .as_deref()
+        .is_some_and(|alg| alg.eq_ignore_ascii_case("none"));
     out.kind = if unsecured {
         Kind::Unsecured
     } else {
@@ -706,6 +721,7 @@ mod tests {
         assert_eq!(parse(&huge).kind, Kind::Invalid);
         let dots = ".".repeat(1 << 20);
         assert_eq!(parse(&dots).kind, Kind::Opaque);
+        assert_eq!(parse("abc\u{fffd}").kind, Kind::Invalid);
         let token = parse(&jwt(
             json!({"alg":"HS256"}),
             json!({"exp": 1e300, "nbf": -1e300, "iat":"soon"}),

@@ -10,16 +10,48 @@ use wasm_bindgen::prelude::*;
 
 use crate::annotate::annotate;
 use crate::challenge;
+use crate::credentials;
 use crate::exchange::{Exchange, WebRequestDetails};
 use crate::har::HarEntry;
+use crate::jwt;
+use crate::schemes;
 use crate::status;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
 export interface Problem { field?: number; offset: number; message: string }
 export interface Param { name: string; value: string }
-export interface Challenge { scheme: string; token68: string | null; params: Param[] }
+export interface Challenge {
+  scheme: string; token68: string | null; params: Param[];
+  /** The scheme's typed reading (schemes.rs); `type` is basic, bearer, digest, dpop, negotiate, ntlm or other. */
+  details?: { type: string; [field: string]: unknown };
+}
 export interface ChallengeList { challenges: Challenge[]; problems: Problem[] }
+export type DefectKind =
+  | "placeholder_token" | "doubled_scheme" | "quoted_token" | "extra_whitespace"
+  | "escaped_newline" | "line_break" | "non_ascii" | "colon_after_scheme"
+  | "header_name_included" | "empty_credentials" | "missing_scheme";
+export interface Defect { kind: DefectKind; offset: number; message: string }
+export interface NumericDate { seconds: number; millis: boolean }
+export interface Claims {
+  iss?: string; sub?: string; aud?: string[]; exp?: NumericDate; nbf?: NumericDate; iat?: NumericDate;
+  jti?: string; scope?: string[]; azp?: string; nonce?: string; at_hash?: string; typ?: string;
+  cnf_jkt?: string; token_use?: string; acr?: string; amr?: string[]; client_id?: string;
+}
+export type TokenKind = "jws" | "jwe" | "unsecured" | "opaque" | "invalid";
+export type TokenUse = "access" | "id" | "refresh" | "dpop_proof" | "unknown";
+export interface Token {
+  kind: TokenKind; header: Record<string, unknown> | null; payload: Record<string, unknown> | null;
+  header_params: { alg?: string; typ?: string; kid?: string; enc?: string; has_nonce?: boolean };
+  claims: Claims; usage: { kind: TokenUse; evidence: string[] };
+  detached?: boolean; format?: string; length: number; problems: Problem[];
+}
+/** Secrets (token68, password, secret parameters) are masked unless revealed. */
+export interface Credentials {
+  scheme: string; token68: string | null; params: Param[];
+  basic?: { user: string; password: string; charset: "UTF-8" | "ISO-8859-1" };
+  token?: Token; defects: Defect[]; problems: Problem[];
+}
 export type Likelihood = "high" | "medium" | "low";
 export type Effort = "easy" | "medium" | "hard";
 export type Action = "clear_cookies" | "clear_cache" | "clear_storage" | "sign_in" | "replay" | "copy_report" | "sync_clock";
@@ -58,10 +90,24 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&format!("cannot return the result: {e}")))
 }
 
-/// Parses a `WWW-Authenticate`/`Proxy-Authenticate` value.
+/// Parses a `WWW-Authenticate`/`Proxy-Authenticate` value, with each scheme's typed
+/// details.
 #[wasm_bindgen(js_name = parseChallenges, unchecked_return_type = "ChallengeList")]
 pub fn parse_challenges(value: &str) -> Result<JsValue, JsError> {
-    to_js(&challenge::parse(value))
+    to_js(&schemes::describe(&challenge::parse(value)))
+}
+
+/// Explains an `Authorization`/`Proxy-Authorization` value. Secrets are masked unless
+/// `reveal` is true.
+#[wasm_bindgen(js_name = parseAuthorization, unchecked_return_type = "Credentials")]
+pub fn parse_authorization(value: &str, reveal: bool) -> Result<JsValue, JsError> {
+    to_js(&credentials::parse(value).to_json(reveal))
+}
+
+/// Reads a token: JWT header and claims (never verified), kind and use, or opaque format.
+#[wasm_bindgen(js_name = inspectToken, unchecked_return_type = "Token")]
+pub fn inspect_token(token: &str) -> Result<JsValue, JsError> {
+    to_js(&jwt::parse(token))
 }
 
 /// Annotates one HAR entry (from `devtools.network`, or a HAR file).
@@ -96,4 +142,80 @@ pub fn is_auth_failure_status(status: u16) -> bool {
 #[wasm_bindgen(js_name = authFailureStatuses)]
 pub fn auth_failure_statuses() -> Vec<u16> {
     status::AUTH_FAILURE_STATUSES.to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    //! The boundary itself, run in Node by wasm-bindgen-test-runner
+    //! (`cargo test --lib --target wasm32-unknown-unknown`, see .cargo/config.toml).
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn field(value: &JsValue, path: &[&str]) -> JsValue {
+        let mut current = value.clone();
+        for key in path {
+            current = js_sys::Reflect::get(&current, &JsValue::from_str(key))
+                .unwrap_or(JsValue::UNDEFINED);
+        }
+        current
+    }
+
+    #[wasm_bindgen_test]
+    fn challenges_cross_as_plain_objects() {
+        let value = parse_challenges(r#"Bearer realm="api", error="invalid_token""#)
+            .unwrap_or(JsValue::NULL);
+        let first = field(&value, &["challenges", "0"]);
+        assert_eq!(
+            field(&first, &["scheme"]).as_string().as_deref(),
+            Some("Bearer")
+        );
+        assert_eq!(
+            field(&first, &["details", "error"]).as_string().as_deref(),
+            Some("invalid_token")
+        );
+        assert!(js_sys::Array::is_array(&field(&value, &["problems"])));
+    }
+
+    #[wasm_bindgen_test]
+    fn secrets_stay_masked_unless_revealed() {
+        let masked = parse_authorization("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==", false)
+            .unwrap_or(JsValue::NULL);
+        assert_eq!(
+            field(&masked, &["basic", "password"])
+                .as_string()
+                .as_deref(),
+            Some("***")
+        );
+        let revealed = parse_authorization("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==", true)
+            .unwrap_or(JsValue::NULL);
+        assert_eq!(
+            field(&revealed, &["basic", "password"])
+                .as_string()
+                .as_deref(),
+            Some("open sesame")
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn tokens_cross_with_claims() {
+        let value =
+            inspect_token("eyJhbGciOiJub25lIn0.eyJleHAiOjEzMDA4MTkzODB9.").unwrap_or(JsValue::NULL);
+        assert_eq!(
+            field(&value, &["kind"]).as_string().as_deref(),
+            Some("unsecured")
+        );
+        assert_eq!(
+            field(&value, &["claims", "exp", "seconds"]).as_f64(),
+            Some(1300819380.0)
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn bad_input_becomes_an_error_not_a_panic() {
+        assert!(annotate_har_entry(JsValue::from_str("not an entry")).is_err());
+        assert!(annotate_web_request(JsValue::NULL).is_err());
+        // Hostile text is a result, not an exception.
+        assert!(parse_challenges(&"\"".repeat(100_000)).is_ok());
+        assert!(inspect_token(&"eyJ".repeat(100_000)).is_ok());
+    }
 }

@@ -2,15 +2,16 @@
 
 use std::io::Read;
 
-/// Expands `-` into the lines of standard input; other values stay as given.
+/// Expands `-` into the field lines of standard input (obs-fold continuation lines kept
+/// with their field); other values stay as given.
 pub fn lines(values: &[String]) -> Result<Vec<String>, String> {
     let mut out = Vec::with_capacity(values.len());
     for value in values {
         if value == "-" {
             let text = stdin()?;
             out.extend(
-                text.lines()
-                    .filter(|l| !l.trim().is_empty())
+                authlens::challenge::split_field_lines(&text)
+                    .into_iter()
                     .map(str::to_owned),
             );
         } else {
