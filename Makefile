@@ -12,7 +12,7 @@ run: build
 test: setup
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 	cargo test
 	cargo test --lib --target wasm32-unknown-unknown
 	tools/build.sh
