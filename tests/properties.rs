@@ -1,0 +1,196 @@
+//! Property tests: whatever the input, the parsers return a result (never panic), every
+//! position they report lies inside the input on a character boundary, secrets stay
+//! masked, and printing a parsed challenge list and parsing it again gives the same list.
+
+use authlens::challenge::{self, ChallengeList};
+use authlens::{credentials, jwt};
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use proptest::prelude::*;
+
+fn offsets_are_sound(input: &str, offsets: impl IntoIterator<Item = usize>) {
+    for offset in offsets {
+        assert!(
+            offset <= input.len(),
+            "offset {offset} past the end of {input:?}"
+        );
+        assert!(
+            input.is_char_boundary(offset),
+            "offset {offset} splits a character of {input:?}"
+        );
+    }
+}
+
+/// Text that looks like header material: mostly the grammar's own characters.
+fn headerish() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => prop::sample::select(vec!["Bearer", "Basic", "Digest", "realm", "=", "\"", ",", " ", "\\", "error", "a", "Zm9v", "==", "\t", "\r\n", "é", "\u{200b}", ":", "."]).prop_map(str::to_owned),
+            1 => any::<String>(),
+        ],
+        0..40,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+/// Prints a list back as one header value, in a canonical form.
+fn print(list: &ChallengeList<'_>) -> String {
+    list.challenges
+        .iter()
+        .map(|c| {
+            let mut out = c.scheme.to_owned();
+            if let Some(t) = c.token68 {
+                out.push(' ');
+                out.push_str(t);
+            }
+            let params: Vec<String> = c
+                .params
+                .iter()
+                .map(|p| {
+                    let escaped = p.value.replace('\\', "\\\\").replace('"', "\\\"");
+                    format!("{}=\"{escaped}\"", p.name)
+                })
+                .collect();
+            if !params.is_empty() {
+                out.push(' ');
+                out.push_str(&params.join(", "));
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn token() -> impl Strategy<Value = String> {
+    "[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]{0,8}"
+}
+
+/// Well-formed challenges: schemes, token68 or params with quoted values (escapes too).
+fn challenge_list() -> impl Strategy<Value = String> {
+    let param = (token(), "[ -~]{0,12}").prop_map(|(name, value)| {
+        let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+        format!("{name}=\"{escaped}\"")
+    });
+    let challenge = (
+        token(),
+        prop_oneof![
+            Just(String::new()),
+            "[A-Za-z0-9+/]{1,16}={0,2}".prop_map(|t| format!(" {t}")),
+            prop::collection::vec(param, 1..4).prop_map(|ps| format!(" {}", ps.join(", "))),
+        ],
+    )
+        .prop_map(|(scheme, rest)| format!("{scheme}{rest}"));
+    prop::collection::vec(challenge, 1..5).prop_map(|cs| cs.join(", "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn challenges_never_panic_and_point_inside(input in headerish()) {
+        let list = challenge::parse(&input);
+        offsets_are_sound(&input, list.problems.iter().map(|p| p.offset));
+        offsets_are_sound(&input, list.challenges.iter().map(|c| c.offset));
+        for p in &list.problems {
+            let _ = p.render(&input);
+        }
+        let _ = authlens::schemes::describe(&list);
+    }
+
+    #[test]
+    fn printing_and_parsing_again_is_stable(input in challenge_list()) {
+        let first = challenge::parse(&input);
+        // The generator may repeat a parameter name (reported, and kept); nothing else.
+        prop_assert!(
+            first.problems.iter().all(|p| p.message.contains("twice")),
+            "{input:?}: {:?}", first.problems
+        );
+        let printed = print(&first);
+        let second = challenge::parse(&printed);
+        prop_assert_eq!(print(&second), printed.clone());
+        prop_assert_eq!(second.challenges.len(), first.challenges.len());
+        for (a, b) in first.challenges.iter().zip(&second.challenges) {
+            prop_assert_eq!(a.scheme, b.scheme);
+            prop_assert_eq!(a.token68, b.token68);
+            let values_a: Vec<_> = a.params.iter().map(|p| (p.name, p.value.to_string())).collect();
+            let values_b: Vec<_> = b.params.iter().map(|p| (p.name, p.value.to_string())).collect();
+            prop_assert_eq!(values_a, values_b);
+        }
+    }
+
+    #[test]
+    fn credentials_never_panic_and_point_inside(input in headerish()) {
+        let parsed = credentials::parse(&input);
+        offsets_are_sound(&input, parsed.defects.iter().map(|d| d.offset));
+        offsets_are_sound(&input, parsed.problems.iter().map(|p| p.offset));
+        let _ = parsed.to_json(false);
+    }
+
+    #[test]
+    fn basic_passwords_never_show_unless_revealed(user in "[a-z]{1,8}", password in "[ -~]{1,24}") {
+        let password = format!("PW-{password}");
+        let value = format!("Basic {}", STANDARD.encode(format!("{user}:{password}")));
+        let parsed = credentials::parse(&value);
+        let masked = parsed.to_json(false).to_string();
+        prop_assert!(!masked.contains(&serde_json::to_string(&password).unwrap_or_default()[1..]));
+        prop_assert!(!masked.contains(&value[6..]), "the encoded credentials are masked too");
+        let revealed = parsed.to_json(true);
+        prop_assert_eq!(revealed["basic"]["password"].as_str(), Some(password.as_str()));
+    }
+
+    #[test]
+    fn tokens_never_panic_and_point_inside(input in headerish()) {
+        let token = jwt::parse(&input);
+        offsets_are_sound(&input, token.problems.iter().map(|p| p.offset));
+    }
+
+    #[test]
+    fn jwt_shaped_noise_never_panics(
+        header in prop::collection::vec(any::<u8>(), 0..64),
+        payload in prop::collection::vec(any::<u8>(), 0..64),
+        segments in 1usize..7,
+    ) {
+        let mut parts = vec![URL_SAFE_NO_PAD.encode(&header), URL_SAFE_NO_PAD.encode(&payload)];
+        parts.resize(segments, "c2ln".to_owned());
+        let input = format!("eyJ{}", parts.join("."));
+        let token = jwt::parse(&input);
+        offsets_are_sound(&input, token.problems.iter().map(|p| p.offset));
+    }
+
+    #[test]
+    fn jwt_claims_survive_the_round_trip(sub in "[ -~]{0,20}", exp in 0i64..4_000_000_000) {
+        let payload = serde_json::json!({"sub": sub, "exp": exp});
+        let input = format!("eyJhbGciOiJIUzI1NiJ9.{}.c2ln", URL_SAFE_NO_PAD.encode(payload.to_string()));
+        let token = jwt::parse(&input);
+        prop_assert_eq!(token.kind, jwt::Kind::Jws);
+        prop_assert_eq!(token.claims.sub.as_deref(), Some(sub.as_str()));
+        prop_assert_eq!(token.claims.exp.map(|d| d.seconds), Some(exp));
+    }
+}
+
+/// The hostile inputs the issue names, as results rather than timings.
+#[test]
+fn hostile_inputs_give_results() {
+    let header = format!("Bearer realm=\"{}\"", "a".repeat(1 << 20));
+    assert_eq!(challenge::parse(&header).challenges.len(), 1);
+    let many = "Basic, ".repeat(100_000);
+    assert_eq!(challenge::parse(&many).challenges.len(), 100_000);
+    let params = format!("Digest {}", "a=\"b\", ".repeat(100_000));
+    assert_eq!(
+        challenge::parse(&params).challenges[0].params.len(),
+        100_000
+    );
+    let quotes = "\"".repeat(1 << 20);
+    assert!(!challenge::parse(&quotes).problems.is_empty());
+    let deep = format!("{{\"a\":{}1{}}}", "[".repeat(50_000), "]".repeat(50_000));
+    let token = jwt::parse(&format!(
+        "eyJhbGciOiJIUzI1NiJ9.{}.c2ln",
+        URL_SAFE_NO_PAD.encode(deep)
+    ));
+    assert!(token.payload.is_none() && !token.problems.is_empty());
+    let lossy = String::from_utf8_lossy(&[0xff, 0xfe, b'B', 0x80]).into_owned();
+    assert!(
+        credentials::parse(&lossy).scheme.is_empty()
+            || !credentials::parse(&lossy).defects.is_empty()
+    );
+}
