@@ -42,9 +42,14 @@ fn bench(c: &mut Criterion) {
             b.iter(|| challenge::parse(black_box(input)).challenges.len())
         });
         group.bench_with_input(
-            BenchmarkId::new("parse+describe", name),
+            BenchmarkId::new("parse+describe+json", name),
             &input,
-            |b, input| b.iter(|| schemes::describe(&challenge::parse(black_box(input)))),
+            |b, input| {
+                b.iter(|| {
+                    let list = challenge::parse(black_box(input));
+                    serde_json::to_string(&schemes::describe(&list)).map(|s| s.len())
+                })
+            },
         );
         let hostile = hostile_challenges(size);
         group.bench_with_input(BenchmarkId::new("hostile", name), &hostile, |b, input| {

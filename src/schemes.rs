@@ -310,15 +310,30 @@ fn digest(challenge: &Challenge<'_>, at: usize, problems: &mut Problems) -> Dige
     view
 }
 
-/// A parsed challenge list as JSON, each challenge with its typed `details` and the
-/// scheme-specific problems added to the list's: what the CLI prints and the extension
-/// shows.
-pub fn describe(list: &crate::challenge::ChallengeList<'_>) -> Value {
+/// One challenge with its typed reading, as the CLI prints it and the extension shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Described<'a> {
+    pub scheme: &'a str,
+    pub token68: Option<&'a str>,
+    pub params: &'a [crate::challenge::Param<'a>],
+    pub details: SchemeView,
+}
+
+/// A challenge list with every challenge's typed `details`, and the scheme-specific
+/// problems added to the list's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DescribedList<'a> {
+    pub challenges: Vec<Described<'a>>,
+    pub problems: Vec<Problem>,
+}
+
+/// Describes a parsed challenge list (see [`DescribedList`]).
+pub fn describe<'a>(list: &'a crate::challenge::ChallengeList<'a>) -> DescribedList<'a> {
     let mut problems = list.problems.clone();
     // Problems name their field line only when the input had several.
     let several_lines = list.problems.iter().any(|p| p.field.is_some())
         || list.challenges.iter().any(|c| c.field > 0);
-    let challenges: Vec<Value> = list
+    let challenges = list
         .challenges
         .iter()
         .map(|challenge| {
@@ -329,18 +344,19 @@ pub fn describe(list: &crate::challenge::ChallengeList<'_>) -> Value {
                 }
                 p
             }));
-            let mut value = serde_json::to_value(challenge).unwrap_or(Value::Null);
-            if let Value::Object(map) = &mut value {
-                map.insert(
-                    "details".into(),
-                    serde_json::to_value(&typed.view).unwrap_or(Value::Null),
-                );
+            Described {
+                scheme: challenge.scheme,
+                token68: challenge.token68,
+                params: &challenge.params,
+                details: typed.view,
             }
-            value
         })
         .collect();
     problems.sort_by_key(|p| (p.field, p.offset));
-    serde_json::json!({ "challenges": challenges, "problems": problems })
+    DescribedList {
+        challenges,
+        problems,
+    }
 }
 
 #[cfg(test)]

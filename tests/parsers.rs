@@ -32,7 +32,8 @@ fn kind_of(path: &Path) -> String {
 fn analyse(kind: &str, input: &str) -> Value {
     match kind {
         "challenge" => {
-            schemes::describe(&challenge::parse_lines(challenge::split_field_lines(input)))
+            let list = challenge::parse_lines(challenge::split_field_lines(input));
+            serde_json::to_value(schemes::describe(&list)).expect("serialisable")
         }
         "authorization" => credentials::parse(input).to_json(false),
         "token" => serde_json::to_value(jwt::parse(input)).expect("serialisable"),

@@ -16,7 +16,7 @@ pub fn challenge(proxy: bool, json: bool, values: &[String]) -> Result<ExitCode,
     }
     let list = challenge::parse_lines(lines.iter().map(String::as_str));
     if json {
-        print_json(&schemes::describe(&list))?;
+        print_json(&serde_json::to_value(schemes::describe(&list)).map_err(|e| e.to_string())?)?;
     } else {
         let header = if proxy {
             "Proxy-Authenticate"
