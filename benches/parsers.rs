@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
-use authlens::{challenge, credentials, jwt, schemes};
+use authlens::{challenge, cookie, credentials, jwt, schemes};
 
 const SIZES: [(usize, &str); 3] = [(1 << 10, "1KB"), (64 << 10, "64KB"), (1 << 20, "1MB")];
 
@@ -88,5 +88,28 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+fn bench_cookies(c: &mut Criterion) {
+    let mut group = c.benchmark_group("cookie");
+    for (size, name) in SIZES {
+        let unit = "session_id=6f1c2a9b7e4d4f0a; theme=dark; _ga=GA1.2.1234567890.1700000000; ";
+        let header = unit.repeat(size / unit.len() + 1)[..size].to_owned();
+        group.throughput(Throughput::Bytes(size as u64));
+        group.bench_with_input(
+            BenchmarkId::new("cookie-header", name),
+            &header,
+            |b, input| b.iter(|| cookie::parse_cookie_header(black_box(input)).cookies.len()),
+        );
+        let set = format!(
+            "session=abc; Path=/; Secure; HttpOnly; SameSite=Lax; Expires=Wed, 09 Jun 2100 10:18:14 GMT{}",
+            "; Partitioned".repeat(size / 13)
+        );
+        group.throughput(Throughput::Bytes(set.len() as u64));
+        group.bench_with_input(BenchmarkId::new("set-cookie", name), &set, |b, input| {
+            b.iter(|| cookie::parse_set_cookie(black_box(input)).rejected)
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_cookies);
 criterion_main!(benches);

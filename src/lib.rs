@@ -2,7 +2,9 @@
 //!
 //! Pure Rust, with no knowledge of JavaScript: it takes `&str` and returns typed values.
 //! `parse → model → diagnose → report`:
-//! - parsers: [`challenge`] (and the shared [`syntax`] table, [`problem`] positions);
+//! - parsers: [`challenge`] and [`schemes`], [`credentials`], [`jwt`], [`cookie`], [`date`]
+//!   (sharing the [`syntax`] table, [`encoding`] and [`problem`] positions), with one
+//!   masking policy for secrets in [`secret`];
 //! - model: [`har`] entries and webRequest events normalised into an [`exchange::Exchange`];
 //! - judgement: [`diagnose`] turns an exchange into ranked [`finding::Finding`]s;
 //! - [`annotate`] bundles all of that for one exchange, as the UIs show it.
@@ -11,7 +13,9 @@
 
 pub mod annotate;
 pub mod challenge;
+pub mod cookie;
 pub mod credentials;
+pub mod date;
 pub mod diagnose;
 pub mod encoding;
 pub mod exchange;

@@ -3,7 +3,7 @@
 //! masked, and printing a parsed challenge list and parsing it again gives the same list.
 
 use authlens::challenge::{self, ChallengeList};
-use authlens::{credentials, jwt};
+use authlens::{cookie, credentials, date, jwt};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use proptest::prelude::*;
@@ -136,6 +136,20 @@ proptest! {
         prop_assert!(!masked.contains(&value[6..]), "the encoded credentials are masked too");
         let revealed = parsed.to_json(true);
         prop_assert_eq!(revealed["basic"]["password"].as_str(), Some(password.as_str()));
+    }
+
+    #[test]
+    fn cookies_and_dates_never_panic_and_point_inside(input in headerish()) {
+        let set = cookie::parse_set_cookie(&input);
+        offsets_are_sound(&input, set.problems.iter().map(|p| p.offset));
+        let header = cookie::parse_cookie_header(&input);
+        offsets_are_sound(&input, header.problems.iter().map(|p| p.offset));
+        offsets_are_sound(&input, header.cookies.iter().map(|c| c.offset));
+        let _ = cookie::cookie_date(&input);
+        if let Err(p) = date::parse_http_date(&input) {
+            offsets_are_sound(&input, [p.offset]);
+        }
+        let _ = date::parse_retry_after(&input);
     }
 
     #[test]

@@ -1,0 +1,559 @@
+//! `Set-Cookie` and `Cookie`, read the way browsers read them, with positions.
+//!
+//! ```text
+//! set-cookie-string = cookie-pair *( ";" SP cookie-av )            RFC 6265 §4.1.1
+//! cookie-pair       = cookie-name "=" cookie-value
+//! cookie-string     = cookie-pair *( ";" SP cookie-pair )         RFC 6265 §4.2.1
+//! ```
+//!
+//! Browsers do not parse `Set-Cookie` by that grammar: they follow the user-agent
+//! algorithm of RFC 6265 §5.2 as revised by RFC 6265bis (draft-ietf-httpbis-rfc6265bis-20
+//! §5.6), which accepts nearly anything and silently ignores what it cannot use. A cookie
+//! that "does not stick" is a classic cause of 401s, so this module follows the same
+//! algorithm and *reports* everything a browser would silently drop or refuse: a bad
+//! `Expires`, `SameSite=None` without `Secure`, a `__Host-` cookie with a `Domain`, an
+//! oversized cookie, control characters.
+//!
+//! Why our own parser and not the `cookie` crate: it gives no positions, drops invalid
+//! attributes without a word, and would bring `time` into the Wasm module. It is used as
+//! a dev-dependency instead, to cross-check this parser on well-formed input
+//! (docs/dependencies.md).
+//!
+//! Cookie values are secrets: nothing here prints them; callers mask them
+//! ([`crate::secret`]).
+//!
+//! # Implementation notes: deliberate deviations
+//! - None: where RFC 6265 and 6265bis differ, 6265bis (what browsers ship) wins, e.g. a
+//!   pair without `=` is a cookie with an empty name (6265bis §5.6 step 4), not ignored.
+
+use serde::Serialize;
+
+use crate::problem::{Problem, Problems};
+
+/// RFC 6265bis §5.6 step 5: name plus value longer than this is ignored.
+pub const MAX_NAME_VALUE: usize = 4096;
+/// RFC 6265bis §5.6 (attribute processing): longer attribute values are ignored.
+pub const MAX_ATTRIBUTE_VALUE: usize = 1024;
+
+/// The SameSite attribute (RFC 6265bis §5.6.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SameSite {
+    Strict,
+    Lax,
+    None,
+}
+
+/// One `Set-Cookie` value as a browser would store it, or would refuse to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SetCookie<'a> {
+    pub name: &'a str,
+    /// A secret: mask before showing.
+    #[serde(skip)]
+    pub value: &'a str,
+    pub value_length: usize,
+    /// `Expires`, in seconds since the epoch.
+    pub expires: Option<i64>,
+    /// `Max-Age`, in seconds (zero or negative: delete now).
+    pub max_age: Option<i64>,
+    /// Lower-cased, leading dot removed.
+    pub domain: Option<String>,
+    pub path: Option<&'a str>,
+    pub secure: bool,
+    pub http_only: bool,
+    pub same_site: Option<SameSite>,
+    pub partitioned: bool,
+    /// Attributes this parser does not interpret, as written.
+    pub other_attributes: Vec<(&'a str, &'a str)>,
+    /// A browser would refuse to store this cookie at all (the reason is in `problems`).
+    pub rejected: bool,
+    pub problems: Vec<Problem>,
+}
+
+impl SetCookie<'_> {
+    /// Whether this `Set-Cookie` removes the cookie rather than sets it: the server
+    /// "signing the user out" (RFC 6265bis §5.6.2: `Max-Age` ≤ 0, or an `Expires` in the
+    /// past when there is no `Max-Age`, which takes precedence).
+    pub fn is_deletion(&self, now: i64) -> bool {
+        match (self.max_age, self.expires) {
+            (Some(max_age), _) => max_age <= 0,
+            (None, Some(expires)) => expires <= now,
+            (None, None) => false,
+        }
+    }
+}
+
+/// Parses one `Set-Cookie` field value (RFC 6265bis §5.6).
+pub fn parse_set_cookie(input: &str) -> SetCookie<'_> {
+    let mut problems = Problems::default();
+    let mut out = SetCookie {
+        name: "",
+        value: "",
+        value_length: 0,
+        expires: None,
+        max_age: None,
+        domain: None,
+        path: None,
+        secure: false,
+        http_only: false,
+        same_site: None,
+        partitioned: false,
+        other_attributes: Vec::new(),
+        rejected: false,
+        problems: Vec::new(),
+    };
+    let pair_end = input.find(';').unwrap_or(input.len());
+    let pair = &input[..pair_end];
+    if let Some(bad) = pair
+        .bytes()
+        .position(|b| (b < 0x20 && b != b'\t') || b == 0x7f)
+    {
+        problems.push(
+            bad,
+            "a control character in the name or value: browsers refuse the cookie (RFC 6265bis §5.6)",
+        );
+        out.rejected = true;
+    }
+    let (name, value) = match pair.find('=') {
+        Some(eq) => (trim_wsp(&pair[..eq]), trim_wsp(&pair[eq + 1..])),
+        None => {
+            problems.push(
+                0,
+                "no '=': browsers store this as a cookie with an empty name (RFC 6265bis §5.6)",
+            );
+            ("", trim_wsp(pair))
+        }
+    };
+    out.name = name;
+    out.value = value;
+    out.value_length = value.len();
+    if name.is_empty() && value.is_empty() {
+        problems.push(0, "empty name and value: browsers ignore this Set-Cookie");
+        out.rejected = true;
+    }
+    if name.len() + value.len() > MAX_NAME_VALUE {
+        problems.push(
+            0,
+            "name and value exceed 4096 bytes: browsers ignore this cookie (RFC 6265bis §5.6)",
+        );
+        out.rejected = true;
+    }
+
+    let mut at = pair_end;
+    while at < input.len() {
+        // `at` is on a ';'.
+        let start = at + 1;
+        let end = input[start..].find(';').map_or(input.len(), |i| start + i);
+        let attribute = &input[start..end];
+        read_attribute(attribute, start, &mut out, &mut problems);
+        at = end;
+    }
+    check_rules(&mut out, &mut problems);
+    out.problems = problems.into_vec();
+    out
+}
+
+fn trim_wsp(s: &str) -> &str {
+    s.trim_matches([' ', '\t'])
+}
+
+fn read_attribute<'a>(
+    attribute: &'a str,
+    at: usize,
+    out: &mut SetCookie<'a>,
+    problems: &mut Problems,
+) {
+    let (name, value) = match attribute.find('=') {
+        Some(eq) => (trim_wsp(&attribute[..eq]), trim_wsp(&attribute[eq + 1..])),
+        None => (trim_wsp(attribute), ""),
+    };
+    if name.is_empty() {
+        if !value.is_empty() {
+            problems.push(at, "an attribute without a name is ignored");
+        }
+        return;
+    }
+    if value.len() > MAX_ATTRIBUTE_VALUE {
+        problems.push(
+            at,
+            "an attribute value over 1024 bytes: browsers ignore the attribute (RFC 6265bis §5.6)",
+        );
+        return;
+    }
+    let is = |n: &str| name.eq_ignore_ascii_case(n);
+    if is("expires") {
+        match cookie_date(value) {
+            Some(time) => out.expires = Some(time),
+            None => problems.push(
+                at,
+                "an Expires date browsers cannot read: the attribute is ignored and the cookie lasts for the session (RFC 6265 §5.1.1)",
+            ),
+        }
+    } else if is("max-age") {
+        let valid = value
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| b.is_ascii_digit() || (i == 0 && b == b'-'))
+            && value.bytes().any(|b| b.is_ascii_digit());
+        if valid {
+            // All digits: overflow saturates, which is what "a very long time" means.
+            out.max_age = Some(value.parse::<i64>().unwrap_or(if value.starts_with('-') {
+                i64::MIN
+            } else {
+                i64::MAX
+            }));
+        } else {
+            problems.push(
+                at,
+                "Max-Age is not an integer: browsers ignore the attribute (RFC 6265 §5.2.2)",
+            );
+        }
+    } else if is("domain") {
+        if value.is_empty() {
+            problems.push(at, "an empty Domain is ignored (RFC 6265 §5.2.3)");
+        } else {
+            out.domain = Some(value.trim_start_matches('.').to_ascii_lowercase());
+        }
+    } else if is("path") {
+        if value.starts_with('/') {
+            out.path = Some(value);
+        } else {
+            problems.push(
+                at,
+                "a Path that does not start with '/' is replaced by the default path (RFC 6265 §5.2.4)",
+            );
+        }
+    } else if is("secure") {
+        out.secure = true;
+    } else if is("httponly") {
+        out.http_only = true;
+    } else if is("partitioned") {
+        out.partitioned = true;
+    } else if is("samesite") {
+        out.same_site = if value.eq_ignore_ascii_case("strict") {
+            Some(SameSite::Strict)
+        } else if value.eq_ignore_ascii_case("lax") {
+            Some(SameSite::Lax)
+        } else if value.eq_ignore_ascii_case("none") {
+            Some(SameSite::None)
+        } else {
+            problems.push(
+                at,
+                "an unknown SameSite value: browsers apply their default (Lax in Chrome)",
+            );
+            None
+        };
+    } else {
+        out.other_attributes.push((name, value));
+    }
+}
+
+/// The rules that make a browser refuse a cookie (RFC 6265bis §4.1.3, §5.6, CHIPS).
+fn check_rules(out: &mut SetCookie<'_>, problems: &mut Problems) {
+    let name = out.name.as_bytes();
+    let has_prefix = |prefix: &str| {
+        name.len() >= prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+    };
+    if has_prefix("__Secure-") && !out.secure {
+        problems.push(
+            0,
+            "a __Secure- cookie without Secure: browsers refuse it (RFC 6265bis §4.1.3.1)",
+        );
+        out.rejected = true;
+    }
+    if has_prefix("__Host-") && (!out.secure || out.domain.is_some() || out.path != Some("/")) {
+        problems.push(
+            0,
+            "a __Host- cookie needs Secure, Path=/ and no Domain: browsers refuse it (RFC 6265bis §4.1.3.2)",
+        );
+        out.rejected = true;
+    }
+    if out.same_site == Some(SameSite::None) && !out.secure {
+        problems.push(
+            0,
+            "SameSite=None without Secure: browsers refuse the cookie",
+        );
+        out.rejected = true;
+    }
+    if out.partitioned && !out.secure {
+        problems.push(
+            0,
+            "Partitioned without Secure: browsers refuse the cookie (CHIPS)",
+        );
+        out.rejected = true;
+    }
+}
+
+/// RFC 6265 §5.1.1, the cookie-date algorithm: seconds since the epoch, or `None` when
+/// browsers would fail to read the date.
+pub fn cookie_date(input: &str) -> Option<i64> {
+    let is_delimiter = |c: char| matches!(c, '\t' | ' '..='/' | ';'..='@' | '['..='`' | '{'..='~');
+    let mut time = None;
+    let mut day = None;
+    let mut month = None;
+    let mut year = None;
+    for token in input.split(is_delimiter).filter(|t| !t.is_empty()) {
+        if time.is_none() {
+            if let Some(t) = hms_time(token) {
+                time = Some(t);
+                continue;
+            }
+        }
+        if day.is_none() {
+            if let Some(d) = leading_digits(token, 1, 2) {
+                day = Some(d);
+                continue;
+            }
+        }
+        if month.is_none() {
+            if let Some(m) = month_of(token) {
+                month = Some(m);
+                continue;
+            }
+        }
+        if year.is_none() {
+            if let Some(y) = leading_digits(token, 2, 4) {
+                year = Some(y);
+                continue;
+            }
+        }
+    }
+    let (hour, minute, second) = time?;
+    let (day, month, mut year) = (day?, month?, year?);
+    if (70..=99).contains(&year) {
+        year += 1900;
+    } else if year <= 69 {
+        year += 2000;
+    }
+    if !(1..=31).contains(&day) || year < 1601 || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    if day > days_in_month(year, month) {
+        return None;
+    }
+    let days = days_from_civil(i64::from(year), month, i64::from(day));
+    Some(days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second))
+}
+
+/// `1*2DIGIT ":" 1*2DIGIT ":" 1*2DIGIT ( non-digit *OCTET )`.
+fn hms_time(token: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = token.splitn(3, ':');
+    let hour = leading_digits(parts.next()?, 1, 2)?;
+    let minute = leading_digits(parts.next()?, 1, 2)?;
+    let second = leading_digits(parts.next()?, 1, 2)?;
+    Some((hour, minute, second))
+}
+
+/// `min*max DIGIT ( non-digit *OCTET )`, whole-token for the first parts of a time.
+fn leading_digits(token: &str, min: usize, max: usize) -> Option<u32> {
+    let digits = token.bytes().take_while(u8::is_ascii_digit).count();
+    if digits < min || digits > max {
+        return None;
+    }
+    token[..digits].parse().ok()
+}
+
+fn month_of(token: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let prefix = token.get(..3)?;
+    MONTHS
+        .iter()
+        .position(|m| prefix.eq_ignore_ascii_case(m))
+        .map(|i| i as u32 + 1)
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: u32, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month = i64::from(month);
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// One cookie in a request's `Cookie` header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CookiePair<'a> {
+    pub name: &'a str,
+    /// A secret: mask before showing.
+    #[serde(skip)]
+    pub value: &'a str,
+    pub value_length: usize,
+    pub offset: usize,
+}
+
+/// A request's `Cookie` header (RFC 6265 §4.2, §5.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CookieHeader<'a> {
+    pub cookies: Vec<CookiePair<'a>>,
+    /// Names sent more than once: usually the same cookie set for two paths or domains,
+    /// and the server reads whichever comes first (RFC 6265 §4.2.2).
+    pub duplicates: Vec<&'a str>,
+    pub problems: Vec<Problem>,
+}
+
+impl<'a> CookieHeader<'a> {
+    /// The first cookie with this name (names are case-sensitive).
+    pub fn get(&self, name: &str) -> Option<&CookiePair<'a>> {
+        self.cookies.iter().find(|c| c.name == name)
+    }
+}
+
+/// Parses a request `Cookie` header.
+pub fn parse_cookie_header(input: &str) -> CookieHeader<'_> {
+    let mut problems = Problems::default();
+    let mut cookies: Vec<CookiePair<'_>> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut duplicates = Vec::new();
+    let mut start = 0;
+    for piece in input.split(';') {
+        let at = start;
+        start += piece.len() + 1;
+        let lead = piece.len() - piece.trim_start_matches([' ', '\t']).len();
+        let pair = trim_wsp(piece);
+        if pair.is_empty() {
+            if at + piece.len() < input.len() {
+                problems.push(at, "an empty element between semicolons");
+            }
+            continue;
+        }
+        let (name, value) = match pair.find('=') {
+            Some(eq) => (trim_wsp(&pair[..eq]), trim_wsp(&pair[eq + 1..])),
+            None => ("", pair),
+        };
+        if let Some(bad) = pair
+            .bytes()
+            .position(|b| (b < 0x20 && b != b'\t') || b == 0x7f)
+        {
+            problems.push(at + lead + bad, "a control character in a cookie");
+        }
+        if !seen.insert(name) && !duplicates.contains(&name) {
+            problems.push(
+                at + lead,
+                "the same cookie name twice: the server will likely read only the first",
+            );
+            duplicates.push(name);
+        }
+        cookies.push(CookiePair {
+            name,
+            value,
+            value_length: value.len(),
+            offset: at + lead,
+        });
+    }
+    CookieHeader {
+        cookies,
+        duplicates,
+        problems: problems.into_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 6265 §3.1's examples.
+    #[test]
+    fn reads_the_rfc_6265_examples() {
+        let c = parse_set_cookie("SID=31d4d96e407aad42; Path=/; Secure; HttpOnly");
+        assert_eq!((c.name, c.value), ("SID", "31d4d96e407aad42"));
+        assert_eq!(c.path, Some("/"));
+        assert!(c.secure && c.http_only && !c.rejected && c.problems.is_empty());
+        let c = parse_set_cookie("lang=en-US; Expires=Wed, 09 Jun 2021 10:18:14 GMT");
+        assert_eq!(c.expires, Some(1_623_233_894));
+        let c = parse_set_cookie("lang=; Expires=Sun, 06 Nov 1994 08:49:37 GMT");
+        assert!(c.is_deletion(1_700_000_000));
+        let c = parse_set_cookie("SID=31d4d96e407aad42; Path=/; Domain=.example.com");
+        assert_eq!(c.domain.as_deref(), Some("example.com"));
+    }
+
+    #[test]
+    fn cookie_dates_follow_the_browser_algorithm() {
+        assert_eq!(
+            cookie_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(
+            cookie_date("Sunday, 06-Nov-94 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(cookie_date("Sun Nov  6 08:49:37 1994"), Some(784_111_777));
+        assert_eq!(
+            cookie_date("06 Nov 2069 08:49:37"),
+            cookie_date("06 Nov 69 08:49:37")
+        );
+        assert_eq!(cookie_date("31 Feb 2024 00:00:00"), None, "no such day");
+        assert_eq!(cookie_date("tomorrow"), None);
+        assert_eq!(
+            cookie_date("29 Feb 2024 00:00:00").map(|t| t % 86_400),
+            Some(0)
+        );
+        assert_eq!(cookie_date("01 Jan 1601 00:00:00"), Some(-11_644_473_600));
+    }
+
+    #[test]
+    fn refusals_are_explained() {
+        let c = parse_set_cookie("__Host-id=1; Secure; Path=/; Domain=example.com");
+        assert!(c.rejected && c.problems[0].message.contains("__Host-"));
+        assert!(!parse_set_cookie("__Host-id=1; Secure; Path=/").rejected);
+        assert!(parse_set_cookie("__Secure-id=1").rejected);
+        assert!(parse_set_cookie("id=1; SameSite=None").rejected);
+        assert!(!parse_set_cookie("id=1; SameSite=None; Secure").rejected);
+        assert!(parse_set_cookie("id=1; Partitioned").rejected);
+        assert!(parse_set_cookie("id=a\u{1}b").rejected);
+        assert!(parse_set_cookie(&format!("id={}", "x".repeat(5000))).rejected);
+        let c = parse_set_cookie("id=1; Expires=someday; Max-Age=abc; SameSite=Loose; Path=x");
+        assert_eq!(c.problems.len(), 4);
+        assert_eq!(c.problems[0].offset, 5);
+    }
+
+    #[test]
+    fn max_age_wins_over_expires() {
+        let c = parse_set_cookie("s=1; Max-Age=0; Expires=Wed, 09 Jun 2100 10:18:14 GMT");
+        assert!(c.is_deletion(0));
+        let c = parse_set_cookie("s=1; Max-Age=3600; Expires=Wed, 09 Jun 2001 10:18:14 GMT");
+        assert!(!c.is_deletion(1_700_000_000));
+        assert_eq!(
+            parse_set_cookie("s=1; Max-Age=-99999999999999999999").max_age,
+            Some(i64::MIN)
+        );
+    }
+
+    #[test]
+    fn reads_cookie_headers_and_duplicates() {
+        let h = parse_cookie_header("SID=31d4d96e407aad42; lang=en-US; SID=other");
+        assert_eq!(h.cookies.len(), 3);
+        assert_eq!(h.duplicates, ["SID"]);
+        assert_eq!(h.get("SID").map(|c| c.value), Some("31d4d96e407aad42"));
+        assert_eq!(h.cookies[1].offset, 22);
+        assert_eq!(h.problems[0].offset, 34);
+        let h = parse_cookie_header("a=1;b=2;;");
+        assert_eq!(h.cookies.len(), 2);
+        assert_eq!(h.problems.len(), 1);
+    }
+
+    #[test]
+    fn hostile_input_gives_results() {
+        let many = "a=b; ".repeat(100_000);
+        assert_eq!(parse_cookie_header(&many).cookies.len(), 100_000);
+        let distinct: String = (0..100_000).map(|i| format!("c{i}=v; ")).collect();
+        assert!(parse_cookie_header(&distinct).duplicates.is_empty());
+        let attributes = format!("a=b{}", "; Path=/".repeat(100_000));
+        assert_eq!(parse_set_cookie(&attributes).path, Some("/"));
+        let _ = parse_set_cookie(&";".repeat(1 << 20));
+        let _ = cookie_date(&"1:1:1 ".repeat(100_000));
+        let _ = cookie_date("99:99:99 99 Jan 99999");
+    }
+}
