@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::challenge::{self, ChallengeList};
-use crate::diagnose::diagnose;
+use crate::diagnose::Session;
 use crate::exchange::Exchange;
 use crate::finding::Finding;
 use crate::status;
@@ -26,9 +26,14 @@ pub struct Annotation<'a> {
 
 /// Parses and diagnoses one exchange.
 pub fn annotate(exchange: &Exchange) -> Annotation<'_> {
+    annotate_in(exchange, &mut Session::new(1))
+}
+
+/// Annotates an exchange in its session (findings that span requests), and records it.
+pub fn annotate_in<'a>(exchange: &'a Exchange, session: &mut Session) -> Annotation<'a> {
     let header = status::challenge_header(exchange.status);
     let challenges = challenge::parse_lines(exchange.response_header_lines(header));
-    let findings = diagnose(exchange, &challenges);
+    let findings = session.diagnose(exchange);
     Annotation {
         method: &exchange.method,
         url: &exchange.url,

@@ -92,8 +92,105 @@ pub fn parse_retry_after(value: &str) -> Result<RetryAfter, Problem> {
         })
 }
 
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`, exact for every year).
+pub(crate) fn days_from_civil(year: i64, month: u32, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month = i64::from(month);
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// HAR's `startedDateTime` (ISO 8601 / RFC 3339: `2026-11-23T03:37:44.768Z`, or with a
+/// `+01:00` offset) in milliseconds since the epoch; `None` if it is not one.
+pub fn parse_rfc3339_millis(value: &str) -> Option<i64> {
+    let b = value.trim().as_bytes();
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let digits = b.get(range)?;
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        digits.iter().try_fold(0i64, |n, d| {
+            n.checked_mul(10)?.checked_add(i64::from(d - b'0'))
+        })
+    };
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || !matches!(b.get(10), Some(b'T' | b't' | b' '))
+    {
+        return None;
+    }
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let mut i = 19;
+    let mut millis = 0i64;
+    if b.get(i) == Some(&b'.') {
+        let start = i + 1;
+        let mut end = start;
+        while b.get(end).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+        }
+        if end == start {
+            return None;
+        }
+        // Keep milliseconds; finer digits are dropped.
+        let ms_digits = &b[start..end.min(start + 3)];
+        millis = ms_digits
+            .iter()
+            .fold(0, |n, d| n * 10 + i64::from(d - b'0'))
+            * 10i64.pow(3 - ms_digits.len() as u32);
+        i = end;
+    }
+    let offset_minutes = match b.get(i) {
+        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
+        Some(&sign @ (b'+' | b'-')) if i + 6 == b.len() && b.get(i + 3) == Some(&b':') => {
+            let minutes = num(i + 1..i + 3)? * 60 + num(i + 4..i + 6)?;
+            if sign == b'+' {
+                minutes
+            } else {
+                -minutes
+            }
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(year, u32::try_from(month).ok()?, day);
+    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+    Some(seconds * 1000 + millis)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reads_har_timestamps() {
+        assert_eq!(
+            parse_rfc3339_millis("1994-11-06T08:49:37Z"),
+            Some(784_111_777_000)
+        );
+        assert_eq!(
+            parse_rfc3339_millis("1994-11-06T08:49:37.5Z"),
+            Some(784_111_777_500)
+        );
+        assert_eq!(
+            parse_rfc3339_millis("1994-11-06T09:49:37.123456+01:00"),
+            Some(784_111_777_123)
+        );
+        assert_eq!(parse_rfc3339_millis("1994-11-06T08:49:37"), None);
+        assert_eq!(parse_rfc3339_millis("1994-13-06T08:49:37Z"), None);
+        assert_eq!(parse_rfc3339_millis("é"), None);
+        assert_eq!(parse_rfc3339_millis(""), None);
+    }
+
     use super::*;
 
     /// RFC 9110 §5.6.7's three spellings of the same instant.

@@ -3,7 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::date;
 use crate::har::{HarEntry, HarHeader};
+
+/// Bodies larger than this are not kept: error details fit in far less, and HAR files
+/// can carry megabytes per entry.
+pub const MAX_BODY: usize = 16 * 1024;
 
 /// A header as seen on the wire: names keep their case, lookups ignore it (RFC 9110 §5.1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -21,13 +26,31 @@ pub struct Exchange {
     pub status: u16,
     pub request_headers: Vec<Header>,
     pub response_headers: Vec<Header>,
-    /// When the request started (ISO 8601, as HAR writes it), if known.
-    pub started: Option<String>,
+    /// When the request started, in milliseconds since the epoch, by the client's clock
+    /// (HAR `startedDateTime`, webRequest `timeStamp`).
+    pub started_ms: Option<i64>,
+    /// The request body, when small and textual (token requests, logins).
+    pub request_body: Option<String>,
+    /// The response body, when small and textual (JSON or problem+json error details).
+    pub response_body: Option<String>,
+    /// `Location`/HAR `redirectURL` of a redirect response.
+    pub redirect_url: Option<String>,
+    /// The browser's resource type (`document`, `fetch`, `xhr`, `preflight`, …), if known.
+    pub resource_type: Option<String>,
+}
+
+fn small(text: Option<String>) -> Option<String> {
+    text.filter(|t| !t.is_empty() && t.len() <= MAX_BODY)
 }
 
 impl Exchange {
-    /// Normalises a HAR entry.
+    /// From a HAR entry (DevTools' `getHAR`/`onRequestFinished`, or a HAR file).
     pub fn from_har(entry: HarEntry) -> Self {
+        let response_body = if entry.response.content.encoding.as_deref() == Some("base64") {
+            None
+        } else {
+            small(entry.response.content.text)
+        };
         Self {
             method: entry.request.method,
             url: entry.request.url,
@@ -44,24 +67,34 @@ impl Exchange {
                 .into_iter()
                 .map(Header::from)
                 .collect(),
-            started: entry.started_date_time,
+            started_ms: entry
+                .started_date_time
+                .as_deref()
+                .and_then(date::parse_rfc3339_millis),
+            request_body: small(entry.request.post_data.and_then(|p| p.text)),
+            response_body,
+            redirect_url: entry.response.redirect_url.filter(|u| !u.is_empty()),
+            resource_type: entry.resource_type,
         }
     }
 
-    /// Normalises the background's `webRequest` details, merged from `onSendHeaders`
-    /// (request headers) and `onCompleted` (status and response headers).
+    /// From the background's joined `webRequest` events.
     pub fn from_web_request(details: WebRequestDetails) -> Self {
+        let redirect_url = details.redirect_url.clone();
         Self {
             method: details.method,
             url: details.url,
             status: details.status_code,
             request_headers: details.request_headers,
             response_headers: details.response_headers,
-            started: None,
+            started_ms: details.time_stamp.map(|t| t as i64),
+            request_body: None,
+            response_body: None,
+            redirect_url,
+            resource_type: details.r#type,
         }
     }
 
-    /// The first value of a request header, ignoring the name's case.
     pub fn request_header(&self, name: &str) -> Option<&str> {
         first(&self.request_headers, name)
     }
@@ -113,6 +146,11 @@ pub struct WebRequestDetails {
     pub status_code: u16,
     pub request_headers: Vec<Header>,
     pub response_headers: Vec<Header>,
+    /// When the request started (ms since the epoch).
+    pub time_stamp: Option<f64>,
+    /// `main_frame`, `xmlhttprequest`, … (webRequest.ResourceType).
+    pub r#type: Option<String>,
+    pub redirect_url: Option<String>,
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ pub mod schemes;
 pub mod secret;
 pub mod status;
 pub mod syntax;
+pub mod target;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -1,0 +1,1004 @@
+//! Findings that need the session, or the request's cross-origin context:
+//! `session.*`, `cors.*`, `transport.insecure_credentials` and the `pattern.*` that span
+//! requests.
+//!
+//! The [`Session`] keeps a bounded list of [`Summary`]s of earlier exchanges. A summary
+//! holds no secret: tokens are reduced to an in-memory fingerprint (to tell "the same
+//! token" from "another token"), cookies to their names and attributes.
+
+use std::collections::VecDeque;
+
+use serde_json::Value;
+
+use super::{draft, fmt_duration, fmt_time, Context, Tolerance};
+use crate::cookie::{SameSite, SetCookie};
+use crate::credentials;
+use crate::exchange::Exchange;
+use crate::finding::{Action, Effort, Finding, Likelihood};
+use crate::status;
+use crate::target::Target;
+
+/// A cookie an earlier response set, without its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieRecord {
+    pub name: String,
+    /// The host that set it (its default domain).
+    pub host: String,
+    pub domain: Option<String>,
+    pub path: Option<String>,
+    pub secure: bool,
+    pub same_site: Option<SameSite>,
+    /// When it expires, in seconds since the epoch (None: a session cookie).
+    pub expires_at: Option<i64>,
+    /// The Set-Cookie removed it instead.
+    pub deleted: bool,
+    pub set_at: Option<i64>,
+}
+
+/// What the session remembers of one exchange. No secrets.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub at: Option<i64>,
+    pub method: String,
+    pub url: String,
+    pub status: u16,
+    pub had_authorization: bool,
+    /// An in-memory fingerprint of the bearer token (not the token).
+    pub token: Option<u64>,
+    pub token_exp: Option<i64>,
+    pub redirect_to: Option<String>,
+    pub set_cookies: Vec<CookieRecord>,
+    pub token_request: Option<TokenRequest>,
+}
+
+/// An OAuth token-endpoint exchange (RFC 6749 §3.2), as far as the HAR shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenRequest {
+    pub grant_type: Option<String>,
+    /// Fingerprint of the access token it issued, when the body was captured.
+    pub issued: Option<u64>,
+    pub error: Option<String>,
+    pub succeeded: bool,
+}
+
+/// The recent exchanges of one tab or HAR file, oldest first, at most `capacity`.
+#[derive(Debug, Clone)]
+pub struct Session {
+    summaries: VecDeque<Summary>,
+    capacity: usize,
+    pub tolerance: Tolerance,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new(500)
+    }
+}
+
+impl Session {
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            summaries: VecDeque::new(),
+            capacity: capacity.max(1),
+            tolerance: Tolerance::default(),
+        }
+    }
+
+    /// Diagnoses `exchange` against what came before, then remembers it.
+    pub fn diagnose(&mut self, exchange: &Exchange) -> Vec<Finding> {
+        self.summaries.make_contiguous();
+        let findings = super::diagnose_in(exchange, self.summaries.as_slices().0, self.tolerance);
+        self.record(exchange);
+        findings
+    }
+
+    /// Remembers an exchange without diagnosing it.
+    pub fn record(&mut self, exchange: &Exchange) {
+        if self.summaries.len() == self.capacity {
+            self.summaries.pop_front();
+        }
+        self.summaries.push_back(summarise(exchange));
+    }
+
+    pub fn len(&self) -> usize {
+        self.summaries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.summaries.is_empty()
+    }
+}
+
+/// FNV-1a: a fingerprint to compare tokens within one session, in memory only.
+fn fingerprint(token: &str) -> u64 {
+    token.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn summarise(ex: &Exchange) -> Summary {
+    let at = ex.started_ms.map(|ms| ms.div_euclid(1000));
+    let credentials = ex.request_header("Authorization").map(credentials::parse);
+    let token = credentials
+        .as_ref()
+        .and_then(|c| c.token68)
+        .map(fingerprint);
+    let token_exp = credentials
+        .as_ref()
+        .and_then(|c| c.token.as_ref())
+        .and_then(|t| t.claims.exp)
+        .map(|d| d.seconds);
+    let host = Target::parse(&ex.url)
+        .map(|t| t.host.to_ascii_lowercase())
+        .unwrap_or_default();
+    let set_cookies = ex
+        .response_header_lines("Set-Cookie")
+        .map(crate::cookie::parse_set_cookie)
+        .filter(|c| !c.rejected)
+        .map(|c| record_cookie(&c, &host, at))
+        .collect();
+    Summary {
+        at,
+        method: ex.method.clone(),
+        url: ex.url.clone(),
+        status: ex.status,
+        had_authorization: ex.request_header("Authorization").is_some(),
+        token,
+        token_exp,
+        redirect_to: ex.redirect_url.clone().or_else(|| {
+            (300..400)
+                .contains(&ex.status)
+                .then(|| ex.response_header("Location").map(str::to_owned))
+                .flatten()
+        }),
+        set_cookies,
+        token_request: token_request(ex),
+    }
+}
+
+fn record_cookie(c: &SetCookie<'_>, host: &str, at: Option<i64>) -> CookieRecord {
+    let now = at.unwrap_or(0);
+    CookieRecord {
+        name: c.name.to_owned(),
+        host: host.to_owned(),
+        domain: c.domain.clone(),
+        path: c.path.map(str::to_owned),
+        secure: c.secure,
+        same_site: c.same_site,
+        expires_at: match (c.max_age, c.expires) {
+            (Some(max_age), _) => Some(now.saturating_add(max_age)),
+            (None, expires) => expires,
+        },
+        deleted: c.is_deletion(now),
+        set_at: at,
+    }
+}
+
+/// Recognises a token request: a POST whose form or JSON body has a grant_type
+/// (RFC 6749 §4.1.3, §6), or a POST to a conventional token path.
+fn token_request(ex: &Exchange) -> Option<TokenRequest> {
+    if !ex.method.eq_ignore_ascii_case("POST") {
+        return None;
+    }
+    let path = Target::parse(&ex.url).map(|t| t.path).unwrap_or("");
+    let body = ex.request_body.as_deref().unwrap_or("");
+    let grant_type = form_value(body, "grant_type").or_else(|| {
+        serde_json::from_str::<Value>(body).ok().and_then(|v| {
+            v.get("grant_type")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+    });
+    if grant_type.is_none() && !(path.ends_with("/token") || path.ends_with("/oauth/token")) {
+        return None;
+    }
+    let response: Option<Value> = ex
+        .response_body
+        .as_deref()
+        .and_then(|b| serde_json::from_str(b).ok());
+    Some(TokenRequest {
+        grant_type,
+        issued: response
+            .as_ref()
+            .and_then(|r| r.get("access_token"))
+            .and_then(Value::as_str)
+            .map(fingerprint),
+        error: response
+            .as_ref()
+            .and_then(|r| r.get("error"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        succeeded: (200..300).contains(&ex.status),
+    })
+}
+
+/// One value of an `application/x-www-form-urlencoded` body (names are plain ASCII here).
+fn form_value(body: &str, name: &str) -> Option<String> {
+    body.split('&').find_map(|pair| {
+        let (n, v) = pair.split_once('=')?;
+        (n == name).then(|| v.replace('+', " "))
+    })
+}
+
+pub(super) fn detect(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let ex = cx.exchange;
+    preflight(cx, out);
+    cleared(cx, out);
+    cookies(cx, out);
+    redirect(cx, out);
+    cross_origin(cx, out);
+    insecure(cx, out);
+    if !status::is_auth_failure(ex.status) {
+        return;
+    }
+    storm(cx, out);
+    after_login(cx, out);
+    refresh(cx, out);
+    expiry_boundary(cx, out);
+    public_page(cx, out);
+}
+
+fn preflight(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let ex = cx.exchange;
+    let is_preflight = ex.method.eq_ignore_ascii_case("OPTIONS")
+        && (ex.request_header("Access-Control-Request-Method").is_some()
+            || ex.resource_type.as_deref() == Some("preflight"));
+    if !is_preflight || !matches!(ex.status, 401 | 403) {
+        return;
+    }
+    draft(
+        "cors.preflight_unauthorized",
+        Likelihood::High,
+        96,
+        "https://fetch.spec.whatwg.org/#cors-preflight-fetch",
+        format!("The CORS preflight (OPTIONS) got {}", ex.status),
+    )
+    .explain(
+        "The server is blocking the browser's safety check before the real request. This must be fixed on the server.",
+        "Browsers send the CORS preflight without credentials (Fetch §4.8, CORS-preflight fetch), so a server that requires auth on OPTIONS always fails it, and the real request is never sent. Answer OPTIONS before the authentication middleware, with the Access-Control-Allow-* headers.",
+    )
+    .evidence("request", format!("OPTIONS, Access-Control-Request-Method {}", ex.request_header("Access-Control-Request-Method").unwrap_or("?")))
+    .evidence("status", ex.status.to_string())
+    .fix(Effort::Medium, "Server: exempt OPTIONS preflights from authentication and answer them with the CORS headers.", None)
+    .push(out);
+}
+
+fn cleared(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let ex = cx.exchange;
+    let now = cx.judge_time().unwrap_or(0);
+    let deleted: Vec<&str> = cx
+        .set_cookies
+        .iter()
+        .filter(|c| c.is_deletion(now))
+        .map(|c| c.name)
+        .collect();
+    let clear_site_data = ex
+        .response_header("Clear-Site-Data")
+        .filter(|v| v.contains("\"cookies\"") || v.contains("\"*\"") || v.contains("\"storage\""));
+    if deleted.is_empty() && clear_site_data.is_none() {
+        return;
+    }
+    let mut d = draft(
+        "session.cleared_by_server",
+        Likelihood::High,
+        82,
+        "https://www.rfc-editor.org/rfc/rfc6265#section-5.3",
+        "The server ended the session in this response",
+    )
+    .explain(
+        "The site signed you out (your session ended or was revoked). Sign in again.",
+        "The failure response deletes the session: Set-Cookie with Max-Age≤0 or a past Expires (RFC 6265 §5.3 step 11), or Clear-Site-Data. Typical causes: idle or absolute session timeout, sign-out elsewhere, or the server failing to read the session (secret rotated, store lost).",
+    );
+    for name in &deleted {
+        d = d.evidence("Set-Cookie", format!("deletes cookie {name}"));
+    }
+    if let Some(value) = clear_site_data {
+        d = d.evidence("Clear-Site-Data", value.to_owned());
+    }
+    d.fix(Effort::Easy, "Sign in again.", Some(Action::SignIn))
+        .push(out);
+}
+
+/// Whether cookie `record` would be sent to `target` (domain and path match, RFC 6265
+/// §5.1.3, §5.1.4), ignoring Secure and SameSite, which are checked apart.
+fn applies(record: &CookieRecord, target: &Target<'_>) -> (bool, bool) {
+    let host = target.host.to_ascii_lowercase();
+    let domain_ok = match &record.domain {
+        Some(domain) => host == *domain || host.ends_with(&format!(".{domain}")),
+        None => host == record.host,
+    };
+    let path = record.path.as_deref().unwrap_or("/");
+    let path_ok = target.path == path
+        || (target.path.starts_with(path)
+            && (path.ends_with('/') || target.path[path.len()..].starts_with('/')));
+    (domain_ok, path_ok)
+}
+
+fn cookies(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let (Some(target), Some(now)) = (&cx.target, cx.client_time.or(cx.server_time)) else {
+        return;
+    };
+    if cx.exchange.status != 401 && cx.exchange.status != 419 && cx.exchange.status != 440 {
+        return;
+    }
+    // The latest record of each cookie name that this host's requests could carry.
+    let mut latest: Vec<&CookieRecord> = Vec::new();
+    for summary in cx.history {
+        for record in &summary.set_cookies {
+            latest.retain(|r| {
+                !(r.name == record.name && r.domain == record.domain && r.path == record.path)
+            });
+            latest.push(record);
+        }
+    }
+    let sent = |name: &str| cx.cookies.as_ref().is_some_and(|c| c.get(name).is_some());
+    for record in latest.into_iter().filter(|r| !r.deleted && !sent(&r.name)) {
+        let (domain_ok, path_ok) = applies(record, target);
+        if !domain_ok {
+            continue;
+        }
+        if let Some(expired_at) = record.expires_at.filter(|e| *e <= now) {
+            draft(
+                "session.cookie_expired",
+                Likelihood::High,
+                78,
+                "https://www.rfc-editor.org/rfc/rfc6265#section-5.3",
+                format!("The session cookie {} expired {} before this request", record.name, fmt_duration(now - expired_at)),
+            )
+            .explain(
+                "Your session on this site has expired. Sign in again.",
+                format!(
+                    "Cookie {} was set{} to expire at {}; the browser stopped sending it, so the request arrived without a session.",
+                    record.name,
+                    record.set_at.map(|t| format!(" at {}", fmt_time(t))).unwrap_or_default(),
+                    fmt_time(expired_at)
+                ),
+            )
+            .evidence("Set-Cookie (earlier)", format!("{} expires {}", record.name, fmt_time(expired_at)))
+            .evidence("Cookie", format!("{} not sent", record.name))
+            .fix(Effort::Easy, "Sign in again.", Some(Action::SignIn))
+            .fix(Effort::Medium, "Server: extend the session on activity (sliding expiry), or refresh it before it ends.", None)
+            .push(out);
+            continue;
+        }
+        let cross_site = cx
+            .exchange
+            .request_header("Sec-Fetch-Site")
+            .is_some_and(|s| s.eq_ignore_ascii_case("cross-site"));
+        let reason = if !path_ok {
+            format!(
+                "its Path={} does not cover {}",
+                record.path.as_deref().unwrap_or("/"),
+                target.path
+            )
+        } else if record.secure && target.scheme == "http" {
+            "it is Secure and this request is plain http".to_owned()
+        } else if cross_site && record.same_site != Some(SameSite::None) {
+            format!(
+                "it is SameSite={} and this request is cross-site",
+                match record.same_site {
+                    Some(SameSite::Strict) => "Strict",
+                    _ => "Lax (the default)",
+                }
+            )
+        } else if cx.cross_origin() && cx.cookies.is_none() {
+            "the cross-origin request was made without credentials".to_owned()
+        } else {
+            "the browser did not send it (third-party cookie blocking, partitioning, or it was removed)".to_owned()
+        };
+        let known = !reason.starts_with("the browser did not");
+        draft(
+            "session.cookie_not_sent",
+            if known { Likelihood::Medium } else { Likelihood::Low },
+            if known { 72 } else { 40 },
+            "https://www.rfc-editor.org/rfc/rfc6265#section-5.4",
+            format!("Cookie {} was set earlier but not sent: {reason}", record.name),
+        )
+        .explain(
+            "Your browser did not send this site's sign-in cookie with the request.",
+            format!("An earlier response set {} for {}; this request to {} did not carry it because {reason} (RFC 6265 §5.4, RFC 6265bis SameSite).", record.name, record.domain.as_deref().unwrap_or(&record.host), target.origin()),
+        )
+        .evidence("Set-Cookie (earlier)", format!("{} (Path={}, {}SameSite={:?})", record.name, record.path.as_deref().unwrap_or("/"), if record.secure { "Secure, " } else { "" }, record.same_site))
+        .evidence("Cookie", format!("{} not sent", record.name))
+        .fix(Effort::Medium, "Server: set the cookie with the Path, Secure and SameSite this request needs (SameSite=None; Secure for cross-site use).", None)
+        .push(out);
+    }
+}
+
+fn redirect(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let (Some(target), Some(previous)) = (&cx.target, cx.history.last()) else {
+        return;
+    };
+    let Some(location) = previous.redirect_to.as_deref() else {
+        return;
+    };
+    let here = &cx.exchange.url;
+    let resolved_matches =
+        location == here || (location.starts_with('/') && here.ends_with(location));
+    let from = Target::parse(&previous.url);
+    let cross = from.as_ref().is_some_and(|f| !f.same_origin(target));
+    if !resolved_matches || !cross || !previous.had_authorization || cx.credentials.is_some() {
+        return;
+    }
+    draft(
+        "cors.auth_dropped_on_redirect",
+        Likelihood::High,
+        91,
+        "https://fetch.spec.whatwg.org/#http-redirect-fetch",
+        "Authorization was dropped on a cross-origin redirect",
+    )
+    .explain(
+        "The sign-in was lost when the request was forwarded to another address.",
+        format!(
+            "The previous request carried Authorization and was redirected to another origin ({} → {}); browsers remove Authorization on cross-origin redirects (Fetch, HTTP-redirect fetch), so this request arrived without it.",
+            from.map(|f| f.origin()).unwrap_or_default(),
+            target.origin()
+        ),
+    )
+    .evidence("previous response", format!("{} redirect to {}", previous.status, target.origin()))
+    .evidence("Authorization", "sent before the redirect, absent after")
+    .fix(Effort::Medium, "Client: call the final URL directly (fix the base URL, trailing slash or http→https redirect).", None)
+    .push(out);
+}
+
+fn cross_origin(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let ex = cx.exchange;
+    if !cx.cross_origin() || ex.status != 401 {
+        return;
+    }
+    let cors_mode = ex
+        .request_header("Sec-Fetch-Mode")
+        .is_none_or(|m| m.eq_ignore_ascii_case("cors"));
+    if cx.credentials.is_none() && cx.cookies.is_none() && cors_mode {
+        let has_cookies_for_host = cx.target.as_ref().is_some_and(|t| {
+            cx.history
+                .iter()
+                .flat_map(|s| &s.set_cookies)
+                .any(|r| !r.deleted && applies(r, t).0)
+        });
+        draft(
+            "cors.credentials_not_included",
+            if has_cookies_for_host { Likelihood::High } else { Likelihood::Medium },
+            if has_cookies_for_host { 84 } else { 52 },
+            "https://fetch.spec.whatwg.org/#concept-request-credentials-mode",
+            "A cross-origin request was sent without credentials",
+        )
+        .explain(
+            "The app asked the server without including your sign-in.",
+            format!(
+                "This cross-origin request carried neither cookies nor Authorization{}: fetch() defaults to credentials: \"same-origin\" (XMLHttpRequest to withCredentials = false). Use credentials: \"include\", and the server must answer with Access-Control-Allow-Credentials: true and an explicit origin.",
+                if has_cookies_for_host { ", although the session has cookies for that host" } else { "" }
+            ),
+        )
+        .evidence("Origin", ex.request_header("Origin").unwrap_or("(Sec-Fetch-Site: cross-site)").to_owned())
+        .evidence("Cookie", "not sent")
+        .fix(Effort::Medium, "Client: fetch(url, { credentials: \"include\" }) (axios: withCredentials: true).", None)
+        .push(out);
+    }
+    let challenge = ex.response_header("WWW-Authenticate").is_some();
+    let allow_origin = ex.response_header("Access-Control-Allow-Origin").is_some();
+    let exposed = ex
+        .response_header_lines("Access-Control-Expose-Headers")
+        .any(|v| {
+            v.split(',')
+                .any(|h| h.trim().eq_ignore_ascii_case("www-authenticate"))
+        });
+    if challenge && allow_origin && !exposed {
+        draft(
+            "cors.challenge_not_exposed",
+            Likelihood::Low,
+            22,
+            "https://fetch.spec.whatwg.org/#http-access-control-expose-headers",
+            "The app cannot read WWW-Authenticate on this cross-origin response",
+        )
+        .explain(
+            "The app cannot see why the server refused, so it cannot react (for example by refreshing your sign-in).",
+            "WWW-Authenticate is not a CORS-safelisted response header; without Access-Control-Expose-Headers: WWW-Authenticate, scripts get null for it (and `*` does not cover credentialed requests).",
+        )
+        .evidence("Access-Control-Expose-Headers", "does not list WWW-Authenticate")
+        .fix(Effort::Easy, "Server: add Access-Control-Expose-Headers: WWW-Authenticate.", None)
+        .push(out);
+    }
+}
+
+fn insecure(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(target) = &cx.target else {
+        return;
+    };
+    if !target.scheme.eq_ignore_ascii_case("http") || target.is_loopback() {
+        return;
+    }
+    let what = match (&cx.credentials, &cx.cookies) {
+        (Some(c), _) if c.is("Basic") => "a Basic password",
+        (Some(_), _) => "a token",
+        (None, Some(_)) => "cookies",
+        (None, None) => return,
+    };
+    draft(
+        "transport.insecure_credentials",
+        Likelihood::Medium,
+        if what == "cookies" { 48 } else { 58 },
+        "https://www.rfc-editor.org/rfc/rfc9110#section-11.1",
+        format!("{what} sent over plain http"),
+    )
+    .explain(
+        "Your sign-in was sent unencrypted; anyone on the network could read it.",
+        format!("{what} travelled over http to {} (not loopback): it can be read and replayed on the network, Secure cookies are withheld, and many servers refuse credentials on http.", target.host),
+    )
+    .evidence("request", format!("http://{}", target.host))
+    .fix(Effort::Medium, "Use https for this API (and rotate the credential if the network was untrusted).", None)
+    .push(out);
+}
+
+fn storm(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let ex = cx.exchange;
+    let Some(now) = cx.client_time else {
+        return;
+    };
+    const WINDOW: i64 = 10;
+    const COUNT: usize = 5;
+    let mut times: Vec<i64> = cx
+        .history
+        .iter()
+        .filter(|s| s.method == ex.method && s.url == ex.url && s.status == ex.status)
+        .filter_map(|s| s.at)
+        .filter(|t| now - t <= WINDOW)
+        .collect();
+    times.push(now);
+    if times.len() < COUNT {
+        return;
+    }
+    let gaps: Vec<i64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    let backing_off = gaps.windows(2).all(|g| g[1] >= 2 * g[0].max(1));
+    if backing_off {
+        return;
+    }
+    draft(
+        "pattern.retry_storm",
+        Likelihood::Medium,
+        58,
+        "https://www.rfc-editor.org/rfc/rfc6585#section-4",
+        format!("{} identical failures within {WINDOW} s, without backoff", times.len()),
+    )
+    .explain(
+        "The app keeps retrying a request that cannot succeed. It may lock your account or get you rate-limited.",
+        format!("{} × {} {} → {} within {WINDOW} s with no growing delay: retrying a 401 with the same credentials cannot succeed, and looks like credential stuffing to the server (lockout, 429).", times.len(), ex.method, Target::parse(&ex.url).map(|t| t.path).unwrap_or(""), ex.status),
+    )
+    .evidence("session", format!("{} failures in {} s", times.len(), now - times[0]))
+    .fix(Effort::Medium, "Client: on 401, refresh or re-authenticate once, then stop; back off exponentially on repeats.", None)
+    .push(out);
+}
+
+fn after_login(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    if cx.credentials.is_some() {
+        return;
+    }
+    let Some(now) = cx.client_time else {
+        return;
+    };
+    let login = cx.history.iter().rev().find(|s| {
+        s.at.is_some_and(|t| now - t <= 120)
+            && s.token_request
+                .as_ref()
+                .is_some_and(|r| r.succeeded && r.error.is_none())
+    });
+    let Some(login) = login else {
+        return;
+    };
+    draft(
+        "pattern.after_login",
+        Likelihood::High,
+        93,
+        "https://www.rfc-editor.org/rfc/rfc6750#section-2.1",
+        "A token was just obtained, but this request did not carry it",
+    )
+    .explain(
+        "You signed in successfully, but the app forgot to use your sign-in for this request. This is a bug in the app.",
+        format!(
+            "The token endpoint answered {} {} s earlier, yet this request has no Authorization header: the client did not store the token, or built this request before it arrived (a race with the sign-in).",
+            login.status,
+            login.at.map_or(0, |t| now - t)
+        ),
+    )
+    .evidence("session", format!("{} {} → {}", login.method, Target::parse(&login.url).map(|t| t.path).unwrap_or(""), login.status))
+    .evidence("Authorization", "not sent")
+    .fix(Effort::Medium, "Client: await the token before making API calls, and attach it in an interceptor.", None)
+    .push(out);
+}
+
+fn refresh(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(now) = cx.client_time else {
+        return;
+    };
+    let recent: Vec<&Summary> = cx
+        .history
+        .iter()
+        .filter(|s| s.at.is_some_and(|t| now - t <= 300))
+        .filter(|s| {
+            s.token_request
+                .as_ref()
+                .is_some_and(|r| r.grant_type.as_deref() == Some("refresh_token"))
+        })
+        .collect();
+    if recent.is_empty() {
+        return;
+    }
+    let sent = cx
+        .credentials
+        .as_ref()
+        .and_then(|c| c.token68)
+        .map(fingerprint);
+    let invalid_grant = recent.iter().any(|s| {
+        s.token_request.as_ref().and_then(|r| r.error.as_deref()) == Some("invalid_grant")
+    });
+    let concurrent = recent
+        .windows(2)
+        .any(|w| matches!((w[0].at, w[1].at), (Some(a), Some(b)) if b - a <= 2));
+    let last_refresh = recent
+        .iter()
+        .rev()
+        .find(|s| s.token_request.as_ref().is_some_and(|r| r.succeeded));
+    let stale_token = last_refresh.is_some_and(|r| {
+        let issued = r.token_request.as_ref().and_then(|t| t.issued);
+        let used_before = cx
+            .history
+            .iter()
+            .take_while(|s| !std::ptr::eq(*s, *r))
+            .any(|s| s.token.is_some() && s.token == sent);
+        issued.is_some() && sent.is_some() && issued != sent && used_before
+    });
+    if !(invalid_grant || concurrent || stale_token) {
+        return;
+    }
+    let reason = if stale_token {
+        "the request reused the token from before the refresh"
+    } else if invalid_grant {
+        "a refresh was refused with invalid_grant (the refresh token was already used, revoked or expired)"
+    } else {
+        "two refreshes ran at the same time: with rotating refresh tokens the second invalidates the first"
+    };
+    draft(
+        "pattern.refresh_race",
+        Likelihood::High,
+        if stale_token { 89 } else { 84 },
+        "https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2",
+        "A token refresh went wrong",
+    )
+    .explain(
+        "The app's attempt to renew your sign-in went wrong. Signing in again fixes it; the app should be fixed too.",
+        format!("In the last 5 minutes {reason}. With refresh-token rotation (RFC 9700 §4.14.2) every refresh must be serialised and all requests must switch to the new access token."),
+    )
+    .evidence("session", format!("{} refresh request(s) in the last 5 minutes", recent.len()))
+    .fix(Effort::Easy, "Sign in again.", Some(Action::SignIn))
+    .fix(Effort::Medium, "Client: share one in-flight refresh between callers, and retry failed calls with the new token.", None)
+    .push(out);
+}
+
+fn expiry_boundary(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(sent) = cx
+        .credentials
+        .as_ref()
+        .and_then(|c| c.token68)
+        .map(fingerprint)
+    else {
+        return;
+    };
+    let Some(exp) = cx
+        .credentials
+        .as_ref()
+        .and_then(|c| c.token.as_ref())
+        .and_then(|t| t.claims.exp)
+        .filter(|d| !d.millis)
+        .map(|d| d.seconds)
+    else {
+        return;
+    };
+    let Some(now) = cx.client_time else {
+        return;
+    };
+    let last_success = cx
+        .history
+        .iter()
+        .rev()
+        .find(|s| s.token == Some(sent) && (200..400).contains(&s.status))
+        .and_then(|s| s.at);
+    let Some(success_at) = last_success else {
+        return;
+    };
+    if !(success_at <= exp && now > exp) {
+        return;
+    }
+    draft(
+        "pattern.expiry_boundary",
+        Likelihood::High,
+        80,
+        "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4",
+        "The same token worked until it expired, then started failing",
+    )
+    .explain(
+        "Your sign-in worked until it expired. The app should renew it automatically; sign in again for now.",
+        format!("The same token succeeded at {} (before exp {}) and fails now ({}): the client does not refresh before expiry.", fmt_time(success_at), fmt_time(exp), fmt_time(now)),
+    )
+    .evidence("session", format!("last success with this token {}", fmt_time(success_at)))
+    .evidence("token claim", format!("exp {}", fmt_time(exp)))
+    .fix(Effort::Medium, "Client: refresh proactively (e.g. 60 s before exp) and once on a 401.", None)
+    .push(out);
+}
+
+fn public_page(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let ex = cx.exchange;
+    let navigation = matches!(ex.resource_type.as_deref(), Some("document" | "main_frame"))
+        || (ex
+            .request_header("Sec-Fetch-Mode")
+            .is_some_and(|m| m.eq_ignore_ascii_case("navigate"))
+            && ex
+                .request_header("Sec-Fetch-Dest")
+                .is_some_and(|d| d.eq_ignore_ascii_case("document")));
+    let html = ex
+        .response_header("Content-Type")
+        .is_some_and(|c| c.to_ascii_lowercase().starts_with("text/html"));
+    if !navigation || !html || ex.status != 401 {
+        return;
+    }
+    draft(
+        "pattern.public_page",
+        Likelihood::Low,
+        34,
+        "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2",
+        "The page itself answered 401",
+    )
+    .explain(
+        "This page requires you to sign in before it shows anything.",
+        "A top-level HTML navigation got 401. For a page meant to be public, an auth middleware covers too many routes; for a private page, a redirect to the sign-in page is friendlier than a bare 401.",
+    )
+    .evidence("request", "top-level navigation")
+    .evidence("Content-Type", ex.response_header("Content-Type").unwrap_or("").to_owned())
+    .fix(Effort::Easy, "Sign in, then reload the page.", Some(Action::SignIn))
+    .push(out);
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::test_support::{codes, exchange, jwt, T0_MS};
+    use super::super::{diagnose, fmt_time};
+    use super::*;
+
+    const NOW: i64 = T0_MS / 1000;
+
+    fn at(mut ex: Exchange, seconds: i64) -> Exchange {
+        ex.started_ms = Some((NOW + seconds) * 1000);
+        ex
+    }
+
+    #[test]
+    fn preflight_and_clearing_and_transport() {
+        let ex = exchange(
+            "OPTIONS",
+            "https://api.example/x",
+            401,
+            &[
+                ("Access-Control-Request-Method", "GET"),
+                ("Origin", "https://app.example"),
+            ],
+            &[],
+        );
+        assert_eq!(codes(&diagnose(&ex))[0], "cors.preflight_unauthorized");
+        let ex = exchange(
+            "GET",
+            "https://app.example/x",
+            401,
+            &[("Cookie", "sid=1")],
+            &[
+                ("Set-Cookie", "sid=; Max-Age=0; Path=/"),
+                ("WWW-Authenticate", "Bearer"),
+            ],
+        );
+        assert!(codes(&diagnose(&ex)).contains(&"session.cleared_by_server"));
+        let ex = exchange(
+            "GET",
+            "http://api.example/x",
+            401,
+            &[("Authorization", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")],
+            &[("WWW-Authenticate", "Basic realm=\"a\"")],
+        );
+        assert!(codes(&diagnose(&ex)).contains(&"transport.insecure_credentials"));
+        let ex = exchange(
+            "GET",
+            "http://127.0.0.1:8080/x",
+            401,
+            &[("Authorization", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")],
+            &[("WWW-Authenticate", "Basic realm=\"a\"")],
+        );
+        assert!(
+            !codes(&diagnose(&ex)).contains(&"transport.insecure_credentials"),
+            "loopback is fine"
+        );
+    }
+
+    #[test]
+    fn cookies_set_earlier_are_followed() {
+        let mut session = Session::default();
+        session.diagnose(&at(
+            exchange(
+                "POST",
+                "https://app.example/login",
+                200,
+                &[],
+                &[
+                    ("Set-Cookie", "sid=1; Path=/api; Secure; HttpOnly"),
+                    ("Set-Cookie", "short=1; Max-Age=5; Path=/"),
+                ],
+            ),
+            0,
+        ));
+        let ex = at(
+            exchange("GET", "https://app.example/other", 401, &[], &[]),
+            60,
+        );
+        let found = codes(&session.diagnose(&ex));
+        assert!(found.contains(&"session.cookie_not_sent"), "{found:?}");
+        assert!(found.contains(&"session.cookie_expired"), "{found:?}");
+    }
+
+    #[test]
+    fn redirects_that_drop_authorization_are_named() {
+        let mut session = Session::default();
+        let mut first = exchange(
+            "GET",
+            "https://api.example/v1/x",
+            307,
+            &[("Authorization", "Bearer abc")],
+            &[("Location", "https://cdn.example/v1/x")],
+        );
+        first.redirect_url = Some("https://cdn.example/v1/x".into());
+        session.diagnose(&at(first, 0));
+        let found = codes(&session.diagnose(&at(
+            exchange(
+                "GET",
+                "https://cdn.example/v1/x",
+                401,
+                &[],
+                &[("WWW-Authenticate", "Bearer")],
+            ),
+            0,
+        )));
+        assert_eq!(found[0], "cors.auth_dropped_on_redirect", "{found:?}");
+    }
+
+    #[test]
+    fn cross_origin_credentials_and_exposure() {
+        let ex = exchange(
+            "GET",
+            "https://api.example/x",
+            401,
+            &[
+                ("Origin", "https://app.example"),
+                ("Sec-Fetch-Mode", "cors"),
+            ],
+            &[
+                ("WWW-Authenticate", "Bearer"),
+                ("Access-Control-Allow-Origin", "https://app.example"),
+            ],
+        );
+        let found = codes(&diagnose(&ex));
+        assert!(
+            found.contains(&"cors.credentials_not_included")
+                && found.contains(&"cors.challenge_not_exposed"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn patterns_across_requests() {
+        let mut session = Session::default();
+        let fail = || {
+            exchange(
+                "GET",
+                "https://api.example/x",
+                401,
+                &[("Authorization", "Bearer abc")],
+                &[("WWW-Authenticate", "Bearer error=\"invalid_token\"")],
+            )
+        };
+        let mut last = Vec::new();
+        for i in 0..6 {
+            last = codes(&session.diagnose(&at(fail(), i)));
+        }
+        assert!(last.contains(&"pattern.retry_storm"), "{last:?}");
+
+        let mut session = Session::default();
+        let mut token = exchange("POST", "https://login.example/oauth/token", 200, &[], &[]);
+        token.request_body = Some("grant_type=authorization_code&code=x".into());
+        token.response_body = Some(r#"{"access_token":"abc","token_type":"Bearer"}"#.into());
+        session.diagnose(&at(token, 0));
+        let found = codes(&session.diagnose(&at(
+            exchange(
+                "GET",
+                "https://api.example/x",
+                401,
+                &[],
+                &[("WWW-Authenticate", "Bearer")],
+            ),
+            1,
+        )));
+        assert_eq!(found[0], "pattern.after_login", "{found:?}");
+
+        let mut session = Session::default();
+        session.diagnose(&at(
+            exchange(
+                "GET",
+                "https://api.example/x",
+                200,
+                &[("Authorization", "Bearer old")],
+                &[],
+            ),
+            0,
+        ));
+        let mut refresh = exchange("POST", "https://login.example/oauth/token", 200, &[], &[]);
+        refresh.request_body = Some("grant_type=refresh_token&refresh_token=r".into());
+        refresh.response_body = Some(r#"{"access_token":"new"}"#.into());
+        session.diagnose(&at(refresh, 1));
+        let found = codes(&session.diagnose(&at(fail().clone_with_auth("Bearer old"), 2)));
+        assert!(found.contains(&"pattern.refresh_race"), "{found:?}");
+
+        let token = jwt(json!({"alg":"RS256"}), json!({"exp": NOW + 30}));
+        let with = |status| {
+            exchange(
+                "GET",
+                "https://api.example/x",
+                status,
+                &[("Authorization", &format!("Bearer {token}"))],
+                &[
+                    ("WWW-Authenticate", "Bearer error=\"invalid_token\""),
+                    ("Date", &fmt_time(NOW + 200)),
+                ],
+            )
+        };
+        let mut session = Session::default();
+        session.diagnose(&at(with(200), 0));
+        let found = codes(&session.diagnose(&at(with(401), 200)));
+        assert!(
+            found.contains(&"pattern.expiry_boundary") && found.contains(&"token.expired"),
+            "{found:?}"
+        );
+
+        let ex = exchange(
+            "GET",
+            "https://app.example/",
+            401,
+            &[
+                ("Sec-Fetch-Mode", "navigate"),
+                ("Sec-Fetch-Dest", "document"),
+            ],
+            &[("Content-Type", "text/html; charset=utf-8")],
+        );
+        assert!(codes(&diagnose(&ex)).contains(&"pattern.public_page"));
+    }
+
+    trait WithAuth {
+        fn clone_with_auth(&self, value: &str) -> Exchange;
+    }
+
+    impl WithAuth for Exchange {
+        fn clone_with_auth(&self, value: &str) -> Exchange {
+            let mut ex = self.clone();
+            for h in &mut ex.request_headers {
+                if h.name.eq_ignore_ascii_case("Authorization") {
+                    h.value = value.to_owned();
+                }
+            }
+            ex
+        }
+    }
+
+    #[test]
+    fn the_session_is_bounded() {
+        let mut session = Session::new(3);
+        for _ in 0..10 {
+            session.record(&exchange("GET", "https://a.example/", 200, &[], &[]));
+        }
+        assert_eq!(session.len(), 3);
+    }
+}
