@@ -315,6 +315,10 @@ fn statuses(cx: &Context<'_>, out: &mut Vec<Finding>) {
             "407 Proxy Authentication Required comes from a proxy, with Proxy-Authenticate; the client must answer with Proxy-Authorization (RFC 9110 §11.7). Check the proxy settings (PAC), and that the proxy credentials are configured for this client.",
         )
         .evidence("status", "407")
+        .evidence(
+            "Proxy-Authorization",
+            if ex.request_header("Proxy-Authorization").is_some() { "sent, and refused" } else { "not sent" },
+        )
         .fix(Effort::Medium, "Check the system/browser proxy settings and proxy credentials, or ask IT.", None)
         .push(out),
         419 | 440 | 498 | 499 => {

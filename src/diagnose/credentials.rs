@@ -10,7 +10,10 @@ pub(super) fn detect(cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     let header = cx.credentials_header;
     let Some(credentials) = &cx.credentials else {
-        missing(cx, out);
+        // A 407 without Proxy-Authorization is what status.proxy_auth explains.
+        if cx.exchange.status != 407 {
+            missing(cx, out);
+        }
         return;
     };
     if !credentials.defects.is_empty() {

@@ -390,7 +390,8 @@ fn cookies(cx: &Context<'_>, out: &mut Vec<Finding>) {
         draft(
             "session.cookie_not_sent",
             if known { Likelihood::Medium } else { Likelihood::Low },
-            if known { 72 } else { 40 },
+            // Above auth.missing without a challenge (70): it says *why* nothing was sent.
+            if known { 75 } else { 40 },
             "https://www.rfc-editor.org/rfc/rfc6265#section-5.4",
             format!("Cookie {} was set earlier but not sent: {reason}", record.name),
         )
@@ -459,7 +460,9 @@ fn cross_origin(cx: &Context<'_>, out: &mut Vec<Finding>) {
         draft(
             "cors.credentials_not_included",
             if has_cookies_for_host { Likelihood::High } else { Likelihood::Medium },
-            if has_cookies_for_host { 84 } else { 52 },
+            // With cookies waiting for that host, this is why nothing was sent: above
+            // auth.missing.
+            if has_cookies_for_host { 91 } else { 52 },
             "https://fetch.spec.whatwg.org/#concept-request-credentials-mode",
             "A cross-origin request was sent without credentials",
         )
@@ -628,8 +631,12 @@ fn refresh(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .as_ref()
         .and_then(|c| c.token68)
         .map(fingerprint);
+    // DevTools' live HAR has no response bodies (they need getContent()), so a refresh
+    // that failed is enough; the body, when present, confirms invalid_grant.
     let invalid_grant = recent.iter().any(|s| {
-        s.token_request.as_ref().and_then(|r| r.error.as_deref()) == Some("invalid_grant")
+        s.token_request
+            .as_ref()
+            .is_some_and(|r| r.error.as_deref() == Some("invalid_grant") || !r.succeeded)
     });
     let concurrent = recent
         .windows(2)
@@ -653,7 +660,7 @@ fn refresh(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let reason = if stale_token {
         "the request reused the token from before the refresh"
     } else if invalid_grant {
-        "a refresh was refused with invalid_grant (the refresh token was already used, revoked or expired)"
+        "a refresh was refused (invalid_grant: the refresh token was already used, revoked or expired)"
     } else {
         "two refreshes ran at the same time: with rotating refresh tokens the second invalidates the first"
     };
@@ -742,8 +749,10 @@ fn public_page(cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     draft(
         "pattern.public_page",
-        Likelihood::Low,
-        34,
+        Likelihood::Medium,
+        // Above auth.missing without a challenge (70): a page navigation never carries
+        // Authorization, so "no credentials" is the symptom, not the cause.
+        74,
         "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2",
         "The page itself answered 401",
     )

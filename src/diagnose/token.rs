@@ -47,7 +47,10 @@ pub(super) fn detect(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .push(out);
     }
     let strong_token_finding = out[before..].iter().any(|f| f.score >= 60);
+    // Only when the server named a scheme: without a challenge there is too little to
+    // say the token was what it refused (challenge.missing says so instead).
     if cx.exchange.status == 401
+        && !cx.challenges.challenges.is_empty()
         && token.kind == Kind::Jws
         && credentials.defects.is_empty()
         && !strong_token_finding
@@ -505,7 +508,7 @@ fn clock_skew(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .credentials
         .as_ref()
         .and_then(|c| c.token.as_ref())
-        .map(|t| [t.claims.exp, t.claims.nbf])
+        .map(|t| [t.claims.exp, t.claims.nbf, t.claims.iat])
         .unwrap_or_default();
     let decisive = token_times
         .iter()

@@ -45,10 +45,10 @@ test('the service worker starts and registers its webRequest listeners', async (
 
 test('the popup counts the tab\'s auth failures and shows the latest, parsed by the core', async () => {
   const { page, tabId } = await openLab();
-  assert.equal(await runScenario(page, 'forbidden'), 403);
+  assert.equal(await runScenario(page, 'status-forbidden'), 403);
   assert.equal(await runScenario(page, 'healthy'), 200);
   assert.equal(await runScenario(page, 'auth-missing'), 401);
-  assert.equal(await runScenario(page, 'bearer-invalid-token'), 401);
+  assert.equal(await runScenario(page, 'token-expired'), 401);
 
   const popup = await chromium.browser.newPage();
   await popup.goto(`chrome-extension://${chromium.extensionId}/popup/popup.html?tab=${tabId}`);
@@ -77,8 +77,8 @@ test('the DevTools panel lists the lab\'s 401s with their parsed challenges', as
   const devtools = await openDevTools(page);
   // DevTools records from now on, but the panel does not exist yet: it must find these
   // two in its getHAR() replay when it is first shown.
-  assert.equal(await runScenario(page, 'bearer-invalid-token'), 401);
-  assert.equal(await runScenario(page, 'forbidden'), 403);
+  assert.equal(await runScenario(page, 'token-expired'), 401);
+  assert.equal(await runScenario(page, 'status-forbidden'), 403);
   const panel = await showAuthLensPanel(devtools, chromium.extensionId);
   await panel.waitForSelector('tr[data-status="401"]', { timeout: 10_000 });
 
@@ -104,10 +104,12 @@ test('the DevTools panel lists the lab\'s 401s with their parsed challenges', as
   assert.deepEqual(rows.map((r) => [r.status, r.path]), [
     ['401', '/api/bearer/invalid-token'],
     ['403', '/api/forbidden'],
-    ['401', '/api/bearer/required'],
+    ['401', '/api/bearer'],
   ]);
   assert.deepEqual(rows[0].schemes, ['Bearer']);
   assert.ok(rows[0].params.includes('error="invalid_token"'), rows[0].params.join(' '));
+  assert.equal(rows[0].finding, 'token.expired', 'the core diagnosed the expired lab token');
+  assert.equal(rows[1].finding, 'status.forbidden');
   assert.equal(rows[2].finding, 'auth.missing', 'a 401 without credentials says so');
   assertNoSecret(await panel.content(), lab.secrets, 'the DevTools panel');
   await devtools.close();

@@ -48,8 +48,8 @@ async function openLab() {
 
 test('the add-on installs, its background counts failures, and the popup runs the core', async () => {
   const page = await openLab();
-  assert.equal(await runScenario(page, 'forbidden'), 403);
-  assert.equal(await runScenario(page, 'bearer-invalid-token'), 401);
+  assert.equal(await runScenario(page, 'status-forbidden'), 403);
+  assert.equal(await runScenario(page, 'token-expired'), 401);
 
   const popup = await firefox.newPage();
   await openExtensionPage(popup, '/popup/popup.html');
@@ -76,7 +76,7 @@ test('the DevTools panel replays the HAR, then follows new requests', async () =
   const page = await openLab();
   await page.bringToFront();
   await showFirefoxDevTools(firefox, { selectAuthLens: false });
-  assert.equal(await runScenario(page, 'bearer-invalid-token'), 401); // before the panel: replayed
+  assert.equal(await runScenario(page, 'token-expired'), 401); // before the panel: replayed
   await showFirefoxDevTools(firefox, { selectAuthLens: true });
   await waitForPanel('return document.body?.dataset.ready === "true"', (ready) => ready === true);
   assert.equal(await runScenario(page, 'auth-missing'), 401); // after: onRequestFinished
@@ -91,7 +91,7 @@ test('the DevTools panel replays the HAR, then follows new requests', async () =
   const rows = await waitForPanel(probe, (r) => r.length >= 2);
   assert.deepEqual(rows.map((r) => [r.status, r.path, r.schemes]), [
     ['401', '/api/bearer/invalid-token', ['Bearer']],
-    ['401', '/api/bearer/required', ['Bearer']],
+    ['401', '/api/bearer', ['Bearer']],
   ]);
   assert.equal(rows[1].finding, 'auth.missing');
   const text = await inFirefoxPanel(firefox, 'return document.documentElement.outerHTML');

@@ -3,6 +3,7 @@
 //! Every command prints JSON with `--json` (a stable contract for scripts and tests) and
 //! readable text otherwise. Inputs given as `-` are read from standard input.
 
+mod diagnose;
 mod explain;
 mod input;
 mod lab;
@@ -58,6 +59,14 @@ enum Command {
         /// The token (a `Bearer ` prefix is accepted); `-` reads it from standard input.
         token: String,
     },
+    /// Diagnose every auth failure in a HAR file: ranked causes with evidence and fixes.
+    Diagnose {
+        /// Print JSON: {"entries":[{"index":N,"method":...,"url":...,"status":401,"findings":[...]}],"summary":{...}}.
+        #[arg(long)]
+        json: bool,
+        /// The HAR file; `-` reads it from standard input.
+        file: String,
+    },
     /// Serve one endpoint per auth failure mode, for demos and browser tests.
     Lab(lab::LabArgs),
 }
@@ -76,6 +85,7 @@ fn main() -> ExitCode {
             value,
         } => explain::authorization(json, reveal, &value),
         Command::Token { json, token } => explain::token(json, &token),
+        Command::Diagnose { json, file } => diagnose::run(json, &file),
         Command::Lab(args) => lab::run(args),
     };
     match result {

@@ -101,3 +101,26 @@ export async function showAuthLensPanel(devtools, extensionId) {
   }
   throw new Error(`the AuthLens panel (${panelUrl}) did not appear in DevTools`);
 }
+
+/**
+ * Answers the browser's own sign-in prompt (for 401 with Basic/Digest/NTLM challenges) with
+ * "Cancel", as a user would, so that the page's fetch() completes with the 401 instead of
+ * waiting for a dialog that headless Chromium never shows. Uses the CDP Fetch domain; every
+ * other request continues untouched.
+ * @param {import('puppeteer-core').Page} page
+ */
+export async function cancelHttpAuthPrompts(page) {
+  const client = await page.createCDPSession();
+  client.on('Fetch.requestPaused', (event) => {
+    client.send('Fetch.continueRequest', { requestId: event.requestId }).catch(() => {});
+  });
+  client.on('Fetch.authRequired', (event) => {
+    client
+      .send('Fetch.continueWithAuth', {
+        requestId: event.requestId,
+        authChallengeResponse: { response: 'CancelAuth' },
+      })
+      .catch(() => {});
+  });
+  await client.send('Fetch.enable', { handleAuthRequests: true, patterns: [{ urlPattern: '*' }] });
+}

@@ -12,11 +12,19 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.
 const bin = process.env.AUTHLENS_BIN ?? join(root, 'target', 'debug', 'authlens');
 
 /**
+ * @typedef {object} Step
+ * @property {string} path
+ * @property {[string, string][]} headers  name/value pairs
+ * @property {boolean} [navigate]
+ */
+
+/**
  * @typedef {object} Scenario
  * @property {string} id
- * @property {string} path
  * @property {string} title
- * @property {[string, string][]} requestHeaders  name/value pairs
+ * @property {string[]} expect  the top finding first
+ * @property {Step[]} steps
+ * @property {boolean} [noBrowser]
  */
 
 /** @returns {Promise<{url: string, scenarios: Scenario[], secrets: string[], stop: () => Promise<void>}>} */
@@ -37,10 +45,14 @@ export async function startLab() {
   // Every credential the lab hands out is a canary: it must never show up unmasked in
   // the extension's pages or storage.
   const secrets = scenarios.flatMap((/** @type {Scenario} */ s) =>
-    s.requestHeaders
-      .filter(([name]) => /^(authorization|cookie|dpop)$/i.test(name))
-      .flatMap(([, value]) => secretParts(value)),
+    s.steps.flatMap((step) =>
+      step.headers
+        .filter(([name]) => /^(authorization|cookie|dpop)$/i.test(name))
+        .flatMap(([, value]) => secretParts(value)),
+    ),
   );
+  // The session cookie values and the Basic password the lab uses.
+  secrets.push('lab-session-value', 'lab-canary-password');
   return {
     url,
     scenarios,
@@ -61,6 +73,8 @@ function secretParts(value) {
   const credential = value.replace(/^\S+\s+/, '');
   const parts = [credential];
   const segments = credential.split('.');
-  if (segments.length === 3 && segments[2]) parts.push(segments[2]);
-  return parts;
+  if (segments.length >= 3 && segments[2]) parts.push(segments[2]);
+  // Short values (placeholders like "undefined", Digest parameter lists' fragments) are
+  // not secrets and would match innocent text.
+  return parts.filter((p) => p.length >= 16 && !p.includes('username='));
 }

@@ -4,19 +4,21 @@
  * Clicks a scenario's button and waits for the status the page received.
  * @param {import('puppeteer-core').Page} page the lab index page
  * @param {string} id scenario id
- * @returns {Promise<number>}
+ * @param {number} [timeout] ms
+ * @returns {Promise<number | string>} the status, or "error" when fetch() failed (CORS)
  */
-export async function runScenario(page, id) {
+export async function runScenario(page, id, timeout = 10_000) {
   await page.click(`button[data-scenario="${id}"]`);
   const handle = await page.waitForFunction(
     (/** @type {string} */ scenario) => {
       const text = document.querySelector(`output[data-result-for="${scenario}"]`)?.textContent ?? '';
+      if (text === 'error') return text;
       return /^\d+$/.test(text) ? Number(text) : null;
     },
-    { timeout: 10_000 },
+    { timeout },
     id,
   );
-  return /** @type {number} */ (await handle.jsonValue());
+  return /** @type {number | string} */ (await handle.jsonValue());
 }
 
 /**

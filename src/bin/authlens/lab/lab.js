@@ -1,28 +1,67 @@
-// The lab page: one button per scenario. Each makes its request from this page, so the
-// browser (and AuthLens) sees a real exchange with the credentials the scenario needs.
+// The lab page: one button per scenario. Each runs its steps from this page with fetch(),
+// so the browser (and AuthLens) sees real exchanges with the credentials they need.
+// Navigation scenarios are links instead. Results are rendered with textContent only.
 
 const list = document.getElementById('scenarios');
+
+/** The same lab on its other loopback name: a different origin, same server. */
+const otherOrigin = `${location.protocol}//${location.hostname === 'localhost' ? '127.0.0.1' : 'localhost'}:${location.port}`;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs a step (repeated if asked) and returns the last status, or "error". */
+async function runStep(step) {
+  if (step.delayMs) await sleep(step.delayMs);
+  let result = '';
+  for (let i = 0; i < (step.repeat ?? 1); i++) {
+    try {
+      const res = await fetch(step.crossOrigin ? otherOrigin + step.path : step.path, {
+        method: step.method ?? 'GET',
+        headers: step.headers,
+        body: step.body,
+        credentials: step.credentials ?? 'same-origin',
+        cache: 'no-store',
+      });
+      // Read the body, as an app would: until it is read, the request has not finished
+      // loading, and DevTools' onRequestFinished does not fire for it.
+      await res.text();
+      result = String(res.status);
+    } catch {
+      result = 'error'; // CORS or network failure: fetch() rejects
+    }
+  }
+  return result;
+}
 
 async function load() {
   const response = await fetch('/scenarios.json');
   const { scenarios } = await response.json();
   for (const scenario of scenarios) {
     const item = document.createElement('li');
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.dataset.scenario = scenario.id;
-    button.textContent = scenario.title;
     const result = document.createElement('output');
     result.dataset.resultFor = scenario.id;
-    button.addEventListener('click', async () => {
-      result.textContent = '…';
-      const res = await fetch(scenario.path, { headers: scenario.requestHeaders, cache: 'no-store' });
-      // Read the body, as an app would: until it is read, the request has not finished
-      // loading, and DevTools' onRequestFinished does not fire for it.
-      await res.text();
-      result.textContent = String(res.status);
-    });
-    item.append(button, ' ', result);
+    const last = scenario.steps[scenario.steps.length - 1];
+    let control;
+    if (last.navigate) {
+      control = document.createElement('a');
+      control.href = last.path;
+      control.target = '_blank';
+    } else {
+      control = document.createElement('button');
+      control.type = 'button';
+      control.addEventListener('click', async () => {
+        result.textContent = '…';
+        let status = '';
+        for (const step of scenario.steps) status = await runStep(step);
+        result.textContent = status;
+      });
+      control.disabled = Boolean(scenario.noBrowser);
+    }
+    control.dataset.scenario = scenario.id;
+    control.textContent = scenario.title;
+    const expect = document.createElement('small');
+    expect.textContent = scenario.expect.length ? ` expect ${scenario.expect[0]}` : ' expect no finding';
+    item.append(control, ' ', result, expect);
     list.append(item);
   }
   document.body.dataset.ready = 'true';

@@ -10,7 +10,7 @@
 
 mod scenarios;
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use clap::Args;
 use tiny_http::{Header, Request, Response, Server};
 
-use scenarios::{Reply, SCENARIOS};
+use scenarios::Reply;
 
 #[derive(Args)]
 pub struct LabArgs {
@@ -34,7 +34,8 @@ const INDEX_HTML: &str = include_str!("index.html");
 const LAB_JS: &str = include_str!("lab.js");
 const LAB_CSS: &str = include_str!("lab.css");
 /// Our own pages carry no inline script: the same policy we ask of the extension.
-const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'";
+/// `connect-src` also allows the lab's other loopback name, for the cross-origin scenarios.
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; connect-src 'self' http://127.0.0.1:* http://localhost:*";
 
 pub fn run(args: LabArgs) -> Result<ExitCode, String> {
     if !args.addr.ip().is_loopback() {
@@ -57,27 +58,45 @@ pub fn run(args: LabArgs) -> Result<ExitCode, String> {
         );
     }
     std::io::stdout().flush().ok();
-    for request in server.incoming_requests() {
-        let reply = route(&request, &args.www);
+    for mut request in server.incoming_requests() {
+        let reply = route(&mut request, &args.www);
         respond(request, reply);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn route(request: &Request, www: &Path) -> Reply {
-    let url = request.url();
+fn route(request: &mut Request, www: &Path) -> Reply {
+    let url = request.url().to_owned();
     let path = url.split(['?', '#']).next().unwrap_or("/");
+    let method = request.method().as_str().to_owned();
+    let header = |name: &'static str| {
+        request
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv(name))
+            .map(|h| h.value.as_str().to_owned())
+    };
+    let host = header("Host").unwrap_or_default();
+    let origin = header("Origin");
     match path {
         "/" => Reply::page(200, "text/html; charset=utf-8", INDEX_HTML),
         "/lab.js" => Reply::page(200, "text/javascript; charset=utf-8", LAB_JS),
         "/lab.css" => Reply::page(200, "text/css; charset=utf-8", LAB_CSS),
         "/scenarios.json" => Reply::json(200, &scenarios::catalogue()),
-        "/help" => Reply::redirect("/help/"),
+        "/help" => Reply::redirect(301, "/help/"),
         _ if path.starts_with("/help/") => static_file(www, &path["/help/".len()..]),
-        _ => match SCENARIOS.iter().find(|s| s.path == path) {
-            Some(scenario) => (scenario.respond)(request),
-            None => Reply::json(404, &serde_json::json!({"error": "no such lab endpoint"})),
-        },
+        "/oauth/token" if method == "POST" => {
+            let mut body = String::new();
+            // A lab request body is small; a read error is answered like an empty body.
+            let _ = request
+                .as_reader()
+                .take(64 * 1024)
+                .read_to_string(&mut body);
+            scenarios::token_endpoint(&body)
+        }
+        _ => scenarios::route(&method, path, &host, origin.as_deref()).unwrap_or_else(|| {
+            Reply::json(404, &serde_json::json!({"error": "no such lab endpoint"}))
+        }),
     }
 }
 

@@ -1,15 +1,17 @@
-//! The lab's scenarios: one endpoint per failure mode.
+//! The lab's scenarios: one per finding code a server (and a browser) can produce.
 //!
-//! Each scenario says what the page sends (`request_headers`), what the server answers
-//! (`respond`), and which finding AuthLens should rank first (`expect`). The e2e tests
-//! and the recorded HAR fixtures are driven from this one table.
+//! A scenario is a list of steps the lab page runs with `fetch()` (or a link to follow, for
+//! navigations), with the credentials each step needs, and the finding AuthLens should
+//! rank first on the last step (`expect[0]`) plus any others it must also report. The
+//! endpoints they call are in [`route`]. The e2e tests and the recorded HAR fixtures are
+//! driven from this one table (`/scenarios.json`).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use serde::Serialize;
-use tiny_http::Request;
+use serde_json::{json, Value};
 
 /// What the lab sends back.
 pub struct Reply {
@@ -27,146 +29,336 @@ impl Reply {
         }
     }
 
-    pub fn json(status: u16, value: &serde_json::Value) -> Self {
+    pub fn json(status: u16, value: &Value) -> Self {
         Self::page(status, "application/json", &value.to_string())
     }
 
-    pub fn redirect(location: &str) -> Self {
+    pub fn redirect(status: u16, location: &str) -> Self {
         Self {
-            status: 301,
+            status,
             headers: vec![("Location".into(), location.into())],
             body: Vec::new(),
         }
     }
 
-    fn with_header(mut self, name: &str, value: &str) -> Self {
+    pub fn with(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.into(), value.into()));
         self
     }
 }
 
-pub struct Scenario {
-    /// Stable id, used by the page's buttons and by tests.
-    pub id: &'static str,
-    pub path: &'static str,
-    pub title: &'static str,
-    /// The finding codes AuthLens should report, best first (empty: none expected).
-    pub expect: &'static [&'static str],
-    /// Headers the lab page sends with the request.
-    pub request_headers: fn() -> Vec<(String, String)>,
-    pub respond: fn(&Request) -> Reply,
-}
-
 const REALM: &str = "authlens-lab";
 
-pub static SCENARIOS: &[Scenario] = &[
-    Scenario {
-        id: "bearer-invalid-token",
-        path: "/api/bearer/invalid-token",
-        title: "Bearer token refused (401, error=\"invalid_token\")",
-        expect: &[],
-        request_headers: || vec![("Authorization".into(), format!("Bearer {}", lab_jwt(-3600)))],
-        respond: |_| {
-            Reply::json(401, &serde_json::json!({"error": "invalid_token"})).with_header(
-                "WWW-Authenticate",
-                &format!(
-                    "Bearer realm=\"{REALM}\", error=\"invalid_token\", error_description=\"The access token expired\""
-                ),
-            )
-        },
-    },
-    Scenario {
-        id: "auth-missing",
-        path: "/api/bearer/required",
-        title: "No credentials sent (401 with a Bearer challenge)",
-        expect: &["auth.missing"],
-        request_headers: Vec::new,
-        respond: |_| {
-            Reply::json(401, &serde_json::json!({"error": "unauthorized"}))
-                .with_header("WWW-Authenticate", &format!("Bearer realm=\"{REALM}\""))
-        },
-    },
-    Scenario {
-        id: "challenge-missing",
-        path: "/api/no-challenge",
-        title: "401 without a WWW-Authenticate challenge",
-        expect: &["challenge.missing"],
-        request_headers: || vec![("Authorization".into(), format!("Bearer {}", lab_jwt(3600)))],
-        respond: |_| {
-            Reply::json(
-                401,
-                &serde_json::json!({"type": "about:blank", "title": "Unauthorized", "status": 401}),
-            )
-            .with_header("Content-Type", "application/problem+json")
-        },
-    },
-    Scenario {
-        id: "forbidden",
-        path: "/api/forbidden",
-        title: "Authenticated but not allowed (403)",
-        expect: &[],
-        request_headers: || vec![("Authorization".into(), format!("Bearer {}", lab_jwt(3600)))],
-        respond: |_| Reply::json(403, &serde_json::json!({"error": "forbidden"})),
-    },
-    Scenario {
-        id: "healthy",
-        path: "/api/ok",
-        title: "A healthy request (200)",
-        expect: &[],
-        request_headers: || vec![("Authorization".into(), format!("Bearer {}", lab_jwt(3600)))],
-        respond: |_| Reply::json(200, &serde_json::json!({"ok": true})),
-    },
-];
-
-/// The catalogue as the page and the tests read it, with fresh credentials.
-pub fn catalogue() -> serde_json::Value {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Entry {
-        id: &'static str,
-        path: &'static str,
-        title: &'static str,
-        expect: &'static [&'static str],
-        request_headers: Vec<(String, String)>,
-    }
-    let entries: Vec<Entry> = SCENARIOS
-        .iter()
-        .map(|s| Entry {
-            id: s.id,
-            path: s.path,
-            title: s.title,
-            expect: s.expect,
-            request_headers: (s.request_headers)(),
-        })
-        .collect();
-    serde_json::json!({ "scenarios": entries })
+/// One request the page makes.
+#[derive(Serialize, Default, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    pub path: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<&'static str>,
+    pub headers: Vec<(String, String)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Send to the other loopback name (127.0.0.1 ⇄ localhost): a cross-origin request.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub cross_origin: bool,
+    /// fetch()'s credentials mode; the page's default is "same-origin".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<&'static str>,
+    /// Wait this long before the step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
+    /// Make the same request this many times in a row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<u32>,
+    /// A top-level navigation (the page shows a link instead of fetching).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub navigate: bool,
 }
 
-/// A JWT for the lab, expiring `exp_in` seconds from now (negative: already expired).
-///
-/// The signature is a fixed marker, not a real HMAC: the lab never verifies tokens, and
-/// the marker doubles as a canary that must never appear in AuthLens output or storage.
-fn lab_jwt(exp_in: i64) -> String {
-    let now = SystemTime::now()
+fn get(path: &'static str) -> Step {
+    Step {
+        path,
+        ..Step::default()
+    }
+}
+
+fn with_auth(path: &'static str, value: String) -> Step {
+    Step {
+        path,
+        headers: vec![("Authorization".into(), value)],
+        ..Step::default()
+    }
+}
+
+fn bearer(path: &'static str, token: String) -> Step {
+    with_auth(path, format!("Bearer {token}"))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Scenario {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// The finding ranked first on the last step, then others that must also appear.
+    pub expect: &'static [&'static str],
+    pub steps: Vec<Step>,
+    /// Browsers cannot produce it (e.g. a 407 from an origin server is a network error
+    /// in Chrome); the CLI and curl can.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub no_browser: bool,
+}
+
+fn scenario(
+    id: &'static str,
+    title: &'static str,
+    expect: &'static [&'static str],
+    steps: Vec<Step>,
+) -> Scenario {
+    Scenario {
+        id,
+        title,
+        expect,
+        steps,
+        no_browser: false,
+    }
+}
+
+fn now() -> i64 {
+    SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let header = serde_json::json!({"alg": "HS256", "typ": "JWT", "kid": "lab-1"});
-    let payload = serde_json::json!({
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+}
+
+/// A lab JWT: standard lab claims with `claims` merged over them.
+///
+/// The signature is a fixed marker, not a real signature: the lab never verifies tokens,
+/// and the marker doubles as a canary that must never appear in AuthLens output or
+/// storage.
+fn jwt(header: Value, claims: Value) -> String {
+    let now = now();
+    let mut payload = json!({
         "iss": "http://127.0.0.1/lab-issuer",
         "sub": "lab-user",
         "aud": "authlens-lab-api",
-        "iat": now - 7200,
-        "exp": now + exp_in,
+        "iat": now - 60,
+        "exp": now + 3600,
         "scope": "read",
     });
-    format!(
-        "{}.{}.{}",
-        URL_SAFE_NO_PAD.encode(header.to_string()),
-        URL_SAFE_NO_PAD.encode(payload.to_string()),
+    if let (Some(base), Some(extra)) = (payload.as_object_mut(), claims.as_object()) {
+        for (k, v) in extra {
+            if v.is_null() {
+                base.remove(k);
+            } else {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    let mut head = json!({"alg": "HS256", "typ": "JWT", "kid": "lab-1"});
+    if let (Some(base), Some(extra)) = (head.as_object_mut(), header.as_object()) {
+        for (k, v) in extra {
+            base.insert(k.clone(), v.clone());
+        }
+    }
+    let signature = if head["alg"] == "none" {
+        ""
+    } else {
         CANARY_SIGNATURE
+    };
+    format!(
+        "{}.{}.{signature}",
+        URL_SAFE_NO_PAD.encode(head.to_string()),
+        URL_SAFE_NO_PAD.encode(payload.to_string()),
     )
+}
+
+fn valid() -> String {
+    jwt(json!({}), json!({}))
 }
 
 /// Base64url of "authlens-canary-signature-do-not-leak".
 pub const CANARY_SIGNATURE: &str = "YXV0aGxlbnMtY2FuYXJ5LXNpZ25hdHVyZS1kby1ub3QtbGVhaw";
+/// A Basic password that must never appear unmasked.
+pub const CANARY_PASSWORD: &str = "lab-canary-password";
+
+/// The scenarios, with fresh credentials (token times are relative to now).
+pub fn scenarios() -> Vec<Scenario> {
+    let now = now();
+    let basic_ok = format!(
+        "Basic {}",
+        STANDARD.encode(format!("lab-user:{CANARY_PASSWORD}"))
+    );
+    let mut list = vec![
+        scenario("healthy", "A healthy request (200)", &[], vec![bearer("/api/ok", valid())]),
+        scenario("auth-missing", "No credentials sent (401 with a Bearer challenge)", &["auth.missing"], vec![get("/api/bearer")]),
+        scenario("auth-malformed", "Authorization: Bearer undefined", &["auth.malformed"], vec![with_auth("/api/bearer", "Bearer undefined".into())]),
+        scenario("auth-scheme-mismatch", "Basic credentials sent to a Bearer API", &["auth.scheme_mismatch"], vec![with_auth("/api/bearer", basic_ok.clone())]),
+        scenario("auth-basic-invalid", "Basic credentials without a colon", &["auth.basic_invalid"], vec![with_auth("/api/basic", format!("Basic {}", STANDARD.encode("lab-user")))]),
+        scenario("auth-basic-rejected", "Well-formed Basic credentials refused", &["auth.basic_rejected"], vec![with_auth("/api/basic", basic_ok.clone())]),
+        scenario("token-expired", "An expired access token", &["token.expired"], vec![bearer("/api/bearer/invalid-token", jwt(json!({}), json!({"exp": now - 3600})))]),
+        scenario("token-not-yet-valid", "A token that is not valid yet (nbf)", &["token.not_yet_valid"], vec![bearer("/api/bearer/invalid-token", jwt(json!({}), json!({"nbf": now + 3600, "exp": now + 7200})))]),
+        scenario("token-exp-in-millis", "exp written in milliseconds", &["token.exp_in_millis"], vec![bearer("/api/bearer/invalid-token", jwt(json!({}), json!({"exp": (now + 3600) * 1000})))]),
+        scenario("token-id-token", "An ID token sent as the access token", &["token.id_token_as_access"], vec![bearer("/api/bearer/invalid-token", jwt(json!({}), json!({"aud": "lab-client", "azp": "lab-client", "nonce": "n-0S6", "at_hash": "MTIzNDU2Nzg5MDEy", "scope": null})))]),
+        scenario("token-refresh-token", "A refresh token sent as the access token", &["token.refresh_token_as_access"], vec![bearer("/api/bearer/invalid-token", jwt(json!({}), json!({"typ": "Refresh", "scope": null})))]),
+        scenario("token-audience-mismatch", "A token for another API (aud)", &["token.audience_mismatch"], vec![bearer("/api/bearer/invalid-token", jwt(json!({}), json!({"aud": "https://api.other.example"})))]),
+        scenario("token-issuer-suspect", "A token from Okta's org authorization server", &["token.issuer_suspect"], vec![bearer("/api/bearer/invalid-token", jwt(json!({}), json!({"iss": "https://dev-123456.okta.com"})))]),
+        scenario("token-scope-insufficient", "insufficient_scope: the token lacks a scope", &["token.scope_insufficient"], vec![bearer("/api/bearer/insufficient-scope", valid())]),
+        scenario("token-alg-none", "An unsigned token (alg: none)", &["token.alg_none"], vec![bearer("/api/bearer/invalid-token", jwt(json!({"alg": "none"}), json!({})))]),
+        scenario("token-encrypted", "An encrypted token (JWE)", &["token.encrypted"], vec![bearer("/api/bearer/invalid-token", format!("{}.a2V5.aXY.{}.dGFn", URL_SAFE_NO_PAD.encode(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#), CANARY_SIGNATURE))]),
+        scenario("token-opaque", "An opaque token that was refused", &["token.opaque"], vec![bearer("/api/bearer/invalid-token", format!("lab_{CANARY_SIGNATURE}"))]),
+        scenario("token-dpop-bound", "A DPoP-bound token sent as Bearer", &["token.dpop_bound_as_bearer"], vec![bearer("/api/bearer/invalid-token", jwt(json!({"typ": "at+jwt"}), json!({"cnf": {"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}})))]),
+        scenario("token-foreign", "A Microsoft Graph token sent to another API", &["token.foreign"], vec![bearer("/api/bearer/invalid-token", jwt(json!({"alg": "RS256", "nonce": "graph-nonce"}), json!({"aud": "00000003-0000-0000-c000-000000000000", "scp": "User.Read", "scope": null})))]),
+        scenario("token-rejected", "A valid-looking token refused (revoked or key rotated)", &["token.rejected"], vec![bearer("/api/bearer/invalid-token", valid())]),
+        scenario("clock-skew", "The server's clock is 2 hours behind", &["clock.skew"], vec![bearer("/api/skewed-clock", valid())]),
+        scenario("challenge-missing", "401 without a WWW-Authenticate challenge", &["challenge.missing"], vec![bearer("/api/no-challenge", valid())]),
+        scenario("challenge-malformed", "A malformed WWW-Authenticate header", &["token.rejected", "challenge.malformed"], vec![bearer("/api/malformed-challenge", valid())]),
+        scenario("challenge-digest-stale", "Digest with stale=true", &["challenge.digest_stale"], vec![with_auth("/api/digest", r#"Digest username="lab-user", realm="authlens-lab", nonce="old-nonce", uri="/api/digest", response="6629fae49393a05397450978507c4ef1", qop=auth, nc=00000001, cnonce="0a4f113b""#.into())]),
+        scenario("challenge-dpop-nonce", "DPoP: the server requires a nonce", &["challenge.dpop_nonce"], vec![Step {
+            headers: vec![
+                ("Authorization".into(), format!("DPoP {}", valid())),
+                ("DPoP".into(), jwt(json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": {"kty": "EC", "crv": "P-256", "x": "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs", "y": "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA"}}), json!({"htm": "GET", "htu": "/api/dpop", "jti": "lab-jti", "iat": now}))),
+            ],
+            ..get("/api/dpop")
+        }]),
+        scenario("challenge-step-up", "Step-up authentication required (RFC 9470)", &["challenge.step_up"], vec![bearer("/api/step-up", valid())]),
+        scenario("challenge-claims", "An Entra claims challenge", &["challenge.claims"], vec![bearer("/api/claims-challenge", valid())]),
+        scenario("challenge-negotiate", "Windows sign-in (Negotiate) required", &["challenge.negotiate"], vec![get("/api/negotiate")]),
+        scenario("status-forbidden", "Authenticated but not allowed (403)", &["status.forbidden"], vec![bearer("/api/forbidden", valid())]),
+        Scenario {
+            no_browser: true,
+            ..scenario("status-proxy-auth", "407 from a proxy (curl or the CLI only)", &["status.proxy_auth"], vec![get("/api/proxy-auth")])
+        },
+        scenario("status-nonstandard", "419 page expired (Laravel)", &["status.nonstandard"], vec![bearer("/api/page-expired", valid())]),
+        scenario("session-cleared", "The server clears the session cookie on the 401", &["session.cleared_by_server"], vec![get("/session/login"), get("/api/session/revoked")]),
+        scenario("session-cookie-not-sent", "A cookie set for another path is not sent", &["session.cookie_not_sent"], vec![get("/session/login-scoped"), get("/api/session")]),
+        scenario("session-cookie-expired", "The session cookie expired", &["session.cookie_expired"], vec![get("/session/login-short"), Step { delay_ms: Some(2500), ..get("/api/session") }]),
+        scenario("cors-preflight", "A CORS preflight answered with 401", &["cors.preflight_unauthorized"], vec![Step { cross_origin: true, ..bearer("/cors/preflight-401", valid()) }]),
+        scenario("cors-auth-dropped", "Authorization dropped on a cross-origin redirect", &["cors.auth_dropped_on_redirect"], vec![bearer("/redirect/cross-origin", valid())]),
+        scenario("cors-credentials", "A cross-origin call without credentials", &["cors.credentials_not_included"], vec![
+            Step { cross_origin: true, credentials: Some("include"), ..get("/session/login-cross") },
+            Step { cross_origin: true, ..get("/api/session") },
+        ]),
+        scenario("cors-challenge-not-exposed", "Cross-origin 401 whose challenge scripts cannot read", &["token.rejected", "cors.challenge_not_exposed"], vec![Step { cross_origin: true, ..bearer("/api/bearer/invalid-token", valid()) }]),
+        scenario("pattern-retry-storm", "Six identical retries with no backoff", &["pattern.retry_storm"], vec![Step { repeat: Some(6), ..bearer("/api/bearer/invalid-token", valid()) }]),
+        scenario("pattern-after-login", "A token was obtained, then not sent", &["pattern.after_login"], vec![
+            Step { method: Some("POST"), body: Some("grant_type=password&username=lab-user".into()), headers: vec![("Content-Type".into(), "application/x-www-form-urlencoded".into())], ..get("/oauth/token") },
+            get("/api/bearer"),
+        ]),
+        scenario("pattern-refresh-race", "A refresh failed with invalid_grant", &["pattern.refresh_race"], vec![
+            Step { method: Some("POST"), body: Some("grant_type=refresh_token&refresh_token=lab-used-refresh-token".into()), headers: vec![("Content-Type".into(), "application/x-www-form-urlencoded".into())], ..get("/oauth/token") },
+            bearer("/api/bearer/invalid-token", valid()),
+        ]),
+        scenario("pattern-expiry-boundary", "A token that worked until it expired", &["pattern.expiry_boundary"], {
+            let token = jwt(json!({}), json!({"exp": now + 2}));
+            vec![bearer("/api/ok", token.clone()), Step { delay_ms: Some(3500), ..bearer("/api/bearer/invalid-token", token) }]
+        }),
+        scenario("pattern-env-mismatch", "A staging token sent to this API", &["pattern.env_mismatch"], vec![bearer("/api/bearer/invalid-token", jwt(json!({}), json!({"iss": "https://login.staging.example.com"})))]),
+        scenario("pattern-public-page", "A page that answers 401", &["pattern.public_page"], vec![Step { navigate: true, ..get("/private/page") }]),
+    ];
+    list.retain(|s| !s.steps.is_empty());
+    list
+}
+
+/// The catalogue as the page and the tests read it.
+pub fn catalogue() -> Value {
+    json!({ "scenarios": scenarios() })
+}
+
+fn bearer_challenge(extra: &str) -> String {
+    format!("Bearer realm=\"{REALM}\"{extra}")
+}
+
+/// The lab's API endpoints. `None`: not one of them.
+pub fn route(method: &str, path: &str, host: &str, origin: Option<&str>) -> Option<Reply> {
+    let unauthorized = |challenge: &str| {
+        Reply::json(401, &json!({"error": "unauthorized"})).with("WWW-Authenticate", challenge)
+    };
+    let reply = match path {
+        "/api/ok" => Reply::json(200, &json!({"ok": true})),
+        "/api/bearer" => unauthorized(&bearer_challenge("")),
+        "/api/bearer/invalid-token" => unauthorized(&bearer_challenge(", error=\"invalid_token\", error_description=\"The access token is invalid\"")),
+        "/api/bearer/insufficient-scope" => Reply::json(403, &json!({"error": "insufficient_scope"}))
+            .with("WWW-Authenticate", &bearer_challenge(", error=\"insufficient_scope\", scope=\"read write\"")),
+        "/api/basic" => unauthorized(&format!("Basic realm=\"{REALM}\", charset=\"UTF-8\"")),
+        "/api/skewed-clock" => unauthorized(&bearer_challenge(", error=\"invalid_token\""))
+            .with("Date", &httpdate::fmt_http_date(SystemTime::now() - std::time::Duration::from_secs(7200))),
+        "/api/no-challenge" => Reply::json(401, &json!({"type": "about:blank", "title": "Unauthorized", "status": 401, "detail": "Access token rejected"}))
+            .with("Content-Type", "application/problem+json"),
+        "/api/malformed-challenge" => unauthorized("Bearer realm=\"authlens-lab, error=invalid_token"),
+        "/api/digest" => unauthorized("Digest realm=\"authlens-lab\", qop=\"auth\", algorithm=SHA-256, nonce=\"new-nonce\", opaque=\"lab\", stale=true"),
+        "/api/dpop" => unauthorized("DPoP algs=\"ES256\", error=\"use_dpop_nonce\", error_description=\"Resource server requires nonce in DPoP proof\"")
+            .with("DPoP-Nonce", "eyJ7S_zG.eyJH0-Z.HX4w-7v"),
+        "/api/step-up" => unauthorized(&bearer_challenge(", error=\"insufficient_user_authentication\", error_description=\"A different authentication level is required\", acr_values=\"urn:authlens:lab:mfa\"")),
+        "/api/claims-challenge" => unauthorized("Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", error=\"insufficient_claims\", claims=\"eyJhY2Nlc3NfdG9rZW4iOnsiYWNycyI6eyJlc3NlbnRpYWwiOnRydWUsInZhbHVlIjoiY3AxIn19fQ==\""),
+        "/api/negotiate" => unauthorized("Negotiate"),
+        "/api/forbidden" => Reply::json(403, &json!({"error": "forbidden"})),
+        "/api/proxy-auth" => Reply::json(407, &json!({"error": "proxy authentication required"}))
+            .with("Proxy-Authenticate", "Basic realm=\"authlens-lab-proxy\""),
+        "/api/page-expired" => Reply::page(419, "text/html; charset=utf-8", "<!doctype html><title>Page Expired</title><p>419 Page Expired</p>"),
+        "/session/login" => Reply::json(200, &json!({"signedIn": true})).with("Set-Cookie", "lab_session=lab-session-value; Path=/; HttpOnly; SameSite=Lax"),
+        "/session/login-scoped" => Reply::json(200, &json!({"signedIn": true})).with("Set-Cookie", "lab_scoped=lab-session-value; Path=/session/area; HttpOnly"),
+        "/session/login-short" => Reply::json(200, &json!({"signedIn": true})).with("Set-Cookie", "lab_short=lab-session-value; Path=/; Max-Age=1; HttpOnly"),
+        "/session/login-cross" => Reply::json(200, &json!({"signedIn": true})).with("Set-Cookie", "lab_cross=lab-session-value; Path=/; HttpOnly"),
+        "/api/session" => Reply::json(401, &json!({"error": "no session"})),
+        "/api/session/revoked" => Reply::json(401, &json!({"error": "session revoked"}))
+            .with("Set-Cookie", "lab_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+        "/cors/preflight-401" => unauthorized(&bearer_challenge("")),
+        "/redirect/cross-origin" => Reply::redirect(307, &format!("http://{}/api/after-redirect", other_host(host))),
+        "/api/after-redirect" => unauthorized(&bearer_challenge("")),
+        "/oauth/token" => {
+            // Token requests are POSTs; the body decides the outcome.
+            return Some(Reply::json(200, &json!({"pending": true})));
+        }
+        "/private/page" => Reply::page(401, "text/html; charset=utf-8", "<!doctype html><title>Sign in required</title><h1>401: please sign in</h1>"),
+        _ => return None,
+    };
+    Some(cors(reply, method, path, origin))
+}
+
+/// Token endpoint: `grant_type=refresh_token` fails with invalid_grant, anything else
+/// succeeds with a fresh access token.
+pub fn token_endpoint(body: &str) -> Reply {
+    if body.contains("grant_type=refresh_token") {
+        Reply::json(
+            400,
+            &json!({"error": "invalid_grant", "error_description": "refresh token already used"}),
+        )
+    } else {
+        Reply::json(
+            200,
+            &json!({"access_token": valid(), "token_type": "Bearer", "expires_in": 3600}),
+        )
+    }
+}
+
+/// The other loopback name for the same port: 127.0.0.1 ⇄ localhost, a different origin
+/// on the same server.
+pub fn other_host(host: &str) -> String {
+    match host.split_once(':') {
+        Some(("localhost", port)) => format!("127.0.0.1:{port}"),
+        Some((_, port)) => format!("localhost:{port}"),
+        None => "localhost".into(),
+    }
+}
+
+/// CORS for cross-origin scenario requests: allow the calling origin with credentials.
+/// `WWW-Authenticate` is deliberately not exposed (cors.challenge_not_exposed).
+fn cors(reply: Reply, method: &str, path: &str, origin: Option<&str>) -> Reply {
+    let Some(origin) = origin else {
+        return reply;
+    };
+    let reply = if method == "OPTIONS" && path != "/cors/preflight-401" {
+        Reply::page(204, "text/plain", "")
+    } else {
+        reply
+    };
+    reply
+        .with("Access-Control-Allow-Origin", origin)
+        .with("Access-Control-Allow-Credentials", "true")
+        .with(
+            "Access-Control-Allow-Headers",
+            "Authorization, DPoP, Content-Type",
+        )
+        .with("Access-Control-Allow-Methods", "GET, POST")
+        .with("Vary", "Origin")
+}

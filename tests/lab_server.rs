@@ -1,0 +1,130 @@
+//! The lab as a real HTTP server on 127.0.0.1, spoken to over a plain TCP socket: the
+//! scenario that browsers cannot produce (a 407 from an origin server is a network error
+//! in Chrome) is diagnosed from the lab's actual response; and `authlens diagnose` reads a
+//! recorded HAR.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+use authlens::diagnose::diagnose;
+use authlens::exchange::{Exchange, Header};
+
+struct Lab(std::process::Child, String);
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_lab() -> Lab {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_authlens"))
+        .args(["lab", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the lab starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("a first line");
+    let addr = line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('/')
+        .to_owned();
+    Lab(child, addr)
+}
+
+/// GET over HTTP/1.0, parsed into an Exchange.
+fn get(addr: &str, path: &str) -> Exchange {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let (head, _body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let response_headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| Header {
+            name: n.trim().to_owned(),
+            value: v.trim().to_owned(),
+        })
+        .collect();
+    Exchange {
+        method: "GET".into(),
+        url: format!("http://{addr}{path}"),
+        status,
+        response_headers,
+        ..Exchange::default()
+    }
+}
+
+#[test]
+fn the_lab_serves_scenarios_and_the_proxy_case_is_diagnosed() {
+    let lab = start_lab();
+    let exchange = get(&lab.1, "/api/proxy-auth");
+    assert_eq!(exchange.status, 407);
+    let codes: Vec<_> = diagnose(&exchange).iter().map(|f| f.code).collect();
+    assert_eq!(codes.first(), Some(&"status.proxy_auth"), "{codes:?}");
+
+    let catalogue = get(&lab.1, "/scenarios.json");
+    assert_eq!(catalogue.status, 200);
+    assert_eq!(get(&lab.1, "/no/such/path").status, 404);
+    assert_eq!(
+        get(&lab.1, "/help/../../etc/passwd").status,
+        400,
+        "no path traversal"
+    );
+}
+
+#[test]
+fn diagnose_reads_a_recorded_har() {
+    let har = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/har/lab/pattern-after-login.har"
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_authlens"))
+        .args(["diagnose", "--json", har])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["entries"][0]["index"], 1);
+    assert_eq!(
+        json["entries"][0]["findings"][0]["code"],
+        "pattern.after_login"
+    );
+    assert_eq!(json["summary"]["failures"], 1);
+
+    let output = Command::new(env!("CARGO_BIN_EXE_authlens"))
+        .args(["diagnose", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(b"{\"log\": [")?;
+            child.wait_with_output()
+        })
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("not a HAR file") && message.contains("line 1"),
+        "{message}"
+    );
+}
