@@ -8,7 +8,8 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::annotate::annotate;
+use crate::annotate::{annotate, annotate_in};
+use crate::diagnose::Session;
 use crate::challenge;
 use crate::credentials;
 use crate::exchange::{Exchange, WebRequestDetails};
@@ -69,12 +70,14 @@ export interface Annotation {
 export interface HeaderLike { name: string; value?: string }
 export interface HarEntryLike {
   startedDateTime?: string;
-  request: { method: string; url: string; headers: HeaderLike[] };
-  response: { status: number; headers: HeaderLike[] };
+  _resourceType?: string;
+  request: { method: string; url: string; headers: HeaderLike[]; postData?: { mimeType?: string; text?: string } };
+  response: { status: number; headers: HeaderLike[]; redirectURL?: string; content?: { mimeType?: string; text?: string; encoding?: string } };
 }
 export interface WebRequestLike {
   method: string; url: string; statusCode: number;
   requestHeaders?: HeaderLike[]; responseHeaders?: HeaderLike[];
+  timeStamp?: number; type?: string; redirectUrl?: string;
 }
 "#;
 
@@ -130,6 +133,70 @@ pub fn annotate_web_request(
         .map_err(|e| JsError::new(&format!("not webRequest details: {e}")))?;
     let exchange = Exchange::from_web_request(details);
     to_js(&annotate(&exchange))
+}
+
+/// A diagnosis session: it remembers the recent exchanges of one tab (bounded), so that
+/// findings spanning requests (a cookie set earlier and not sent, a token obtained and not
+/// used, a retry storm, a refresh race) can be made. Feed it every exchange, not only the
+/// failures.
+#[wasm_bindgen]
+pub struct Inspector {
+    session: Session,
+}
+
+#[wasm_bindgen]
+impl Inspector {
+    /// `capacity`: how many earlier exchanges to remember (default 500).
+    #[wasm_bindgen(constructor)]
+    pub fn new(capacity: Option<u32>) -> Inspector {
+        Inspector {
+            session: Session::new(capacity.map_or(500, |c| c as usize)),
+        }
+    }
+
+    /// Annotates a HAR entry in this session, and remembers it.
+    #[wasm_bindgen(js_name = annotateHarEntry, unchecked_return_type = "Annotation")]
+    pub fn annotate_har_entry(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "HarEntryLike")] entry: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let entry: HarEntry = serde_wasm_bindgen::from_value(entry)
+            .map_err(|e| JsError::new(&format!("not a HAR entry: {e}")))?;
+        let exchange = Exchange::from_har(entry);
+        to_js(&annotate_in(&exchange, &mut self.session))
+    }
+
+    /// Annotates a joined webRequest exchange in this session, and remembers it.
+    #[wasm_bindgen(js_name = annotateWebRequest, unchecked_return_type = "Annotation")]
+    pub fn annotate_web_request(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "WebRequestLike")] details: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let details: WebRequestDetails = serde_wasm_bindgen::from_value(details)
+            .map_err(|e| JsError::new(&format!("not webRequest details: {e}")))?;
+        let exchange = Exchange::from_web_request(details);
+        to_js(&annotate_in(&exchange, &mut self.session))
+    }
+
+    /// How far apart clocks (and token times) may be before it counts, in seconds.
+    #[wasm_bindgen(js_name = setClockSkewTolerance)]
+    pub fn set_clock_skew_tolerance(&mut self, seconds: u32) {
+        self.session.tolerance.clock_skew_seconds = i64::from(seconds);
+    }
+
+    /// Forgets every earlier exchange (a new page, "clear").
+    pub fn reset(&mut self) {
+        let capacity = self.session.capacity();
+        let tolerance = self.session.tolerance;
+        self.session = Session::new(capacity);
+        self.session.tolerance = tolerance;
+    }
+
+    /// How many exchanges the session remembers now.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> usize {
+        self.session.len()
+    }
 }
 
 /// True for the statuses AuthLens explains (401, 403, 407, 419, 440, 498, 499).
@@ -208,6 +275,28 @@ mod tests {
             field(&value, &["claims", "exp", "seconds"]).as_f64(),
             Some(1300819380.0)
         );
+    }
+
+    #[wasm_bindgen_test]
+    fn the_inspector_remembers_the_session() {
+        let mut inspector = Inspector::new(Some(10));
+        let entry = |status: u16, path: &str, headers: &str| {
+            js_sys::JSON::parse(&format!(
+                r#"{{"startedDateTime":"2026-11-23T12:00:00Z","request":{{"method":"POST","url":"https://api.example{path}","headers":[],"postData":{{"text":"grant_type=password"}}}},"response":{{"status":{status},"headers":[{headers}]}}}}"#
+            ))
+            .unwrap_or(JsValue::NULL)
+        };
+        let _ = inspector.annotate_har_entry(entry(200, "/oauth/token", ""));
+        let value = inspector
+            .annotate_har_entry(entry(401, "/v1/x", r#"{"name":"WWW-Authenticate","value":"Bearer"}"#))
+            .unwrap_or(JsValue::NULL);
+        assert_eq!(
+            field(&value, &["findings", "0", "code"]).as_string().as_deref(),
+            Some("pattern.after_login")
+        );
+        assert_eq!(inspector.size(), 2);
+        inspector.reset();
+        assert_eq!(inspector.size(), 0);
     }
 
     #[wasm_bindgen_test]

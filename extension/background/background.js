@@ -23,6 +23,13 @@ const MAX_CHALLENGE_CHARS = 1024;
  */
 const sentHeaders = new Map();
 
+/**
+ * One diagnosis session per tab, in memory only (it forgets when Chrome stops the worker,
+ * which only costs the cross-request findings of that moment).
+ * @type {Map<number, import('../pkg/authlens.js').Inspector>}
+ */
+const inspectors = new Map();
+
 // Listeners are registered synchronously at the top level, so that Chrome can wake the
 // service worker for them (developer.chrome.com, "Migrate to a service worker").
 api.webRequest.onSendHeaders.addListener(
@@ -58,12 +65,16 @@ api.webRequest.onErrorOccurred.addListener((details) => {
 // A new top-level navigation starts a new count, like the Network panel's log.
 api.webRequest.onBeforeRequest.addListener(
   (details) => {
-    if (details.tabId >= 0) updateTab(details.tabId, () => emptyTab());
+    if (details.tabId < 0) return;
+    inspectors.get(details.tabId)?.reset();
+    updateTab(details.tabId, () => emptyTab());
   },
   { urls: ['<all_urls>'], types: ['main_frame'] },
 );
 
 api.tabs.onRemoved.addListener((tabId) => {
+  inspectors.get(tabId)?.free();
+  inspectors.delete(tabId);
   api.storage.session.remove(tabKey(tabId));
 });
 
@@ -73,14 +84,21 @@ api.tabs.onRemoved.addListener((tabId) => {
  */
 async function recordResponse(details, requestHeaders) {
   const core = await loadCore();
-  if (!core.isAuthFailureStatus(details.statusCode)) return;
-  const annotation = core.annotateWebRequest({
+  let inspector = inspectors.get(details.tabId);
+  if (!inspector) {
+    inspector = new core.Inspector(200);
+    inspectors.set(details.tabId, inspector);
+  }
+  const annotation = inspector.annotateWebRequest({
     method: details.method,
     url: details.url,
     statusCode: details.statusCode,
     requestHeaders,
     responseHeaders: details.responseHeaders ?? [],
+    timeStamp: details.timeStamp,
+    type: details.type,
   });
+  if (!annotation.isAuthFailure) return;
   const url = new URL(details.url);
   const challengeName = annotation.challengeHeader.toLowerCase();
   const challenge = (details.responseHeaders ?? [])

@@ -13,6 +13,11 @@ import { renderChallenges } from '../shared/render.js';
 const core = await loadCore();
 localize();
 
+/** One diagnosis session for the inspected page: every entry goes through it, so that
+ * findings spanning requests (a token obtained and not sent, a cookie set and not sent)
+ * can be made. */
+const inspector = new core.Inspector();
+
 const table = /** @type {HTMLTableElement} */ (document.getElementById('failures'));
 const body = /** @type {HTMLTableSectionElement} */ (table.tBodies[0]);
 const empty = /** @type {HTMLElement} */ (document.getElementById('empty'));
@@ -30,8 +35,8 @@ function addEntry(entry) {
   const key = `${entry.startedDateTime} ${entry.request.method} ${entry.request.url}`;
   if (seen.has(key)) return;
   seen.add(key);
-  if (!core.isAuthFailureStatus(entry.response.status)) return;
-  const annotation = core.annotateHarEntry(entry);
+  const annotation = inspector.annotateHarEntry(entry);
+  if (!annotation.isAuthFailure && annotation.findings.length === 0) return;
   body.append(renderRow(annotation));
   table.hidden = false;
   empty.hidden = true;

@@ -100,6 +100,10 @@ impl Session {
         self.summaries.push_back(summarise(exchange));
     }
 
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
     pub fn len(&self) -> usize {
         self.summaries.len()
     }
