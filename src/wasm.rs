@@ -9,9 +9,9 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::annotate::{annotate, annotate_in};
-use crate::diagnose::Session;
 use crate::challenge;
 use crate::credentials;
+use crate::diagnose::Session;
 use crate::exchange::{Exchange, WebRequestDetails};
 use crate::har::HarEntry;
 use crate::jwt;
@@ -288,10 +288,16 @@ mod tests {
         };
         let _ = inspector.annotate_har_entry(entry(200, "/oauth/token", ""));
         let value = inspector
-            .annotate_har_entry(entry(401, "/v1/x", r#"{"name":"WWW-Authenticate","value":"Bearer"}"#))
+            .annotate_har_entry(entry(
+                401,
+                "/v1/x",
+                r#"{"name":"WWW-Authenticate","value":"Bearer"}"#,
+            ))
             .unwrap_or(JsValue::NULL);
         assert_eq!(
-            field(&value, &["findings", "0", "code"]).as_string().as_deref(),
+            field(&value, &["findings", "0", "code"])
+                .as_string()
+                .as_deref(),
             Some("pattern.after_login")
         );
         assert_eq!(inspector.size(), 2);
