@@ -6,9 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::date;
 use crate::har::{HarEntry, HarHeader};
 
-/// Bodies larger than this are not kept: error details fit in far less, and HAR files
-/// can carry megabytes per entry.
-pub const MAX_BODY: usize = 16 * 1024;
+pub use crate::har::MAX_BODY;
 
 /// A header as seen on the wire: names keep their case, lookups ignore it (RFC 9110 §5.1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

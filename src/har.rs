@@ -31,7 +31,36 @@ pub struct HarRequest {
 #[serde(rename_all = "camelCase", default)]
 pub struct HarPostData {
     pub mime_type: String,
+    #[serde(deserialize_with = "small_text")]
     pub text: Option<String>,
+}
+
+/// Bodies above this size are skipped while reading: error details fit in far less, and
+/// HAR files can carry megabytes per entry.
+pub const MAX_BODY: usize = 16 * 1024;
+
+/// Keeps a body only when it is small; a large one is read past without being copied.
+fn small_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct Small;
+    impl<'de> serde::de::Visitor<'de> for Small {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string or null")
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            Ok((v.len() <= MAX_BODY).then(|| v.to_owned()))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+            Ok((v.len() <= MAX_BODY).then_some(v))
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(Small)
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -48,6 +77,7 @@ pub struct HarResponse {
 #[serde(rename_all = "camelCase", default)]
 pub struct HarContent {
     pub mime_type: String,
+    #[serde(deserialize_with = "small_text")]
     pub text: Option<String>,
     pub encoding: Option<String>,
 }
@@ -57,4 +87,276 @@ pub struct HarContent {
 pub struct HarHeader {
     pub name: String,
     pub value: String,
+}
+
+/// Streaming: `log.entries` one at a time, in bounded memory, with errors that say where.
+pub mod stream {
+    use std::cell::Cell;
+    use std::fmt;
+    use std::io::Read;
+
+    use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+    use super::HarEntry;
+
+    /// Counts the bytes serde_json has consumed, for error offsets and progress.
+    pub struct Counting<R> {
+        inner: R,
+        count: std::rc::Rc<Cell<u64>>,
+    }
+
+    impl<R: Read> Counting<R> {
+        pub fn new(inner: R) -> (Self, std::rc::Rc<Cell<u64>>) {
+            let count = std::rc::Rc::new(Cell::new(0));
+            (
+                Self {
+                    inner,
+                    count: count.clone(),
+                },
+                count,
+            )
+        }
+    }
+
+    impl<R: Read> Read for Counting<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.count.set(self.count.get() + n as u64);
+            Ok(n)
+        }
+    }
+
+    /// A HAR that could not be read, and where.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct HarError {
+        /// The index in `log.entries` being read, if the error is inside one.
+        pub entry: Option<usize>,
+        /// Byte offset in the file.
+        pub offset: u64,
+        pub message: String,
+    }
+
+    impl fmt::Display for HarError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self.entry {
+                Some(i) => write!(f, "entry {i}, byte {}: {}", self.offset, self.message),
+                None => write!(f, "byte {}: {}", self.offset, self.message),
+            }
+        }
+    }
+
+    /// Reads a HAR from `reader` and calls `each(index, entry)` for every entry of
+    /// `log.entries`, in order, holding one entry at a time. Returns the entry count.
+    ///
+    /// `progress(bytes_read)` is called after each entry (for progress bars).
+    pub fn for_each_entry<R: Read>(
+        reader: R,
+        mut each: impl FnMut(usize, HarEntry),
+        mut progress: impl FnMut(u64),
+    ) -> Result<usize, HarError> {
+        let (counting, count) = Counting::new(reader);
+        let current = Cell::new(None::<usize>);
+        let mut seen_entries = false;
+        let mut handler = |index: usize, entry: HarEntry| {
+            each(index, entry);
+            progress(count.get());
+        };
+        let mut de = serde_json::Deserializer::from_reader(counting);
+        let result = de::Deserializer::deserialize_map(
+            &mut de,
+            RootVisitor {
+                current: &current,
+                seen_entries: &mut seen_entries,
+                handler: &mut handler,
+            },
+        )
+        .and_then(|n| de.end().map(|()| n));
+        match result {
+            Ok(_) if !seen_entries => Err(HarError {
+                entry: None,
+                offset: count.get(),
+                message: "no log.entries array: not a HAR file".into(),
+            }),
+            Ok(n) => Ok(n),
+            Err(e) => Err(HarError {
+                entry: current.get(),
+                offset: count.get(),
+                message: describe(&e),
+            }),
+        }
+    }
+
+    fn describe(e: &serde_json::Error) -> String {
+        let text = e.to_string();
+        let what = if text.contains("recursion limit") {
+            "nested more than 128 levels deep".to_owned()
+        } else {
+            match e.classify() {
+                serde_json::error::Category::Eof => {
+                    "the file ends in the middle (truncated?)".to_owned()
+                }
+                serde_json::error::Category::Syntax => format!("not valid JSON: {text}"),
+                serde_json::error::Category::Data => format!("not the HAR shape: {text}"),
+                serde_json::error::Category::Io => format!("cannot read: {text}"),
+            }
+        };
+        what
+    }
+
+    type Handler<'h> = dyn FnMut(usize, HarEntry) + 'h;
+
+    struct RootVisitor<'a, 'h> {
+        current: &'a Cell<Option<usize>>,
+        seen_entries: &'a mut bool,
+        handler: &'a mut Handler<'h>,
+    }
+
+    impl<'de> Visitor<'de> for RootVisitor<'_, '_> {
+        type Value = usize;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a HAR object {\"log\": {...}}")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
+            let mut total = 0;
+            while let Some(key) = map.next_key::<String>()? {
+                if key == "log" {
+                    total = map.next_value_seed(LogSeed {
+                        current: self.current,
+                        seen_entries: self.seen_entries,
+                        handler: self.handler,
+                    })?;
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(total)
+        }
+    }
+
+    struct LogSeed<'a, 'h> {
+        current: &'a Cell<Option<usize>>,
+        seen_entries: &'a mut bool,
+        handler: &'a mut Handler<'h>,
+    }
+
+    impl<'de> DeserializeSeed<'de> for LogSeed<'_, '_> {
+        type Value = usize;
+
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for LogSeed<'_, '_> {
+        type Value = usize;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the log object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
+            let mut total = 0;
+            while let Some(key) = map.next_key::<String>()? {
+                if key == "entries" {
+                    *self.seen_entries = true;
+                    total = map.next_value_seed(EntriesSeed {
+                        current: self.current,
+                        handler: self.handler,
+                    })?;
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(total)
+        }
+    }
+
+    struct EntriesSeed<'a, 'h> {
+        current: &'a Cell<Option<usize>>,
+        handler: &'a mut Handler<'h>,
+    }
+
+    impl<'de> DeserializeSeed<'de> for EntriesSeed<'_, '_> {
+        type Value = usize;
+
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for EntriesSeed<'_, '_> {
+        type Value = usize;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the log.entries array")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+            let mut index = 0;
+            loop {
+                self.current.set(Some(index));
+                match seq.next_element::<HarEntry>()? {
+                    Some(entry) => (self.handler)(index, entry),
+                    None => break,
+                }
+                index += 1;
+            }
+            self.current.set(None);
+            Ok(index)
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn read(text: &str) -> Result<Vec<(usize, u16)>, HarError> {
+            let mut out = Vec::new();
+            for_each_entry(
+                text.as_bytes(),
+                |i, e| out.push((i, u16::try_from(e.response.status).unwrap_or(0))),
+                |_| {},
+            )?;
+            Ok(out)
+        }
+
+        #[test]
+        fn streams_entries_in_order_ignoring_other_fields() {
+            let har = r#"{"log":{"version":"1.2","creator":{"name":"x"},"pages":[{"id":"p"}],
+                "entries":[{"request":{"method":"GET","url":"https://a/","headers":[]},"response":{"status":401,"headers":[],"content":{"text":"x","_custom":1}},"_resourceType":"fetch"},
+                           {"request":{"method":"GET","url":"https://a/"},"response":{"status":200}}]},"_extra":true}"#;
+            assert_eq!(read(har), Ok(vec![(0, 401), (1, 200)]));
+        }
+
+        #[test]
+        fn errors_name_the_entry_and_offset() {
+            let truncated = r#"{"log":{"entries":[{"request":{"method":"GET","url":"https://a/"},"response":{"status":200}},{"request":{"method":"#;
+            let e = read(truncated).expect_err("truncated");
+            assert_eq!(e.entry, Some(1));
+            assert!(e.message.contains("truncated"), "{e}");
+            assert!(e.offset > 80);
+            let e = read("not json").expect_err("not JSON");
+            assert!(e.message.contains("not valid JSON"), "{e}");
+            let e = read(r#"{"log":{"entries":{"a":1}}}"#).expect_err("wrong shape");
+            assert!(e.message.contains("HAR shape"), "{e}");
+            let e = read(r#"{"log":{}}"#).expect_err("no entries");
+            assert!(e.message.contains("no log.entries"));
+            // Deep nesting in a custom field is skipped without recursion; deep nesting
+            // where the shape is read is a clear error, never a stack overflow.
+            let deep = format!(
+                r#"{{"log":{{"entries":[{{"_custom":{}{}}}]}}}}"#,
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            );
+            assert_eq!(read(&deep).map(|v| v.len()), Ok(1));
+            let deep = format!(
+                r#"{{"log":{{"entries":[{{"request":{{"headers":{}"#,
+                "[".repeat(100_000)
+            );
+            let e = read(&deep).expect_err("deep");
+            assert_eq!(e.entry, Some(0));
+        }
+    }
 }

@@ -50,14 +50,18 @@ pub fn run(args: LabArgs) -> Result<ExitCode, String> {
         .server_addr()
         .to_ip()
         .ok_or("the server has no IP address")?;
-    println!("AuthLens lab listening on http://{bound}/");
+    // Writes to stdout may fail (a test or a pipe that stopped reading): the server
+    // must keep serving, so errors are ignored instead of panicking like println!.
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "AuthLens lab listening on http://{bound}/");
     if !args.www.join("index.html").is_file() {
-        println!(
+        let _ = writeln!(
+            stdout,
             "  (no self-help page at {}: build it with `make build` to serve /help/)",
             args.www.display()
         );
     }
-    std::io::stdout().flush().ok();
+    let _ = stdout.flush();
     for mut request in server.incoming_requests() {
         let reply = route(&mut request, &args.www);
         respond(request, reply);
