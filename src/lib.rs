@@ -23,6 +23,7 @@ pub mod finding;
 pub mod har;
 pub mod jwt;
 pub mod problem;
+pub mod report;
 pub mod sanitize;
 pub mod schemes;
 pub mod secret;

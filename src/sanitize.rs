@@ -147,12 +147,15 @@ impl Sanitizer {
         if self.strict {
             return self.marker(token);
         }
-        let mut parts = token.splitn(3, '.');
-        let (Some(header), Some(payload)) = (parts.next(), parts.next()) else {
-            return self.marker(token);
-        };
+        let segments: Vec<&str> = token.split('.').collect();
         let marker = self.marker(token);
-        format!("{header}.{payload}.{marker}")
+        match segments.as_slice() {
+            // JWE (RFC 7516 §7.1): only the header is readable; the rest is ciphertext
+            // and keys, replaced segment by segment so that it still reads as a JWE.
+            [header, _, _, _, _] => format!("{header}.{marker}.{marker}.{marker}.{marker}"),
+            [header, payload, ..] => format!("{header}.{payload}.{marker}"),
+            _ => marker,
+        }
     }
 
     /// A token: JWTs keep their readable parts, anything else becomes a marker.

@@ -1,145 +1,161 @@
-//! `authlens diagnose FILE.har|-`: every auth failure in a HAR file, with its ranked causes.
+//! `authlens diagnose`, `authlens report` and `authlens sanitize`: HAR files of any size,
+//! streamed in bounded memory.
 
-use std::collections::BTreeMap;
-use std::io::Read;
+use std::fs::File;
+use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-use authlens::diagnose::Session;
-use authlens::exchange::Exchange;
-use authlens::finding::Finding;
-use authlens::har::HarEntry;
-use serde::{Deserialize, Serialize};
+use authlens::report::{self, Report};
+use authlens::sanitize::{sanitize_har, Sanitizer};
+use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::output::{print_json, Style};
 
-#[derive(Deserialize)]
-struct HarFile {
-    log: HarLog,
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Md,
+    Json,
 }
 
-#[derive(Deserialize)]
-struct HarLog {
-    #[serde(default)]
-    entries: Vec<HarEntry>,
-}
-
-#[derive(Serialize)]
-struct EntryReport {
-    index: usize,
-    method: String,
-    url: String,
-    status: u16,
-    findings: Vec<Finding>,
-}
-
-#[derive(Serialize, Default)]
-struct Summary {
-    entries: usize,
-    failures: usize,
-    /// Finding code → how many entries have it first.
-    top_causes: BTreeMap<&'static str, usize>,
-    /// Host → failures.
-    hosts: BTreeMap<String, usize>,
-    first_failure: Option<String>,
-}
-
-pub fn run(json: bool, path: &str) -> Result<ExitCode, String> {
-    let text = if path == "-" {
-        crate::input::stdin()?
-    } else {
-        let mut text = String::new();
-        std::fs::File::open(path)
-            .and_then(|mut f| f.read_to_string(&mut text))
-            .map_err(|e| format!("cannot read {path}: {e}"))?;
-        text
-    };
-    let har: HarFile = serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "{path} is not a HAR file: {e} (line {}, column {})",
-            e.line(),
-            e.column()
-        )
-    })?;
-    let mut session = Session::default();
-    let mut reports = Vec::new();
-    let mut summary = Summary {
-        entries: har.log.entries.len(),
-        ..Summary::default()
-    };
-    for (index, entry) in har.log.entries.into_iter().enumerate() {
-        let started = entry.started_date_time.clone();
-        let exchange = Exchange::from_har(entry);
-        let findings = session.diagnose(&exchange);
-        if findings.is_empty() {
-            continue;
-        }
-        summary.failures += 1;
-        if summary.first_failure.is_none() {
-            summary.first_failure = started;
-        }
-        if let Some(top) = findings.first() {
-            *summary.top_causes.entry(top.code).or_default() += 1;
-        }
-        let host = authlens::target::Target::parse(&exchange.url)
-            .map(|t| t.host.to_owned())
-            .unwrap_or_default();
-        *summary.hosts.entry(host).or_default() += 1;
-        reports.push(EntryReport {
-            index,
-            method: exchange.method,
-            url: redact_query(&exchange.url),
-            status: exchange.status,
-            findings,
-        });
+/// The input and its size (for the progress bar), `-` being standard input.
+fn open(path: &str) -> Result<(Box<dyn Read>, Option<u64>), String> {
+    if path == "-" {
+        return Ok((Box::new(std::io::stdin().lock()), None));
     }
-    if json {
-        print_json(&serde_json::json!({ "entries": reports, "summary": summary }))?;
-    } else {
-        print!("{}", text_report(&reports, &summary, Style::detect()));
+    let file = File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let size = file.metadata().ok().map(|m| m.len());
+    Ok((
+        Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
+        size,
+    ))
+}
+
+/// A progress bar for files over 8 MB, only when stderr is a terminal.
+fn progress(size: Option<u64>, verb: &str) -> Option<ProgressBar> {
+    let size = size.filter(|s| *s > 8 << 20)?;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(size);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{verb} {{bar:40}} {{bytes}}/{{total_bytes}} ({{eta}})"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}
+
+pub fn diagnose(format: Format, path: &str) -> Result<ExitCode, String> {
+    let report = read_report(path)?;
+    match format {
+        Format::Json => print_json(&serde_json::to_value(&report).map_err(|e| e.to_string())?)?,
+        Format::Md => print!("{}", report::markdown(&report, path)),
+        Format::Text => print!("{}", text(&report, Style::detect())),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Query strings can carry tokens (`?access_token=`, `?code=`): reports show the path only.
-fn redact_query(url: &str) -> String {
-    match url.split_once('?') {
-        Some((base, _)) => format!("{base}?…"),
-        None => url.to_owned(),
+fn read_report(path: &str) -> Result<Report, String> {
+    let (reader, size) = open(path)?;
+    let bar = progress(size, "diagnosing");
+    let mut last = 0;
+    let result = report::diagnose_har(reader, |bytes| {
+        if let Some(bar) = &bar {
+            if bytes - last > 1 << 20 {
+                bar.set_position(bytes);
+                last = bytes;
+            }
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
+    result.map_err(|e| format!("{path} is not a readable HAR file: {e}"))
 }
 
-fn text_report(reports: &[EntryReport], summary: &Summary, style: Style) -> String {
-    let mut out = format!(
-        "{} of {} entries failed authentication\n",
-        summary.failures, summary.entries
+pub fn report(path: &str, out: Option<&str>) -> Result<ExitCode, String> {
+    let report = read_report(path)?;
+    let text = report::markdown(&report, path);
+    match out {
+        Some(out) => std::fs::write(out, text).map_err(|e| format!("cannot write {out}: {e}"))?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn sanitize(path: &str, out: Option<&str>, strict: bool) -> Result<ExitCode, String> {
+    let (reader, size) = open(path)?;
+    let bar = progress(size, "sanitizing");
+    let mut sanitizer = Sanitizer::new(strict);
+    let writer: Box<dyn Write> = match out {
+        Some(out) => Box::new(File::create(out).map_err(|e| format!("cannot write {out}: {e}"))?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut last = 0;
+    let result = sanitize_har(reader, writer, &mut sanitizer, |bytes| {
+        if let Some(bar) = &bar {
+            if bytes - last > 1 << 20 {
+                bar.set_position(bytes);
+                last = bytes;
+            }
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let entries = result.map_err(|e| format!("{path} is not a readable HAR file: {e}"))?;
+    eprintln!(
+        "authlens: {entries} entries, {} values redacted{}",
+        sanitizer.redacted,
+        out.map(|o| format!(", written to {o}")).unwrap_or_default()
     );
-    if reports.is_empty() {
+    Ok(ExitCode::SUCCESS)
+}
+
+fn text(report: &Report, style: Style) -> String {
+    let s = &report.summary;
+    let mut out = format!(
+        "{} of {} entries failed authentication",
+        s.failures, s.entries
+    );
+    if let Some(first) = &s.first_failure {
+        out.push_str(&format!(", starting at {first}"));
+    }
+    out.push('\n');
+    if report.entries.is_empty() {
         return out;
     }
     out.push_str(&format!("{}\n", style.bold("Top causes")));
-    let mut causes: Vec<_> = summary.top_causes.iter().collect();
+    let mut causes: Vec<_> = s.top_causes.iter().collect();
     causes.sort_by(|a, b| b.1.cmp(a.1));
     for (code, count) in causes {
-        out.push_str(&format!("  {count:>4}  {code}\n"));
+        out.push_str(&format!("  {count:>5}  {code}\n"));
+    }
+    out.push_str(&format!("{}\n", style.bold("By host")));
+    for (host, count) in &s.hosts {
+        out.push_str(&format!("  {count:>5}  {host}\n"));
     }
     out.push('\n');
-    for report in reports {
-        let Some(top) = report.findings.first() else {
+    for entry in &report.entries {
+        let Some(top) = entry.findings.first() else {
             continue;
         };
         out.push_str(&format!(
             "#{} {} {} → {}\n  {} {}\n",
-            report.index,
-            report.method,
-            report.url,
-            report.status,
+            entry.index,
+            entry.method,
+            entry.url,
+            entry.status,
             style.bold(&top.title),
             style.dim(&format!("({}, {:?})", top.code, top.likelihood).to_lowercase()),
         ));
         if let Some(fix) = top.fixes.first() {
             out.push_str(&format!("  fix: {}\n", fix.text));
         }
-        for other in report.findings.iter().skip(1).take(2) {
+        for other in entry.findings.iter().skip(1).take(2) {
             out.push_str(&format!("  also: {} ({})\n", other.title, other.code));
         }
     }

@@ -59,13 +59,36 @@ enum Command {
         /// The token (a `Bearer ` prefix is accepted); `-` reads it from standard input.
         token: String,
     },
-    /// Diagnose every auth failure in a HAR file: ranked causes with evidence and fixes.
+    /// Diagnose every auth failure in a HAR file (streamed: any size, bounded memory).
     Diagnose {
-        /// Print JSON: {"entries":[{"index":N,"method":...,"url":...,"status":401,"findings":[...]}],"summary":{...}}.
+        /// Same as --format json: {"entries":[{"index":N,"method":...,"url":...,"status":401,"findings":[...]}],"summary":{...}}.
         #[arg(long)]
         json: bool,
+        /// Output format: readable text, Markdown for a ticket, or JSON.
+        #[arg(long, value_enum, default_value = "text")]
+        format: diagnose::Format,
         /// The HAR file; `-` reads it from standard input.
         file: String,
+    },
+    /// Write a support-ready Markdown report of a HAR file (no secrets).
+    Report {
+        /// The HAR file; `-` reads it from standard input.
+        file: String,
+        /// Where to write the report (default: standard output).
+        #[arg(short, long)]
+        output: Option<String>,
+    },
+    /// Write a copy of a HAR file that is safe to share: every secret replaced by a
+    /// correlation marker, JWT claims kept (without signatures) unless --strict.
+    Sanitize {
+        /// The HAR file; `-` reads it from standard input.
+        file: String,
+        /// Where to write the sanitized HAR (default: standard output).
+        #[arg(short, long)]
+        output: Option<String>,
+        /// Also drop JWT headers and claims.
+        #[arg(long)]
+        strict: bool,
     },
     /// Serve one endpoint per auth failure mode, for demos and browser tests.
     Lab(lab::LabArgs),
@@ -85,7 +108,15 @@ fn main() -> ExitCode {
             value,
         } => explain::authorization(json, reveal, &value),
         Command::Token { json, token } => explain::token(json, &token),
-        Command::Diagnose { json, file } => diagnose::run(json, &file),
+        Command::Diagnose { json, format, file } => {
+            diagnose::diagnose(if json { diagnose::Format::Json } else { format }, &file)
+        }
+        Command::Report { file, output } => diagnose::report(&file, output.as_deref()),
+        Command::Sanitize {
+            file,
+            output,
+            strict,
+        } => diagnose::sanitize(&file, output.as_deref(), strict),
         Command::Lab(args) => lab::run(args),
     };
     match result {

@@ -1,0 +1,207 @@
+//! A HAR's diagnosis as a report: every failing entry with its ranked findings, and a
+//! summary (failures by host and endpoint, top causes, when failures started). Rendered as
+//! JSON (the CLI contract, and the Wasm boundary) or as Markdown for a support ticket.
+//! Reports never contain secrets: findings carry masked evidence, and URLs lose their
+//! query strings.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Read;
+
+use serde::Serialize;
+
+use crate::diagnose::Session;
+use crate::exchange::Exchange;
+use crate::finding::Finding;
+use crate::har::stream::{for_each_entry, HarError};
+use crate::target::Target;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryReport {
+    /// Position in `log.entries`.
+    pub index: usize,
+    pub method: String,
+    /// Without its query string (it can carry tokens).
+    pub url: String,
+    pub status: u16,
+    /// Best first.
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Summary {
+    pub entries: usize,
+    pub failures: usize,
+    /// Finding code → entries where it ranks first.
+    pub top_causes: BTreeMap<&'static str, usize>,
+    /// Host → failing entries.
+    pub hosts: BTreeMap<String, usize>,
+    /// `METHOD host/path` → failing entries.
+    pub endpoints: BTreeMap<String, usize>,
+    /// `startedDateTime` of the first failure.
+    pub first_failure: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Report {
+    pub entries: Vec<EntryReport>,
+    pub summary: Summary,
+}
+
+/// `https://host/path?…` for `https://host/path?secret=…`.
+pub fn redact_query(url: &str) -> String {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    if end < url.len() {
+        format!("{}?…", &url[..end])
+    } else {
+        url.to_owned()
+    }
+}
+
+/// Reads a HAR in one pass, in bounded memory, diagnosing every entry in its session.
+pub fn diagnose_har<R: Read>(reader: R, progress: impl FnMut(u64)) -> Result<Report, HarError> {
+    let mut session = Session::default();
+    let mut report = Report::default();
+    let total = for_each_entry(
+        reader,
+        |index, entry| {
+            let started = entry.started_date_time.clone();
+            let exchange = Exchange::from_har(entry);
+            let findings = session.diagnose(&exchange);
+            if findings.is_empty() {
+                return;
+            }
+            let summary = &mut report.summary;
+            summary.failures += 1;
+            if summary.first_failure.is_none() {
+                summary.first_failure = started;
+            }
+            if let Some(top) = findings.first() {
+                *summary.top_causes.entry(top.code).or_default() += 1;
+            }
+            if let Some(target) = Target::parse(&exchange.url) {
+                *summary.hosts.entry(target.host.to_owned()).or_default() += 1;
+                *summary
+                    .endpoints
+                    .entry(format!(
+                        "{} {}{}",
+                        exchange.method, target.host, target.path
+                    ))
+                    .or_default() += 1;
+            }
+            report.entries.push(EntryReport {
+                index,
+                url: redact_query(&exchange.url),
+                method: exchange.method,
+                status: exchange.status,
+                findings,
+            });
+        },
+        progress,
+    )?;
+    report.summary.entries = total;
+    Ok(report)
+}
+
+fn sorted(map: &BTreeMap<impl AsRef<str> + Ord, usize>) -> Vec<(&str, usize)> {
+    let mut list: Vec<(&str, usize)> = map.iter().map(|(k, v)| (k.as_ref(), *v)).collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    list
+}
+
+/// Markdown cells must not break the table or inject markup.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+        .replace('<', "&lt;")
+}
+
+/// A support-ready Markdown report (no secrets: see the module doc).
+pub fn markdown(report: &Report, source: &str) -> String {
+    let s = &report.summary;
+    let mut out = String::new();
+    let _ = writeln!(out, "# AuthLens report: {}\n", cell(source));
+    let _ = writeln!(
+        out,
+        "{} of {} requests failed authentication{}.\n",
+        s.failures,
+        s.entries,
+        s.first_failure
+            .as_deref()
+            .map(|t| format!(", starting at {t}"))
+            .unwrap_or_default()
+    );
+    if report.entries.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "## Top causes\n\n| cause | requests |\n|---|---|");
+    for (code, n) in sorted(&s.top_causes) {
+        let _ = writeln!(out, "| `{code}` | {n} |");
+    }
+    let _ = writeln!(
+        out,
+        "\n## Failures by host\n\n| host | failures |\n|---|---|"
+    );
+    for (host, n) in sorted(&s.hosts) {
+        let _ = writeln!(out, "| {} | {n} |", cell(host));
+    }
+    let _ = writeln!(
+        out,
+        "\n## Failures by endpoint\n\n| endpoint | failures |\n|---|---|"
+    );
+    for (endpoint, n) in sorted(&s.endpoints).into_iter().take(20) {
+        let _ = writeln!(out, "| {} | {n} |", cell(endpoint));
+    }
+    let _ = writeln!(out, "\n## Requests\n");
+    for entry in report.entries.iter().take(200) {
+        let Some(top) = entry.findings.first() else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "### #{} {} {} → {}\n\n**{}** (`{}`, {:?} likelihood)\n\n{}\n",
+            entry.index,
+            entry.method,
+            cell(&entry.url),
+            entry.status,
+            cell(&top.title),
+            top.code,
+            top.likelihood,
+            cell(&top.detail)
+        );
+        for evidence in &top.evidence {
+            let _ = writeln!(
+                out,
+                "- {}: {}",
+                cell(&evidence.source),
+                cell(&evidence.fact)
+            );
+        }
+        if let Some(fix) = top
+            .fixes
+            .iter()
+            .find(|f| f.action.is_none())
+            .or(top.fixes.first())
+        {
+            let _ = writeln!(out, "\nFix: {}", cell(&fix.text));
+        }
+        let others: Vec<String> = entry
+            .findings
+            .iter()
+            .skip(1)
+            .map(|f| format!("`{}`", f.code))
+            .collect();
+        if !others.is_empty() {
+            let _ = writeln!(out, "\nAlso: {}", others.join(", "));
+        }
+        let _ = writeln!(out, "\nSpec: {}\n", top.spec);
+    }
+    if report.entries.len() > 200 {
+        let _ = writeln!(
+            out,
+            "…and {} more failing requests.",
+            report.entries.len() - 200
+        );
+    }
+    out
+}
