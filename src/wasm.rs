@@ -15,6 +15,8 @@ use crate::diagnose::Session;
 use crate::exchange::{Exchange, WebRequestDetails};
 use crate::har::HarEntry;
 use crate::jwt;
+use crate::report;
+use crate::sanitize::{sanitize_har, Sanitizer};
 use crate::schemes;
 use crate::status;
 
@@ -66,6 +68,14 @@ export interface Annotation {
   method: string; url: string; status: number; isAuthFailure: boolean;
   challengeHeader: "WWW-Authenticate" | "Proxy-Authenticate";
   challenges: ChallengeList; findings: Finding[];
+}
+export interface EntryReport { index: number; method: string; url: string; status: number; findings: Finding[] }
+export interface HarReport {
+  entries: EntryReport[];
+  summary: {
+    entries: number; failures: number; top_causes: Record<string, number>;
+    hosts: Record<string, number>; endpoints: Record<string, number>; first_failure: string | null;
+  };
 }
 export interface HeaderLike { name: string; value?: string }
 export interface HarEntryLike {
@@ -199,6 +209,45 @@ impl Inspector {
     }
 }
 
+/// Diagnoses a whole HAR file (text), as `authlens diagnose --json` does.
+#[wasm_bindgen(js_name = diagnoseHar, unchecked_return_type = "HarReport")]
+pub fn diagnose_har(text: &str) -> Result<JsValue, JsError> {
+    let report = report::diagnose_har(text.as_bytes(), |_| {})
+        .map_err(|e| JsError::new(&format!("not a readable HAR file: {e}")))?;
+    to_js(&report)
+}
+
+/// A Markdown report of a HAR file, ready for a support ticket (no secrets).
+#[wasm_bindgen(js_name = markdownReport)]
+pub fn markdown_report(text: &str, title: &str) -> Result<String, JsError> {
+    let report = report::diagnose_har(text.as_bytes(), |_| {})
+        .map_err(|e| JsError::new(&format!("not a readable HAR file: {e}")))?;
+    Ok(report::markdown(&report, title))
+}
+
+/// A copy of a HAR file with every secret replaced by a correlation marker. `key` must be
+/// 4 random 32-bit words (`crypto.getRandomValues(new Uint32Array(4))`): Wasm has no
+/// randomness of its own, and predictable markers could be brute-forced.
+#[wasm_bindgen(js_name = sanitizeHar)]
+pub fn sanitize_har_text(text: &str, strict: bool, key: &[u32]) -> Result<String, JsError> {
+    let [a, b, c, d] = key else {
+        return Err(JsError::new(
+            "sanitizeHar needs a key of 4 random 32-bit words",
+        ));
+    };
+    let mut sanitizer = Sanitizer::with_key(
+        [
+            (u64::from(*a) << 32) | u64::from(*b),
+            (u64::from(*c) << 32) | u64::from(*d),
+        ],
+        strict,
+    );
+    let mut out = Vec::with_capacity(text.len());
+    sanitize_har(text.as_bytes(), &mut out, &mut sanitizer, |_| {})
+        .map_err(|e| JsError::new(&format!("not a readable HAR file: {e}")))?;
+    String::from_utf8(out).map_err(|_| JsError::new("the sanitized HAR is not UTF-8"))
+}
+
 /// True for the statuses AuthLens explains (401, 403, 407, 419, 440, 498, 499).
 #[wasm_bindgen(js_name = isAuthFailureStatus)]
 pub fn is_auth_failure_status(status: u16) -> bool {
@@ -303,6 +352,28 @@ mod tests {
         assert_eq!(inspector.size(), 2);
         inspector.reset();
         assert_eq!(inspector.size(), 0);
+    }
+
+    #[wasm_bindgen_test]
+    fn har_files_are_diagnosed_and_sanitized() {
+        let har = r#"{"log":{"entries":[{"request":{"method":"GET","url":"https://a.example/x","headers":[{"name":"Authorization","value":"Bearer undefined"},{"name":"Cookie","value":"sid=CANARYSESSION"}]},"response":{"status":401,"headers":[{"name":"WWW-Authenticate","value":"Bearer"}]}}]}}"#;
+        let report = diagnose_har(har).unwrap_or(JsValue::NULL);
+        assert_eq!(
+            field(&report, &["entries", "0", "findings", "0", "code"])
+                .as_string()
+                .as_deref(),
+            Some("auth.malformed")
+        );
+        let clean = sanitize_har_text(har, false, &[1, 2, 3, 4]).unwrap_or_default();
+        assert!(!clean.contains("CANARYSESSION") && clean.contains("redacted-"));
+        assert!(
+            sanitize_har_text(har, false, &[1]).is_err(),
+            "a key is required"
+        );
+        assert!(diagnose_har("{\"log\":").is_err());
+        assert!(markdown_report(har, "t")
+            .unwrap_or_default()
+            .contains("auth.malformed"));
     }
 
     #[wasm_bindgen_test]
