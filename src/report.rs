@@ -58,10 +58,16 @@ pub fn redact_query(url: &str) -> String {
     }
 }
 
-/// Reads a HAR in one pass, in bounded memory, diagnosing every entry in its session.
-pub fn diagnose_har<R: Read>(reader: R, progress: impl FnMut(u64)) -> Result<Report, HarError> {
+/// Reads a HAR in one pass, diagnosing every entry in its session, and hands each failing
+/// entry to `on_entry` as soon as it is diagnosed: memory stays bounded whatever the file
+/// size. Returns the summary.
+pub fn diagnose_har_each<R: Read>(
+    reader: R,
+    progress: impl FnMut(u64),
+    mut on_entry: impl FnMut(EntryReport),
+) -> Result<Summary, HarError> {
     let mut session = Session::default();
-    let mut report = Report::default();
+    let mut summary = Summary::default();
     let total = for_each_entry(
         reader,
         |index, entry| {
@@ -71,7 +77,6 @@ pub fn diagnose_har<R: Read>(reader: R, progress: impl FnMut(u64)) -> Result<Rep
             if findings.is_empty() {
                 return;
             }
-            let summary = &mut report.summary;
             summary.failures += 1;
             if summary.first_failure.is_none() {
                 summary.first_failure = started;
@@ -81,15 +86,13 @@ pub fn diagnose_har<R: Read>(reader: R, progress: impl FnMut(u64)) -> Result<Rep
             }
             if let Some(target) = Target::parse(&exchange.url) {
                 *summary.hosts.entry(target.host.to_owned()).or_default() += 1;
-                *summary
-                    .endpoints
-                    .entry(format!(
-                        "{} {}{}",
-                        exchange.method, target.host, target.path
-                    ))
-                    .or_default() += 1;
+                // Bounded: a HAR with millions of distinct URLs keeps the first 10,000.
+                let endpoint = format!("{} {}{}", exchange.method, target.host, target.path);
+                if summary.endpoints.len() < 10_000 || summary.endpoints.contains_key(&endpoint) {
+                    *summary.endpoints.entry(endpoint).or_default() += 1;
+                }
             }
-            report.entries.push(EntryReport {
+            on_entry(EntryReport {
                 index,
                 url: redact_query(&exchange.url),
                 method: exchange.method,
@@ -99,8 +102,29 @@ pub fn diagnose_har<R: Read>(reader: R, progress: impl FnMut(u64)) -> Result<Rep
         },
         progress,
     )?;
-    report.summary.entries = total;
-    Ok(report)
+    summary.entries = total;
+    Ok(summary)
+}
+
+/// [`diagnose_har_each`], keeping the failing entries (at most `limit` of them) in a
+/// [`Report`].
+pub fn diagnose_har_limited<R: Read>(
+    reader: R,
+    progress: impl FnMut(u64),
+    limit: usize,
+) -> Result<Report, HarError> {
+    let mut entries = Vec::new();
+    let summary = diagnose_har_each(reader, progress, |entry| {
+        if entries.len() < limit {
+            entries.push(entry);
+        }
+    })?;
+    Ok(Report { entries, summary })
+}
+
+/// Every failing entry and the summary (for callers that hold the whole file anyway).
+pub fn diagnose_har<R: Read>(reader: R, progress: impl FnMut(u64)) -> Result<Report, HarError> {
+    diagnose_har_limited(reader, progress, usize::MAX)
 }
 
 fn sorted(map: &BTreeMap<impl AsRef<str> + Ord, usize>) -> Vec<(&str, usize)> {

@@ -542,10 +542,12 @@ pub fn sanitize_har<R: std::io::Read, W: std::io::Write>(
 ) -> Result<usize, crate::har::stream::HarError> {
     use crate::har::stream::{Counting, HarError};
     let (counting, count) = Counting::new(reader);
+    // Counting under the buffer: see har::stream::for_each_entry.
+    let buffered = std::io::BufReader::with_capacity(1 << 16, counting);
     let current = std::cell::Cell::new(None::<usize>);
     let mut out = std::io::BufWriter::new(writer);
     let mut on_entry = |_: usize| progress(count.get());
-    let mut de = serde_json::Deserializer::from_reader(counting);
+    let mut de = serde_json::Deserializer::from_reader(buffered);
     let result = serde::Deserializer::deserialize_map(
         &mut de,
         transcode::Root {
@@ -562,13 +564,11 @@ pub fn sanitize_har<R: std::io::Read, W: std::io::Write>(
         (Ok(_), Err(e)) => Err(HarError {
             entry: None,
             offset: count.get(),
+            line: 0,
+            column: 0,
             message: format!("cannot write: {e}"),
         }),
-        (Err(e), _) => Err(HarError {
-            entry: current.get(),
-            offset: count.get(),
-            message: e.to_string(),
-        }),
+        (Err(e), _) => Err(crate::har::stream::error(&e, current.get(), count.get())),
     }
 }
 

@@ -212,8 +212,10 @@ impl Inspector {
 /// Diagnoses a whole HAR file (text), as `authlens diagnose --json` does.
 #[wasm_bindgen(js_name = diagnoseHar, unchecked_return_type = "HarReport")]
 pub fn diagnose_har(text: &str) -> Result<JsValue, JsError> {
-    let report = report::diagnose_har(text.as_bytes(), |_| {})
-        .map_err(|e| JsError::new(&format!("not a readable HAR file: {e}")))?;
+    let report = report::diagnose_har(text.as_bytes(), |_| {}).map_err(|mut e| {
+        e.locate(text.as_bytes());
+        JsError::new(&format!("not a readable HAR file: {e}"))
+    })?;
     to_js(&report)
 }
 

@@ -12,7 +12,6 @@ use serde_json::Value;
 
 use super::{draft, fmt_duration, fmt_time, Context, Tolerance};
 use crate::cookie::{SameSite, SetCookie};
-use crate::credentials;
 use crate::exchange::Exchange;
 use crate::finding::{Action, Effort, Finding, Likelihood};
 use crate::status;
@@ -45,7 +44,6 @@ pub struct Summary {
     pub had_authorization: bool,
     /// An in-memory fingerprint of the bearer token (not the token).
     pub token: Option<u64>,
-    pub token_exp: Option<i64>,
     pub redirect_to: Option<String>,
     pub set_cookies: Vec<CookieRecord>,
     pub token_request: Option<TokenRequest>,
@@ -113,6 +111,14 @@ impl Session {
     }
 }
 
+/// The credential after the scheme, as compared across requests (quotes and white space
+/// trimmed).
+fn token_of(authorization: &str) -> Option<&str> {
+    let (_, rest) = authorization.trim().split_once(' ')?;
+    let token = rest.trim().trim_matches(['"', '\'']);
+    (!token.is_empty()).then_some(token)
+}
+
 /// FNV-1a: a fingerprint to compare tokens within one session, in memory only.
 fn fingerprint(token: &str) -> u64 {
     token.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
@@ -122,16 +128,12 @@ fn fingerprint(token: &str) -> u64 {
 
 fn summarise(ex: &Exchange) -> Summary {
     let at = ex.started_ms.map(|ms| ms.div_euclid(1000));
-    let credentials = ex.request_header("Authorization").map(credentials::parse);
-    let token = credentials
-        .as_ref()
-        .and_then(|c| c.token68)
+    // Summaries are made for every exchange, healthy ones included: only the cheap
+    // fingerprint here, no JWT decoding.
+    let token = ex
+        .request_header("Authorization")
+        .and_then(token_of)
         .map(fingerprint);
-    let token_exp = credentials
-        .as_ref()
-        .and_then(|c| c.token.as_ref())
-        .and_then(|t| t.claims.exp)
-        .map(|d| d.seconds);
     let host = Target::parse(&ex.url)
         .map(|t| t.host.to_ascii_lowercase())
         .unwrap_or_default();
@@ -148,7 +150,6 @@ fn summarise(ex: &Exchange) -> Summary {
         status: ex.status,
         had_authorization: ex.request_header("Authorization").is_some(),
         token,
-        token_exp,
         redirect_to: ex.redirect_url.clone().or_else(|| {
             (300..400)
                 .contains(&ex.status)

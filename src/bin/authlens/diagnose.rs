@@ -10,7 +10,7 @@ use authlens::sanitize::{sanitize_har, Sanitizer};
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::output::{print_json, Style};
+use crate::output::Style;
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum Format {
@@ -49,31 +49,97 @@ fn progress(size: Option<u64>, verb: &str) -> Option<ProgressBar> {
 }
 
 pub fn diagnose(format: Format, path: &str) -> Result<ExitCode, String> {
-    let report = read_report(path)?;
     match format {
-        Format::Json => print_json(&serde_json::to_value(&report).map_err(|e| e.to_string())?)?,
-        Format::Md => print!("{}", report::markdown(&report, path)),
-        Format::Text => print!("{}", text(&report, Style::detect())),
+        Format::Json => diagnose_json(path)?,
+        Format::Md => print!("{}", report::markdown(&read_report(path)?, path)),
+        Format::Text => print!("{}", text(&read_report(path)?, Style::detect())),
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// JSON, streamed: each failing entry is written as soon as it is diagnosed, so memory
+/// stays bounded however large the file.
+fn diagnose_json(path: &str) -> Result<(), String> {
+    let (reader, size) = open(path)?;
+    let bar = progress(size, "diagnosing");
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut first = true;
+    let mut write_error = None;
+    let mut last = 0;
+    let _ = out.write_all(b"{\"entries\":[");
+    let summary = report::diagnose_har_each(
+        reader,
+        |bytes| {
+            if let Some(bar) = &bar {
+                if bytes - last > 1 << 20 {
+                    bar.set_position(bytes);
+                    last = bytes;
+                }
+            }
+        },
+        |entry| {
+            let separator: &[u8] = if std::mem::take(&mut first) {
+                b"\n"
+            } else {
+                b",\n"
+            };
+            if let Err(e) = out
+                .write_all(separator)
+                .map_err(|e| e.to_string())
+                .and_then(|()| serde_json::to_writer(&mut out, &entry).map_err(|e| e.to_string()))
+            {
+                write_error.get_or_insert(e);
+            }
+        },
+    );
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let summary = summary.map_err(|e| unreadable(path, e))?;
+    let _ = out.write_all(b"\n],\"summary\":");
+    serde_json::to_writer(&mut out, &summary).map_err(|e| e.to_string())?;
+    out.write_all(b"}\n")
+        .and_then(|()| out.flush())
+        .map_err(|e| e.to_string())?;
+    match write_error {
+        Some(e) => Err(format!("cannot write the report: {e}")),
+        None => Ok(()),
+    }
+}
+
+/// The summary and the first 1,000 failing entries (text and Markdown show no more).
 fn read_report(path: &str) -> Result<Report, String> {
     let (reader, size) = open(path)?;
     let bar = progress(size, "diagnosing");
     let mut last = 0;
-    let result = report::diagnose_har(reader, |bytes| {
-        if let Some(bar) = &bar {
-            if bytes - last > 1 << 20 {
-                bar.set_position(bytes);
-                last = bytes;
+    let result = report::diagnose_har_limited(
+        reader,
+        |bytes| {
+            if let Some(bar) = &bar {
+                if bytes - last > 1 << 20 {
+                    bar.set_position(bytes);
+                    last = bytes;
+                }
             }
-        }
-    });
+        },
+        1_000,
+    );
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    result.map_err(|e| format!("{path} is not a readable HAR file: {e}"))
+    result.map_err(|e| unreadable(path, e))
+}
+
+/// The error with its exact byte offset, found by reading the file again up to the line
+/// and column serde_json reported (not possible for standard input).
+fn unreadable(path: &str, mut error: authlens::har::stream::HarError) -> String {
+    if path != "-" {
+        if let Ok(file) = File::open(path) {
+            error.locate(file);
+        }
+    }
+    format!("{path} is not a readable HAR file: {error}")
 }
 
 pub fn report(path: &str, out: Option<&str>) -> Result<ExitCode, String> {
@@ -106,7 +172,7 @@ pub fn sanitize(path: &str, out: Option<&str>, strict: bool) -> Result<ExitCode,
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let entries = result.map_err(|e| format!("{path} is not a readable HAR file: {e}"))?;
+    let entries = result.map_err(|e| unreadable(path, e))?;
     eprintln!(
         "authlens: {entries} entries, {} values redacted{}",
         sanitizer.redacted,
