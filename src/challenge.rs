@@ -67,6 +67,10 @@ pub struct Param<'a> {
     /// Whether the value was a quoted-string (some schemes require one, e.g. RFC 6750 §3).
     #[serde(skip)]
     pub quoted: bool,
+    /// Byte offset of the name in its field line, so that scheme-specific problems
+    /// ([`crate::schemes`]) can point at the parameter rather than at the scheme.
+    #[serde(skip)]
+    pub offset: usize,
 }
 
 impl<'a> Challenge<'a> {
@@ -81,6 +85,15 @@ impl<'a> Challenge<'a> {
             .iter()
             .find(|p| p.name.eq_ignore_ascii_case(name))
             .map(|p| p.value.as_ref())
+    }
+
+    /// Where the first parameter with this name starts, or else where the scheme does:
+    /// the position a problem about that parameter points at.
+    pub fn param_offset(&self, name: &str) -> usize {
+        self.params
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+            .map_or(self.offset, |p| p.offset)
     }
 }
 
@@ -416,6 +429,7 @@ impl<'a> Parser<'a, '_> {
             name,
             value,
             quoted,
+            offset: name_start,
         });
     }
 
