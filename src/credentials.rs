@@ -431,6 +431,9 @@ pub fn parse(input: &str) -> Credentials<'_> {
         let mut challenges = parsed.challenges.into_iter();
         if let Some(first) = challenges.next() {
             out.params = first.params;
+            for param in &mut out.params {
+                param.offset += scheme_start;
+            }
             if let Some(token68) = first.token68 {
                 out.token68 = Some(token68);
             }

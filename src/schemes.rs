@@ -116,8 +116,8 @@ const DIGEST_ALGORITHMS: &[&str] = &[
     "SHA-512-256-sess",
 ];
 
-/// Reads a challenge by its scheme. Problems point at the challenge's scheme, in its
-/// field line.
+/// Reads a challenge by its scheme. Problems point at the parameter they are about (or,
+/// for a missing one, at the scheme), in the challenge's field line.
 pub fn view(challenge: &Challenge<'_>) -> Typed {
     let mut problems = Problems::default();
     problems.set_field(Some(challenge.field));
@@ -139,7 +139,10 @@ pub fn view(challenge: &Challenge<'_>) -> Typed {
             .as_deref()
             .is_some_and(|c| !c.eq_ignore_ascii_case("UTF-8"))
         {
-            problems.push(at, "Basic charset can only be \"UTF-8\" (RFC 7617 §2.1)");
+            problems.push(
+                challenge.param_offset("charset"),
+                "Basic charset can only be \"UTF-8\" (RFC 7617 §2.1)",
+            );
         }
         SchemeView::Basic(view)
     } else if challenge.is("Bearer") {
@@ -147,12 +150,7 @@ pub fn view(challenge: &Challenge<'_>) -> Typed {
     } else if challenge.is("Digest") {
         SchemeView::Digest(digest(challenge, at, &mut problems))
     } else if challenge.is("DPoP") {
-        SchemeView::Dpop(DpopChallenge {
-            realm: get("realm"),
-            algs: words(challenge.param("algs")),
-            error: get("error"),
-            error_description: get("error_description"),
-        })
+        SchemeView::Dpop(dpop(challenge, &mut problems))
     } else if challenge.is("Negotiate") {
         SchemeView::Negotiate(ContextToken {
             token: challenge.token68.map(str::to_owned),
@@ -184,7 +182,7 @@ fn bearer(challenge: &Challenge<'_>, at: usize, problems: &mut Problems) -> Bear
             .any(|n| param.name.eq_ignore_ascii_case(n));
         if must_quote && !param.quoted {
             problems.push(
-                at,
+                param.offset,
                 "a Bearer parameter that RFC 6750 §3 requires as a quoted-string is unquoted",
             );
             break;
@@ -194,7 +192,10 @@ fn bearer(challenge: &Challenge<'_>, at: usize, problems: &mut Problems) -> Bear
     let max_age = challenge.param("max_age").and_then(|v| {
         let parsed = v.trim().parse::<u64>().ok();
         if parsed.is_none() {
-            problems.push(at, "max_age is not a number of seconds (RFC 9470 §3)");
+            problems.push(
+                challenge.param_offset("max_age"),
+                "max_age is not a number of seconds (RFC 9470 §3)",
+            );
         }
         parsed
     });
@@ -204,14 +205,15 @@ fn bearer(challenge: &Challenge<'_>, at: usize, problems: &mut Problems) -> Bear
         // only the strict decoder would mind.
         let bytes = decode(encoded, 0, Base64::Standard, &mut scratch)
             .or_else(|| decode(encoded, 0, Base64::UrlSafe, &mut scratch));
+        let claims_at = challenge.param_offset("claims");
         let Some(bytes) = bytes else {
-            problems.push(at, "the claims parameter is not base64");
+            problems.push(claims_at, "the claims parameter is not base64");
             return None;
         };
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(value) => Some(value),
             Err(_) => {
-                problems.push(at, "the claims parameter does not decode to JSON");
+                problems.push(claims_at, "the claims parameter does not decode to JSON");
                 None
             }
         }
@@ -240,7 +242,7 @@ fn bearer(challenge: &Challenge<'_>, at: usize, problems: &mut Problems) -> Bear
         ];
         if !KNOWN.contains(&error) {
             problems.push(
-                at,
+                challenge.param_offset("error"),
                 "an error code not registered for Bearer (RFC 6750 §3.1, RFC 9470, RFC 9449)",
             );
         }
@@ -261,7 +263,10 @@ fn digest(challenge: &Challenge<'_>, at: usize, problems: &mut Problems) -> Dige
         Some(v) if v.eq_ignore_ascii_case("true") => true,
         Some(v) if v.eq_ignore_ascii_case("false") => false,
         Some(_) => {
-            problems.push(at, "stale and userhash take true or false (RFC 7616 §3.3)");
+            problems.push(
+                challenge.param_offset(name),
+                "stale and userhash take true or false (RFC 7616 §3.3)",
+            );
             false
         }
     };
@@ -271,7 +276,7 @@ fn digest(challenge: &Challenge<'_>, at: usize, problems: &mut Problems) -> Dige
         .any(|a| a.eq_ignore_ascii_case(&algorithm))
     {
         problems.push(
-            at,
+            challenge.param_offset("algorithm"),
             "an unknown Digest algorithm (RFC 7616 §3.3 knows MD5, SHA-256, SHA-512-256 and their -sess forms)",
         );
     }
@@ -305,7 +310,46 @@ fn digest(challenge: &Challenge<'_>, at: usize, problems: &mut Problems) -> Dige
         .as_deref()
         .is_some_and(|c| !c.eq_ignore_ascii_case("UTF-8"))
     {
-        problems.push(at, "Digest charset can only be \"UTF-8\" (RFC 7616 §3.3)");
+        problems.push(
+            challenge.param_offset("charset"),
+            "Digest charset can only be \"UTF-8\" (RFC 7616 §3.3)",
+        );
+    }
+    view
+}
+
+/// RFC 9449 §7.1: `algs` and `error`; a proof can only be signed with an asymmetric
+/// algorithm (§4.2), so `none` or an HMAC in `algs` is a server misconfiguration.
+fn dpop(challenge: &Challenge<'_>, problems: &mut Problems) -> DpopChallenge {
+    let get = |name: &str| challenge.param(name).map(str::to_owned);
+    let view = DpopChallenge {
+        realm: get("realm"),
+        algs: words(challenge.param("algs")),
+        error: get("error"),
+        error_description: get("error_description"),
+    };
+    if view.algs.iter().any(|a| {
+        a.eq_ignore_ascii_case("none") || a.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("HS"))
+    }) {
+        problems.push(
+            challenge.param_offset("algs"),
+            "algs lists none or a symmetric (HMAC) algorithm, which a DPoP proof cannot use (RFC 9449 §4.2)",
+        );
+    }
+    if let Some(error) = view.error.as_deref() {
+        const KNOWN: &[&str] = &[
+            "invalid_dpop_proof",
+            "use_dpop_nonce",
+            "invalid_request",
+            "invalid_token",
+            "insufficient_scope",
+        ];
+        if !KNOWN.contains(&error) {
+            problems.push(
+                challenge.param_offset("error"),
+                "an error code not registered for DPoP (RFC 9449 §7.1, RFC 6750 §3.1)",
+            );
+        }
     }
     view
 }
@@ -383,6 +427,9 @@ mod tests {
         assert!(t.problems.is_empty());
         let t = typed("Bearer realm=example, error=invalid_token");
         assert_eq!(t.problems.len(), 1, "unquoted values are reported");
+        assert_eq!(t.problems[0].offset, 7, "at the unquoted parameter");
+        let t = typed(r#"Bearer realm="a", error="expired""#);
+        assert_eq!(t.problems[0].offset, 18, "at the unknown error");
     }
 
     #[test]
@@ -444,6 +491,7 @@ mod tests {
         };
         assert!(d.stale);
         assert_eq!(t.problems.len(), 1);
+        assert_eq!(t.problems[0].offset, 41, "at algorithm=SHA1");
     }
 
     /// RFC 9449 §7.1 and §8's examples.
@@ -461,6 +509,10 @@ mod tests {
             panic!()
         };
         assert_eq!(d.algs, ["ES256", "PS256"]);
+        assert!(t.problems.is_empty());
+        let t = typed(r#"DPoP algs="ES256 HS256", error="bad_proof""#);
+        let offsets: Vec<usize> = t.problems.iter().map(|p| p.offset).collect();
+        assert_eq!(offsets, [5, 25], "algs with an HMAC, then an unknown error");
     }
 
     #[test]
