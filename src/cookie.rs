@@ -23,17 +23,27 @@
 //! ([`crate::secret`]).
 //!
 //! # Implementation notes: deliberate deviations
-//! - None: where RFC 6265 and 6265bis differ, 6265bis (what browsers ship) wins, e.g. a
-//!   pair without `=` is a cookie with an empty name (6265bis §5.6 step 4), not ignored.
+//! - Where RFC 6265 and 6265bis differ, 6265bis (what browsers ship) wins, e.g. a pair
+//!   without `=` is a cookie with an empty name (6265bis §5.6 step 4), not ignored.
+//! - **The 400-day limit** (6265bis §5.6.1, §5.6.2) is reported, not applied: `max_age`
+//!   and `expires` stay as the server wrote them, so that a diagnosis can say both what
+//!   was asked and what the browser will do. `Expires` is only checked against the limit
+//!   by a caller that has a clock ([`MAX_LIFETIME`]).
 
 use serde::Serialize;
 
+use serde_json::Value;
+
 use crate::problem::{Problem, Problems};
+use crate::secret;
 
 /// RFC 6265bis §5.6 step 5: name plus value longer than this is ignored.
 pub const MAX_NAME_VALUE: usize = 4096;
 /// RFC 6265bis §5.6 (attribute processing): longer attribute values are ignored.
 pub const MAX_ATTRIBUTE_VALUE: usize = 1024;
+/// RFC 6265bis §5.6.1, §5.6.2: browsers keep a cookie for at most 400 days, whatever
+/// `Expires` or `Max-Age` ask for.
+pub const MAX_LIFETIME: i64 = 400 * 86_400;
 
 /// The SameSite attribute (RFC 6265bis §5.6.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -70,6 +80,16 @@ pub struct SetCookie<'a> {
 }
 
 impl SetCookie<'_> {
+    /// The JSON the CLI prints: the parsed cookie with its value masked unless `reveal`
+    /// ([`crate::secret`]).
+    pub fn to_json(&self, reveal: bool) -> Value {
+        let mut json = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut json {
+            map.insert("value".into(), secret::show(self.value, reveal).into());
+        }
+        json
+    }
+
     /// Whether this `Set-Cookie` removes the cookie rather than sets it: the server
     /// "signing the user out" (RFC 6265bis §5.6.2: `Max-Age` ≤ 0, or an `Expires` in the
     /// past when there is no `Max-Age`, which takes precedence).
@@ -196,11 +216,18 @@ fn read_attribute<'a>(
             && value.bytes().any(|b| b.is_ascii_digit());
         if valid {
             // All digits: overflow saturates, which is what "a very long time" means.
-            out.max_age = Some(value.parse::<i64>().unwrap_or(if value.starts_with('-') {
+            let max_age = value.parse::<i64>().unwrap_or(if value.starts_with('-') {
                 i64::MIN
             } else {
                 i64::MAX
-            }));
+            });
+            if max_age > MAX_LIFETIME {
+                problems.push(
+                    at,
+                    "Max-Age over 400 days: browsers shorten it to 400 days (RFC 6265bis §5.6.2)",
+                );
+            }
+            out.max_age = Some(max_age);
         } else {
             problems.push(
                 at,
@@ -334,11 +361,15 @@ pub fn cookie_date(input: &str) -> Option<i64> {
     Some(days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second))
 }
 
-/// `1*2DIGIT ":" 1*2DIGIT ":" 1*2DIGIT ( non-digit *OCTET )`.
+/// `1*2DIGIT ":" 1*2DIGIT ":" 1*2DIGIT ( non-digit *OCTET )`: only the seconds may be
+/// followed by other characters.
 fn hms_time(token: &str) -> Option<(u32, u32, u32)> {
     let mut parts = token.splitn(3, ':');
-    let hour = leading_digits(parts.next()?, 1, 2)?;
-    let minute = leading_digits(parts.next()?, 1, 2)?;
+    let whole = |part: &str| {
+        leading_digits(part, 1, 2).filter(|_| part.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let hour = whole(parts.next()?)?;
+    let minute = whole(parts.next()?)?;
     let second = leading_digits(parts.next()?, 1, 2)?;
     Some((hour, minute, second))
 }
@@ -394,6 +425,27 @@ pub struct CookieHeader<'a> {
 }
 
 impl<'a> CookieHeader<'a> {
+    /// The JSON the CLI prints: each cookie with its value masked unless `reveal`.
+    pub fn to_json(&self, reveal: bool) -> Value {
+        let cookies: Vec<Value> = self
+            .cookies
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "name": c.name,
+                    "value": secret::show(c.value, reveal),
+                    "value_length": c.value_length,
+                    "offset": c.offset,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "cookies": cookies,
+            "duplicates": self.duplicates,
+            "problems": self.problems,
+        })
+    }
+
     /// The first cookie with this name (names are case-sensitive).
     pub fn get(&self, name: &str) -> Option<&CookiePair<'a>> {
         self.cookies.iter().find(|c| c.name == name)
@@ -486,6 +538,12 @@ mod tests {
         assert_eq!(cookie_date("31 Feb 2024 00:00:00"), None, "no such day");
         assert_eq!(cookie_date("tomorrow"), None);
         assert_eq!(
+            cookie_date("06 Nov 1994 8a:49:37"),
+            None,
+            "hour is digits only"
+        );
+        assert_eq!(cookie_date("06 Nov 1994 08:49:37GMT"), Some(784_111_777));
+        assert_eq!(
             cookie_date("29 Feb 2024 00:00:00").map(|t| t % 86_400),
             Some(0)
         );
@@ -506,6 +564,28 @@ mod tests {
         let c = parse_set_cookie("id=1; Expires=someday; Max-Age=abc; SameSite=Loose; Path=x");
         assert_eq!(c.problems.len(), 4);
         assert_eq!(c.problems[0].offset, 5);
+        let c = parse_set_cookie("id=1; Max-Age=34560001");
+        assert_eq!(c.max_age, Some(34_560_001), "kept as written");
+        assert_eq!(c.problems[0].offset, 5, "and the 400-day limit reported");
+        assert!(parse_set_cookie("id=1; Max-Age=34560000")
+            .problems
+            .is_empty());
+    }
+
+    #[test]
+    fn values_are_masked_in_json() {
+        let c = parse_set_cookie("SID=31d4d96e407aad42; Path=/; Secure; HttpOnly");
+        let json = c.to_json(false);
+        assert_eq!(json["value"], "31d4…(16 bytes)");
+        assert_eq!(json["path"], "/");
+        assert_eq!(c.to_json(true)["value"], "31d4d96e407aad42");
+        let h = parse_cookie_header("SID=31d4d96e407aad42; lang=en-US");
+        let json = h.to_json(false).to_string();
+        assert!(
+            !json.contains("31d4d96e407aad42") && !json.contains("en-US"),
+            "{json}"
+        );
+        assert_eq!(h.to_json(true)["cookies"][1]["value"], "en-US");
     }
 
     #[test]
