@@ -94,10 +94,15 @@ export async function showFirefoxDevTools(browser, { selectAuthLens }) {
  * through a frame script.
  * @param {import('puppeteer-core').Browser} browser
  * @param {string} probe uses `document`; e.g. "return document.title"
+ * @param {number} [timeoutMs] how long to wait for the answer
  */
-export async function inFirefoxPanel(browser, probe) {
-  const script = `const document = content.document;
-    sendAsyncMessage('authlens:probe', JSON.stringify((() => { ${probe} })()));`;
+export async function inFirefoxPanel(browser, probe, timeoutMs = 2000) {
+  // The probe may be async (it can await the panel's own APIs through \`page\`, the panel
+  // window with its Xray wrapper waived).
+  const script = `const document = content.document; const page = content.wrappedJSObject;
+    Promise.resolve((async () => { ${probe} })()).then(
+      (v) => sendAsyncMessage('authlens:probe', JSON.stringify(v)),
+      (e) => sendAsyncMessage('authlens:probe', JSON.stringify({ probeError: String(e) })));`;
   return chromeScope(
     browser,
     `const toolbox = gDevTools.getToolboxForTab(gBrowser.selectedTab);
@@ -112,7 +117,7 @@ export async function inFirefoxPanel(browser, probe) {
        const timer = setTimeout(() => {
          mm.removeMessageListener('authlens:probe', listener);
          reject(new Error('the AuthLens panel did not answer the probe'));
-       }, 2000);
+       }, ${timeoutMs});
        function listener(message) {
          clearTimeout(timer);
          mm.removeMessageListener('authlens:probe', listener);
@@ -121,6 +126,8 @@ export async function inFirefoxPanel(browser, probe) {
        mm.addMessageListener('authlens:probe', listener);
        mm.loadFrameScript('data:,' + encodeURIComponent(${JSON.stringify(script)}), false);
      });
-     return JSON.parse(reply);`,
+     const value = JSON.parse(reply);
+     if (value && value.probeError) throw new Error('probe failed in the panel: ' + value.probeError);
+     return value;`,
   );
 }
