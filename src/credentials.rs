@@ -614,6 +614,40 @@ pub struct DpopProof {
     pub problems: Vec<Problem>,
 }
 
+/// Reads a `DPoP` request header sent together with these credentials. Besides what
+/// every proof needs ([`dpop_proof`]): a proof that accompanies an access token carries
+/// `ath`, the token's hash (RFC 9449 §4.2; checked for presence only, the core has no
+/// SHA-256), and a token bound to a DPoP key (`cnf.jkt`) travels with the `DPoP` scheme,
+/// not `Bearer` (§7.1).
+pub fn dpop_proof_for(value: &str, credentials: &Credentials<'_>) -> DpopProof {
+    let mut proof = dpop_proof(value);
+    let mut problems = Problems::default();
+    for p in &proof.problems {
+        problems.push(p.offset, p.message);
+    }
+    if let Some(token) = &credentials.token {
+        let has_ath = proof
+            .token
+            .payload
+            .as_ref()
+            .is_some_and(|p| p.get("ath").is_some());
+        if !has_ath {
+            problems.push(
+                0,
+                "a proof sent with an access token needs ath, the token's hash (RFC 9449 §4.2)",
+            );
+        }
+        if credentials.is("Bearer") && token.claims.cnf_jkt.is_some() {
+            problems.push(
+                0,
+                "a DPoP-bound token (cnf.jkt) is sent with the DPoP scheme, not Bearer (RFC 9449 §7.1)",
+            );
+        }
+    }
+    proof.problems = problems.into_vec();
+    proof
+}
+
 /// Reads a `DPoP` request header.
 pub fn dpop_proof(value: &str) -> DpopProof {
     let token = jwt::parse(value);
@@ -778,6 +812,38 @@ mod tests {
         assert!(!dpop_proof("eyJhbGciOiJIUzI1NiJ9.e30.c2ln")
             .problems
             .is_empty());
+    }
+
+    #[test]
+    fn dpop_proofs_are_checked_against_the_credentials() {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine;
+        let jwt = |header: &str, payload: &str| {
+            format!(
+                "{}.{}.c2ln",
+                URL_SAFE_NO_PAD.encode(header),
+                URL_SAFE_NO_PAD.encode(payload)
+            )
+        };
+        let proof_header = r#"{"typ":"dpop+jwt","alg":"ES256","jwk":{"kty":"EC"}}"#;
+        let bound = jwt(r#"{"alg":"ES256"}"#, r#"{"cnf":{"jkt":"0ZcOCORZNYy"}}"#);
+        let with_ath = jwt(
+            proof_header,
+            r#"{"htm":"GET","htu":"https://x/","iat":1,"jti":"j","ath":"fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo"}"#,
+        );
+        let without_ath = jwt(
+            proof_header,
+            r#"{"htm":"GET","htu":"https://x/","iat":1,"jti":"j"}"#,
+        );
+        let dpop_value = format!("DPoP {bound}");
+        let dpop = parse(&dpop_value);
+        assert!(dpop_proof_for(&with_ath, &dpop).problems.is_empty());
+        let problems = dpop_proof_for(&without_ath, &dpop).problems;
+        assert!(problems[0].message.contains("ath"), "{problems:?}");
+        let bearer_value = format!("Bearer {bound}");
+        let bearer = parse(&bearer_value);
+        let problems = dpop_proof_for(&with_ath, &bearer).problems;
+        assert!(problems[0].message.contains("not Bearer"), "{problems:?}");
     }
 
     #[test]
