@@ -77,6 +77,49 @@ api.devtools.network.onRequestFinished.addListener((request) => {
   else addEntry(entry);
 });
 
+/**
+ * Downloads `text` as a file from the panel (an anchor with `download`: no permission).
+ * @param {string} name
+ * @param {string} text
+ * @param {string} type
+ */
+function download(name, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The inspected page's HAR as a HAR file's text. The secrets are still in it. */
+async function harText() {
+  return JSON.stringify({ log: await getHar() });
+}
+
+// Exports never contain a secret: the sanitizer replaces every token, cookie and password
+// with a keyed marker (a fresh random key per export) before anything leaves the panel.
+document.getElementById('export-har')?.addEventListener('click', async () => {
+  try {
+    const key = crypto.getRandomValues(new Uint32Array(4));
+    const clean = core.sanitizeHar(await harText(), false, key);
+    download('authlens-sanitized.har', clean, 'application/json');
+    status.textContent = t('exportDone', ['authlens-sanitized.har', String((clean.match(/redacted-[0-9a-f]{8}/g) ?? []).length)]);
+  } catch (error) {
+    status.textContent = t('exportFailed', String(error));
+  }
+});
+
+document.getElementById('export-report')?.addEventListener('click', async () => {
+  try {
+    const report = core.markdownReport(await harText(), 'DevTools session');
+    download('authlens-report.md', report, 'text/markdown');
+    status.textContent = t('exportDone', ['authlens-report.md', '0']);
+  } catch (error) {
+    status.textContent = t('exportFailed', String(error));
+  }
+});
+
 const har = await getHar();
 for (const entry of har.entries) addEntry(/** @type {HarEntryLike} */ (/** @type {unknown} */ (entry)));
 for (const entry of pending) addEntry(entry);

@@ -1,6 +1,8 @@
 // The real extension in headless Chromium, against a real `authlens lab`.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { launchChromium, openDevTools, showAuthLensPanel } from './support/chromium.mjs';
@@ -112,6 +114,19 @@ test('the DevTools panel lists the lab\'s 401s with their parsed challenges', as
   assert.equal(rows[1].finding, 'status.forbidden');
   assert.equal(rows[2].finding, 'auth.missing', 'a 401 without credentials says so');
   assertNoSecret(await panel.content(), lab.secrets, 'the DevTools panel');
+
+  // Export: a sanitized HAR of the session, downloaded by the panel, holds no secret.
+  const downloads = mkdtempSync(join(tmpdir(), 'authlens-downloads-'));
+  const session = await chromium.browser.target().createCDPSession();
+  await session.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+  await panel.click('#export-har');
+  const file = join(downloads, 'authlens-sanitized.har');
+  for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+  const exported = readFileSync(file, 'utf8');
+  const entries = JSON.parse(exported).log.entries;
+  assert.ok(entries.some((/** @type {any} */ e) => e.response.status === 401), 'the failures are exported');
+  assert.match(exported, /redacted-[0-9a-f]{8}/);
+  assertNoSecret(exported, lab.secrets, 'the exported HAR');
   await devtools.close();
   await page.close();
 });
