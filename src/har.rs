@@ -23,6 +23,7 @@ pub struct HarEntry {
 pub struct HarRequest {
     pub method: String,
     pub url: String,
+    #[serde(deserialize_with = "relevant_headers")]
     pub headers: Vec<HarHeader>,
     pub post_data: Option<HarPostData>,
 }
@@ -67,6 +68,7 @@ fn small_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, 
 #[serde(rename_all = "camelCase", default)]
 pub struct HarResponse {
     pub status: i64,
+    #[serde(deserialize_with = "relevant_headers")]
     pub headers: Vec<HarHeader>,
     #[serde(rename = "redirectURL")]
     pub redirect_url: Option<String>,
@@ -87,6 +89,135 @@ pub struct HarContent {
 pub struct HarHeader {
     pub name: String,
     pub value: String,
+}
+
+/// The headers the diagnosis reads. Entries keep only these: a HAR entry carries a dozen
+/// or more others (user-agent, accept-*, sec-ch-*, …) whose allocation dominated the cost
+/// of reading large files. Compared without case (RFC 9110 §5.1).
+pub const RELEVANT_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "www-authenticate",
+    "proxy-authenticate",
+    "date",
+    "age",
+    "location",
+    "content-type",
+    "origin",
+    "sec-fetch-site",
+    "sec-fetch-mode",
+    "sec-fetch-dest",
+    "access-control-request-method",
+    "access-control-allow-origin",
+    "access-control-expose-headers",
+    "clear-site-data",
+    "dpop",
+    "dpop-nonce",
+];
+
+/// Whether the diagnosis reads this header.
+pub fn is_relevant_header(name: &str) -> bool {
+    RELEVANT_HEADERS
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(name))
+}
+
+/// A header list, keeping only [`RELEVANT_HEADERS`]; the others are read past without
+/// being copied. `null` is an empty list.
+fn relevant_headers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<HarHeader>, D::Error> {
+    use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use std::fmt;
+
+    struct List;
+    impl<'de> Visitor<'de> for List {
+        type Value = Vec<HarHeader>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of {name, value} headers")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(Maybe(header)) = seq.next_element::<Maybe>()? {
+                out.extend(header);
+            }
+            Ok(out)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+    }
+
+    struct Maybe(Option<HarHeader>);
+    impl<'de> Deserialize<'de> for Maybe {
+        fn deserialize<D2: serde::Deserializer<'de>>(d: D2) -> Result<Self, D2::Error> {
+            d.deserialize_map(One)
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(field_identifier, rename_all = "lowercase")]
+    enum Key {
+        Name,
+        Value,
+        #[serde(other)]
+        Other,
+    }
+
+    /// The name, kept only when relevant (`None`: read past).
+    struct Name;
+    impl<'de> Visitor<'de> for Name {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a header name")
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(is_relevant_header(v).then(|| v.to_owned()))
+        }
+    }
+    impl<'de> serde::de::DeserializeSeed<'de> for Name {
+        type Value = Option<String>;
+        fn deserialize<D2: serde::Deserializer<'de>>(
+            self,
+            d: D2,
+        ) -> Result<Self::Value, D2::Error> {
+            d.deserialize_str(self)
+        }
+    }
+
+    struct One;
+    impl<'de> Visitor<'de> for One {
+        type Value = Maybe;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a {name, value} header")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Maybe, A::Error> {
+            // None: not seen yet; Some(None): seen, not relevant.
+            let mut name: Option<Option<String>> = None;
+            let mut value: Option<String> = None;
+            while let Some(key) = map.next_key::<Key>()? {
+                match key {
+                    Key::Name => name = Some(map.next_value_seed(Name)?),
+                    Key::Value if matches!(name, Some(None)) => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                    Key::Value => value = Some(map.next_value::<String>()?),
+                    Key::Other => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(Maybe(name.flatten().map(|name| HarHeader {
+                name,
+                value: value.unwrap_or_default(),
+            })))
+        }
+    }
+
+    d.deserialize_any(List)
 }
 
 /// Streaming: `log.entries` one at a time, in bounded memory, with errors that say where.
