@@ -169,6 +169,9 @@ pub fn parse_set_cookie(input: &str) -> SetCookie<'_> {
     }
     check_rules(&mut out, &mut problems);
     out.problems = problems.into_vec();
+    // The prefix and SameSite rules are checked last but are about the name: keep the
+    // list in input order.
+    out.problems.sort_by_key(|p| p.offset);
     out
 }
 
