@@ -8,18 +8,53 @@ use authlens::jwt::{self, Kind, NumericDate, Token, Use};
 use authlens::secret;
 
 use crate::input;
-use crate::output::{print_json, render_problems, Style};
+use crate::output::{print_json, render_secret_problems, Style};
 
-pub fn authorization(json: bool, reveal: bool, value: &str) -> Result<ExitCode, String> {
+/// The options of `authlens authorization`.
+pub struct AuthorizationArgs<'a> {
+    pub proxy: bool,
+    pub json: bool,
+    pub reveal: bool,
+    /// The `DPoP` proof header, when given.
+    pub dpop: Option<&'a str>,
+}
+
+pub fn authorization(args: AuthorizationArgs<'_>, value: &str) -> Result<ExitCode, String> {
+    if value == "-" && args.dpop == Some("-") {
+        return Err("only one of VALUE and --dpop can be read from standard input".into());
+    }
     let value = input::value(value)?;
+    let proof_text = args.dpop.map(input::value).transpose()?;
     let parsed = credentials::parse(&value);
-    if json {
-        print_json(&parsed.to_json(reveal))?;
+    let proof = proof_text
+        .as_deref()
+        .map(|proof| credentials::dpop_proof_for(proof, &parsed));
+    if args.json {
+        let mut out = parsed.to_json(args.reveal);
+        if let Some(proof) = &proof {
+            out["dpop_proof"] = serde_json::to_value(proof).map_err(|e| e.to_string())?;
+        }
+        print_json(&out)?;
     } else {
-        print!(
-            "{}",
-            authorization_text(&parsed, &value, reveal, Style::detect())
-        );
+        let style = Style::detect();
+        let header = if args.proxy {
+            "Proxy-Authorization"
+        } else {
+            "Authorization"
+        };
+        let mut text = format!("{}\n", style.dim(header));
+        text.push_str(&authorization_text(&parsed, &value, args.reveal, style));
+        if let (Some(proof), Some(proof_text)) = (&proof, &proof_text) {
+            text.push_str(&format!("\n{}\n", style.dim("DPoP proof")));
+            text.push_str(&token_text_report(
+                &proof.token,
+                proof_text,
+                args.reveal,
+                style,
+            ));
+            render_secret_problems(&mut text, &proof.problems, proof_text, args.reveal, style);
+        }
+        print!("{text}");
     }
     if parsed.scheme.is_empty() && parsed.token68.is_none() {
         eprintln!("authlens: no credentials could be read from this value");
@@ -28,7 +63,7 @@ pub fn authorization(json: bool, reveal: bool, value: &str) -> Result<ExitCode, 
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn token(json: bool, value: &str) -> Result<ExitCode, String> {
+pub fn token(json: bool, reveal: bool, value: &str) -> Result<ExitCode, String> {
     let value = input::value(value)?;
     // Accept a pasted `Bearer eyJ…` (or a whole Authorization value) too.
     let parsed_credentials = credentials::parse(&value);
@@ -41,9 +76,19 @@ pub fn token(json: bool, value: &str) -> Result<ExitCode, String> {
     };
     let token = jwt::parse(token_text);
     if json {
-        print_json(&serde_json::to_value(&token).map_err(|e| e.to_string())?)?;
+        let mut out = serde_json::to_value(&token).map_err(|e| e.to_string())?;
+        if reveal {
+            out["token"] = token_text.into();
+        }
+        print_json(&out)?;
     } else {
-        print!("{}", token_text_report(&token, token_text, Style::detect()));
+        let style = Style::detect();
+        let mut text = String::new();
+        if reveal {
+            text.push_str(&format!("token   {token_text}\n"));
+        }
+        text.push_str(&token_text_report(&token, token_text, reveal, style));
+        print!("{text}");
     }
     if token.kind == Kind::Invalid {
         eprintln!("authlens: this token could not be read");
@@ -82,27 +127,17 @@ fn authorization_text(c: &Credentials<'_>, input: &str, reveal: bool, style: Sty
         out.push('\n');
         out.push_str(&format!("  {} (at byte {})\n", d.message, d.offset));
     }
-    if !reveal {
-        // Carets would print the secret around the problem: offsets only.
-        for p in &c.problems {
-            out.push_str(&format!(
-                "{} {} (at byte {})\n",
-                style.warn("problem:"),
-                p.message,
-                p.offset
-            ));
-        }
-    } else {
-        render_problems(&mut out, &c.problems, input, style);
-    }
+    render_secret_problems(&mut out, &c.problems, input, reveal, style);
     if let Some(token) = &c.token {
         out.push('\n');
-        out.push_str(&token_text_report(token, "", style));
+        // The token's problems have offsets into the token, not into this value.
+        let token_text = c.token68.unwrap_or("");
+        out.push_str(&token_text_report(token, token_text, reveal, style));
     }
     out
 }
 
-fn token_text_report(t: &Token, input: &str, style: Style) -> String {
+fn token_text_report(t: &Token, input: &str, reveal: bool, style: Style) -> String {
     let mut out = String::new();
     let kind = match t.kind {
         Kind::Jws => "JWS (a signed JWT)",
@@ -163,7 +198,7 @@ fn token_text_report(t: &Token, input: &str, style: Style) -> String {
     if t.detached {
         out.push_str("payload detached (RFC 7515 Appendix F)\n");
     }
-    render_problems(&mut out, &t.problems, input, style);
+    render_secret_problems(&mut out, &t.problems, input, reveal, style);
     out
 }
 
@@ -191,7 +226,7 @@ fn describe_time(name: &str, date: NumericDate, now: i64) -> String {
     format!("= {when}, {relation} (this machine's clock){millis}")
 }
 
-fn human_duration(seconds: u64) -> String {
+pub fn human_duration(seconds: u64) -> String {
     match seconds {
         0..=119 => format!("{seconds} s"),
         120..=7199 => format!("{} min", seconds / 60),

@@ -21,6 +21,25 @@ pub fn lines(values: &[String]) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
+/// Expands `-` into the lines of standard input, one value per line (CR/LF endings,
+/// blank lines dropped), for headers that are never combined or folded (`Set-Cookie`).
+pub fn plain_lines(values: &[String]) -> Result<Vec<String>, String> {
+    let mut out = Vec::with_capacity(values.len());
+    for value in values {
+        if value == "-" {
+            let text = stdin()?;
+            out.extend(
+                text.lines()
+                    .filter(|line| !line.trim().is_empty())
+                    .map(str::to_owned),
+            );
+        } else {
+            out.push(value.clone());
+        }
+    }
+    Ok(out)
+}
+
 /// All of standard input as text; invalid UTF-8 is a clear error, not a panic.
 pub fn stdin() -> Result<String, String> {
     let mut bytes = Vec::new();

@@ -5,6 +5,7 @@
 
 mod diagnose;
 mod explain;
+mod headers;
 mod input;
 mod lab;
 mod output;
@@ -41,12 +42,19 @@ enum Command {
     /// Explain an Authorization (or Proxy-Authorization) value: scheme, decoded
     /// credentials, token claims, and the client mistakes it shows.
     Authorization {
+        /// Read as Proxy-Authorization (407) instead of Authorization: the same grammar.
+        #[arg(long)]
+        proxy: bool,
         /// Print JSON: {"scheme":...,"token68":...,"params":[...],"basic":{...},"defects":[...],"problems":[...]}.
         #[arg(long)]
         json: bool,
         /// Show passwords and tokens in full (they are masked by default).
         #[arg(long)]
         reveal: bool,
+        /// The `DPoP` proof header sent with the request (RFC 9449), checked against the
+        /// credentials; `-` reads it from standard input.
+        #[arg(long, value_name = "PROOF")]
+        dpop: Option<String>,
         /// The header value; `-` reads it from standard input.
         value: String,
     },
@@ -56,8 +64,45 @@ enum Command {
         /// Print JSON: {"kind":...,"header":...,"payload":...,"claims":...,"problems":[...]}.
         #[arg(long)]
         json: bool,
+        /// Also print the token itself (by default only what it says is shown; the
+        /// signature never is).
+        #[arg(long)]
+        reveal: bool,
         /// The token (a `Bearer ` prefix is accepted); `-` reads it from standard input.
         token: String,
+    },
+    /// Explain Set-Cookie values the way a browser reads them (RFC 6265bis): attributes,
+    /// dates, prefixes, limits, and whether the browser would refuse the cookie.
+    SetCookie {
+        /// Print JSON: {"cookies":[{"name":...,"value":...,"rejected":...,"problems":[...]}]}.
+        #[arg(long)]
+        json: bool,
+        /// Show cookie values in full (they are masked by default).
+        #[arg(long)]
+        reveal: bool,
+        /// One Set-Cookie value each; `-` reads one per line of standard input.
+        #[arg(required = true)]
+        values: Vec<String>,
+    },
+    /// Explain a request Cookie header: the pairs, and names sent twice.
+    Cookie {
+        /// Print JSON: {"cookies":[{"name":...,"value":...,"offset":N}],"duplicates":[...],"problems":[...]}.
+        #[arg(long)]
+        json: bool,
+        /// Show cookie values in full (they are masked by default).
+        #[arg(long)]
+        reveal: bool,
+        /// The header value; `-` reads it from standard input.
+        value: String,
+    },
+    /// Read an HTTP date (Date, Expires, Last-Modified) or delay-seconds (Retry-After,
+    /// Age).
+    Date {
+        /// Print JSON: {"http_date":N|null,"delay_seconds":N|null,"cookie_date":N|null,"imf_fixdate":...,"problems":[...]}.
+        #[arg(long)]
+        json: bool,
+        /// The value; `-` reads it from standard input.
+        value: String,
     },
     /// Diagnose every auth failure in a HAR file (streamed: any size, bounded memory).
     Diagnose {
@@ -103,11 +148,36 @@ fn main() -> ExitCode {
             values,
         } => output::challenge(proxy, json, &values),
         Command::Authorization {
+            proxy,
+            json,
+            reveal,
+            dpop,
+            value,
+        } => explain::authorization(
+            explain::AuthorizationArgs {
+                proxy,
+                json,
+                reveal,
+                dpop: dpop.as_deref(),
+            },
+            &value,
+        ),
+        Command::Token {
+            json,
+            reveal,
+            token,
+        } => explain::token(json, reveal, &token),
+        Command::SetCookie {
+            json,
+            reveal,
+            values,
+        } => headers::set_cookie(json, reveal, &values),
+        Command::Cookie {
             json,
             reveal,
             value,
-        } => explain::authorization(json, reveal, &value),
-        Command::Token { json, token } => explain::token(json, &token),
+        } => headers::cookie(json, reveal, &value),
+        Command::Date { json, value } => headers::date(json, &value),
         Command::Diagnose { json, format, file } => {
             diagnose::diagnose(if json { diagnose::Format::Json } else { format }, &file)
         }

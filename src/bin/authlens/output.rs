@@ -52,6 +52,30 @@ pub fn render_problems(out: &mut String, problems: &[Problem], input: &str, styl
     }
 }
 
+/// Problems in an input that holds a secret: under the input with carets only when the
+/// user asked to reveal it, since the caret's window would print the secret; otherwise
+/// their offsets alone.
+pub fn render_secret_problems(
+    out: &mut String,
+    problems: &[Problem],
+    input: &str,
+    reveal: bool,
+    style: Style,
+) {
+    if reveal {
+        render_problems(out, problems, input, style);
+        return;
+    }
+    for p in problems {
+        out.push_str(&format!(
+            "{} {} (at byte {})\n",
+            style.warn("problem:"),
+            p.message,
+            p.offset
+        ));
+    }
+}
+
 /// ANSI styling, only when standard output is a terminal.
 #[derive(Clone, Copy)]
 pub struct Style {
