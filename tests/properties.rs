@@ -94,7 +94,46 @@ proptest! {
         for p in &list.problems {
             let _ = p.render(&input);
         }
-        let _ = authlens::schemes::describe(&list);
+        let described = authlens::schemes::describe(&list);
+        // A single field line: every scheme-specific problem points into it too.
+        offsets_are_sound(&input, described.problems.iter().map(|p| p.offset));
+        for c in &list.challenges {
+            offsets_are_sound(&input, c.params.iter().map(|p| p.offset));
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_any_parser(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        // What a HAR or a webRequest event hands over after lossy UTF-8 decoding.
+        let input = String::from_utf8_lossy(&bytes).into_owned();
+        let list = challenge::parse(&input);
+        offsets_are_sound(&input, authlens::schemes::describe(&list).problems.iter().map(|p| p.offset));
+        let parsed = credentials::parse(&input);
+        offsets_are_sound(&input, parsed.defects.iter().map(|d| d.offset));
+        offsets_are_sound(&input, parsed.problems.iter().map(|p| p.offset));
+        let proof = credentials::dpop_proof_for(&input, &parsed);
+        offsets_are_sound(&input, proof.token.problems.iter().map(|p| p.offset));
+        offsets_are_sound(&input, jwt::parse(&input).problems.iter().map(|p| p.offset));
+        let set = cookie::parse_set_cookie(&input);
+        offsets_are_sound(&input, set.problems.iter().map(|p| p.offset));
+        let _ = set.to_json(false);
+        let header = cookie::parse_cookie_header(&input);
+        offsets_are_sound(&input, header.problems.iter().map(|p| p.offset));
+        let _ = date::parse_retry_after(&input);
+        let _ = cookie::cookie_date(&input);
+    }
+
+    #[test]
+    fn cookie_values_never_show_unless_revealed(name in "[a-z]{1,8}", value in "[A-Za-z0-9]{8,40}") {
+        let value = format!("V-{value}");
+        let set_value = format!("{name}={value}; Path=/");
+        let set = cookie::parse_set_cookie(&set_value);
+        prop_assert!(!set.to_json(false).to_string().contains(&value));
+        let header_value = format!("{name}={value}");
+        let header = cookie::parse_cookie_header(&header_value);
+        prop_assert!(!header.to_json(false).to_string().contains(&value));
+        let revealed = set.to_json(true);
+        prop_assert_eq!(revealed["value"].as_str(), Some(value.as_str()));
     }
 
     #[test]
@@ -202,6 +241,25 @@ fn hostile_inputs_give_results() {
         URL_SAFE_NO_PAD.encode(deep)
     ));
     assert!(token.payload.is_none() && !token.problems.is_empty());
+    // A 1 MB signed JWT reads fully; 1 MB of broken base64 yields capped problems.
+    let big_claim = "x".repeat(1 << 20);
+    let big = format!(
+        "eyJhbGciOiJSUzI1NiJ9.{}.c2ln",
+        URL_SAFE_NO_PAD.encode(format!(r#"{{"sub":"s","data":"{big_claim}"}}"#))
+    );
+    let token = jwt::parse(&big);
+    assert_eq!(token.kind, jwt::Kind::Jws);
+    assert_eq!(token.claims.sub.as_deref(), Some("s"));
+    assert!(token.problems.is_empty());
+    let noise = format!("Basic {}", "-_".repeat(1 << 19));
+    let parsed = credentials::parse(&noise);
+    assert!(parsed.problems.len() <= authlens::problem::MAX_PROBLEMS + 1);
+    let broken = format!("Digest {}", "a=\"b, =, ".repeat(100_000));
+    assert_eq!(
+        challenge::parse(&broken).problems.len(),
+        authlens::problem::MAX_PROBLEMS + 1,
+        "capped, with the final 'too many' note"
+    );
     let lossy = String::from_utf8_lossy(&[0xff, 0xfe, b'B', 0x80]).into_owned();
     assert!(
         credentials::parse(&lossy).scheme.is_empty()
