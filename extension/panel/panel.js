@@ -3,7 +3,7 @@
 //
 // The panel's page only exists once its tab is first selected, so it replays the HAR log
 // collected so far, then follows devtools.network.onRequestFinished.
-import { api, getHar, isFirefox } from '../shared/browser.js';
+import { api, evalInPage, getHar, isFirefox } from '../shared/browser.js';
 import { loadCore } from '../shared/core.js';
 import { localize, t } from '../shared/i18n.js';
 import { renderChallenges } from '../shared/render.js';
@@ -30,6 +30,17 @@ empty.textContent = t(isFirefox ? 'panelEmptyFirefox' : 'panelEmpty');
 /** Entries seen, so that one delivered by both the replay and the listener shows once. */
 const seen = new Set();
 
+/** The list keeps this many failures; older ones are dropped (and counted). */
+const MAX_ROWS = 5000;
+let dropped = 0;
+
+/**
+ * The entry behind each row, for the detail view and the actions. In memory only, never
+ * stored: entries carry credentials.
+ * @type {WeakMap<HTMLTableRowElement, {entry: HarEntryLike, annotation: import('../pkg/authlens.js').Annotation}>}
+ */
+const rowData = new WeakMap();
+
 /** @param {HarEntryLike} entry */
 function addEntry(entry) {
   const key = `${entry.startedDateTime} ${entry.request.method} ${entry.request.url}`;
@@ -37,16 +48,243 @@ function addEntry(entry) {
   seen.add(key);
   const annotation = inspector.annotateHarEntry(entry);
   if (!annotation.isAuthFailure && annotation.findings.length === 0) return;
-  body.append(renderRow(annotation));
+  const row = renderRow(annotation);
+  rowData.set(row, { entry, annotation });
+  body.append(row);
+  while (body.rows.length > MAX_ROWS) {
+    body.rows[0].remove();
+    dropped += 1;
+  }
+  applyFilter(row);
   table.hidden = false;
   empty.hidden = true;
-  status.textContent = t('panelCount', String(body.rows.length));
+  updateStatus();
 }
+
+function updateStatus() {
+  status.textContent = t('panelCount', String(body.rows.length)) + (dropped ? ` (${dropped} older dropped)` : '');
+}
+
+const filter = /** @type {HTMLInputElement} */ (document.getElementById('filter'));
+/** @param {HTMLTableRowElement} row */
+function applyFilter(row) {
+  const needle = filter.value.trim().toLowerCase();
+  row.hidden = needle !== '' && !(row.textContent ?? '').toLowerCase().includes(needle) && !(row.querySelector('.finding')?.getAttribute('data-code') ?? '').includes(needle);
+}
+filter.addEventListener('input', () => {
+  for (const row of body.rows) applyFilter(row);
+});
+
+// A navigation starts a new list and a new session, like the Network panel, unless
+// "Preserve log" is on.
+const preserve = /** @type {HTMLInputElement} */ (document.getElementById('preserve'));
+api.devtools.network.onNavigated.addListener(() => {
+  if (preserve.checked) return;
+  body.replaceChildren();
+  seen.clear();
+  dropped = 0;
+  inspector.reset();
+  detail.hidden = true;
+  updateStatus();
+});
+
+// ---- Detail view -----------------------------------------------------------------------
+
+const detail = /** @type {HTMLElement} */ (document.getElementById('detail'));
+/** @type {{entry: HarEntryLike, annotation: import('../pkg/authlens.js').Annotation} | undefined} */
+let selected;
+
+/**
+ * @param {string} tag
+ * @param {string} [text]
+ * @param {string} [className]
+ */
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+/** @param {HTMLTableRowElement} row */
+function select(row) {
+  for (const r of body.querySelectorAll('tr[aria-selected="true"]')) r.setAttribute('aria-selected', 'false');
+  row.setAttribute('aria-selected', 'true');
+  row.focus();
+  selected = rowData.get(row);
+  if (selected) showDetail(selected.entry, selected.annotation);
+}
+
+body.addEventListener('click', (event) => {
+  const row = /** @type {HTMLElement} */ (event.target).closest('tr');
+  if (row) select(/** @type {HTMLTableRowElement} */ (row));
+});
+body.addEventListener('keydown', (event) => {
+  const row = /** @type {HTMLElement} */ (event.target).closest('tr');
+  if (!row) return;
+  const next = event.key === 'ArrowDown' ? row.nextElementSibling : event.key === 'ArrowUp' ? row.previousElementSibling : null;
+  if (next) {
+    event.preventDefault();
+    select(/** @type {HTMLTableRowElement} */ (next));
+  } else if (event.key === 'Enter') {
+    select(/** @type {HTMLTableRowElement} */ (row));
+  }
+});
+
+/**
+ * @param {HarEntryLike} entry
+ * @param {import('../pkg/authlens.js').Annotation} annotation
+ */
+function showDetail(entry, annotation) {
+  detail.hidden = false;
+  /** @type {HTMLElement} */ (document.getElementById('detail-title')).textContent =
+    `${annotation.status} ${annotation.method} ${new URL(annotation.url).pathname}`;
+  const list = /** @type {HTMLElement} */ (document.getElementById('detail-findings'));
+  list.replaceChildren(
+    ...annotation.findings.map((finding) => {
+      const item = el('li');
+      item.dataset.code = finding.code;
+      item.append(el('strong', finding.title), el('span', finding.likelihood, `badge likelihood-${finding.likelihood}`), el('p', finding.explanation));
+      const more = el('details');
+      more.append(el('summary', t('detailDeveloper')), el('p', finding.detail));
+      const evidence = el('ul');
+      for (const e of finding.evidence) evidence.append(el('li', `${e.source}: ${e.fact}`));
+      const spec = /** @type {HTMLAnchorElement} */ (el('a', `${t('detailSpec')}: ${finding.spec}`));
+      spec.href = finding.spec; // a constant from the core, never network data
+      spec.target = '_blank';
+      spec.rel = 'noopener noreferrer';
+      more.append(evidence, spec);
+      const fixes = el('ul', undefined, 'fixes');
+      for (const fix of finding.fixes) fixes.append(el('li', `${fix.text} (${fix.effort})`));
+      item.append(more, fixes);
+      return item;
+    }),
+  );
+  /** @type {HTMLElement} */ (document.getElementById('detail-challenge')).replaceChildren(
+    renderChallenges(annotation.challenges, annotation.challengeHeader),
+  );
+  showCredentials(entry, false);
+  /** @type {HTMLElement} */ (document.getElementById('replay-result')).textContent = '';
+}
+
+/**
+ * The Authorization header, masked unless `reveal` (a deliberate click each time).
+ * @param {HarEntryLike} entry
+ * @param {boolean} reveal
+ */
+function showCredentials(entry, reveal) {
+  const box = /** @type {HTMLElement} */ (document.getElementById('detail-credentials'));
+  const header = entry.request.headers.find((h) => h.name.toLowerCase() === 'authorization');
+  if (!header?.value) {
+    box.replaceChildren(el('p', t('noCredentials')));
+    return;
+  }
+  const credentials = core.parseAuthorization(header.value, reveal);
+  const line = el('p');
+  line.append(el('strong', credentials.scheme || '?'), ' ', el('span', credentials.token68 ?? '', 'masked'));
+  const toggle = el('button', t(reveal ? 'hide' : 'reveal'));
+  toggle.id = 'reveal';
+  toggle.addEventListener('click', () => showCredentials(entry, !reveal));
+  line.append(' ', toggle);
+  const parts = [line];
+  for (const defect of credentials.defects) parts.push(el('p', `${defect.kind}: ${defect.message} (byte ${defect.offset})`, 'problem'));
+  const claims = credentials.token?.payload;
+  if (claims) {
+    const table = el('table', undefined, 'claims');
+    for (const [name, value] of Object.entries(claims)) {
+      const row = el('tr');
+      let shown = typeof value === 'string' ? value : JSON.stringify(value);
+      if ((name === 'exp' || name === 'nbf' || name === 'iat') && typeof value === 'number') {
+        const when = new Date((value > 1e11 ? value : value * 1000));
+        const started = Date.parse(entry.startedDateTime ?? '') || Date.now();
+        const minutes = Math.round((when.getTime() - started) / 60000);
+        shown += ` = ${when.toISOString()} (${minutes >= 0 ? `${minutes} min after` : `${-minutes} min before`} the request)`;
+      }
+      row.append(el('td', name), el('td', shown));
+      table.append(row);
+    }
+    parts.push(table);
+  }
+  box.replaceChildren(...parts);
+}
+
+// ---- Actions ---------------------------------------------------------------------------
+
+/** Headers fetch() may not set, or that the browser sets itself. */
+const FORBIDDEN = /^(:|host$|connection$|content-length$|cookie$|origin$|referer$|user-agent$|accept-encoding$|sec-|proxy-|keep-alive$|te$|trailer$|transfer-encoding$|upgrade$)/i;
+
+/**
+ * Replays the selected request from the page's own context, so that its cookies and
+ * origin apply. Variants show which credential matters.
+ * @param {'as-sent' | 'no-cookies' | 'no-auth'} variant
+ */
+async function replay(variant) {
+  if (!selected) return;
+  const { entry } = selected;
+  /** @type {Record<string, string>} */
+  const headers = {};
+  for (const h of entry.request.headers) {
+    if (FORBIDDEN.test(h.name) || (variant === 'no-auth' && /^authorization$/i.test(h.name))) continue;
+    headers[h.name] = h.value ?? '';
+  }
+  const init = {
+    method: entry.request.method,
+    headers,
+    credentials: variant === 'no-cookies' ? 'omit' : 'include',
+    body: entry.request.postData?.text,
+    cache: 'no-store',
+  };
+  const key = `__authlensReplay${Math.random().toString(36).slice(2)}`;
+  const output = /** @type {HTMLElement} */ (document.getElementById('replay-result'));
+  output.textContent = '…';
+  // inspectedWindow.eval does not await promises: start the fetch, then poll its result.
+  await evalInPage(
+    `(() => { const k = ${JSON.stringify(key)}; fetch(${JSON.stringify(entry.request.url)}, ${JSON.stringify(init)}).then((r) => { window[k] = String(r.status); }, (e) => { window[k] = 'error: ' + e.message; }); return true; })()`,
+  );
+  for (let i = 0; i < 100; i++) {
+    const result = await evalInPage(`(() => { const v = window[${JSON.stringify(key)}]; if (v !== undefined) delete window[${JSON.stringify(key)}]; return v ?? null; })()`);
+    if (result !== null) {
+      output.dataset.status = String(result);
+      output.textContent = t('replayResult', [variant, String(result)]);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  output.textContent = t('replayResult', [variant, 'timeout']);
+}
+
+for (const button of document.querySelectorAll('[data-replay]')) {
+  button.addEventListener('click', () =>
+    replay(/** @type {'as-sent' | 'no-cookies' | 'no-auth'} */ (/** @type {HTMLElement} */ (button).dataset.replay)).catch((error) => {
+      /** @type {HTMLElement} */ (document.getElementById('replay-result')).textContent = String(error);
+    }),
+  );
+}
+
+/**
+ * The best sign-in URL known: Entra's authorization_uri from the challenge, otherwise the
+ * site's root (which redirects to sign-in on most sites).
+ */
+function signInUrl() {
+  if (!selected) return null;
+  for (const challenge of selected.annotation.challenges.challenges) {
+    const uri = challenge.params.find((p) => p.name.toLowerCase() === 'authorization_uri')?.value;
+    if (uri && /^https:\/\//.test(uri)) return uri;
+  }
+  return `${new URL(selected.annotation.url).origin}/`;
+}
+
+document.getElementById('sign-in')?.addEventListener('click', () => {
+  const url = signInUrl();
+  if (url) evalInPage(`location.assign(${JSON.stringify(url)})`).catch(() => {});
+});
 
 /** @param {import('../pkg/authlens.js').Annotation} annotation */
 function renderRow(annotation) {
   const row = document.createElement('tr');
   row.dataset.status = String(annotation.status);
+  row.tabIndex = 0;
+  row.setAttribute('aria-selected', 'false');
   const url = new URL(annotation.url);
   const cell = (/** @type {string} */ className, /** @type {string | Node} */ content) => {
     const td = document.createElement('td');

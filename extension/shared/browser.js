@@ -32,3 +32,26 @@ export function getHar() {
   if (isFirefox) return api.devtools.network.getHAR();
   return new Promise((resolve) => api.devtools.network.getHAR(resolve));
 }
+
+/**
+ * Evaluates `expression` in the inspected page and resolves with its value. Chrome's
+ * devtools.inspectedWindow.eval takes a callback; Firefox's `browser` namespace returns a
+ * promise of [result, exceptionInfo].
+ * @param {string} expression
+ * @returns {Promise<unknown>}
+ */
+export function evalInPage(expression) {
+  if (isFirefox) {
+    return /** @type {Promise<[unknown, unknown]>} */ (
+      /** @type {any} */ (api.devtools.inspectedWindow).eval(expression)
+    ).then(([result, error]) => {
+      if (error) throw new Error(JSON.stringify(error));
+      return result;
+    });
+  }
+  return new Promise((resolve, reject) =>
+    api.devtools.inspectedWindow.eval(expression, (result, error) =>
+      error && (error.isError || error.isException) ? reject(new Error(error.value ?? error.description)) : resolve(result),
+    ),
+  );
+}

@@ -253,6 +253,7 @@ pub fn scenarios() -> Vec<Scenario> {
             vec![bearer("/api/ok", token.clone()), Step { delay_ms: Some(3500), ..bearer("/api/bearer/invalid-token", token) }]
         }),
         scenario("pattern-env-mismatch", "A staging token sent to this API", &["pattern.env_mismatch"], vec![bearer("/api/bearer/invalid-token", jwt(json!({}), json!({"iss": "https://login.staging.example.com"})))]),
+        scenario("hostile-challenge", "A hostile WWW-Authenticate (markup, script, 4 KB)", &["token.rejected"], vec![bearer("/api/hostile", valid())]),
         scenario("pattern-public-page", "A page that answers 401", &["pattern.public_page"], vec![Step { navigate: true, ..get("/private/page") }]),
     ];
     list.retain(|s| !s.steps.is_empty());
@@ -291,6 +292,11 @@ pub fn route(method: &str, path: &str, host: &str, origin: Option<&str>) -> Opti
         "/api/step-up" => unauthorized(&bearer_challenge(", error=\"insufficient_user_authentication\", error_description=\"A different authentication level is required\", acr_values=\"urn:authlens:lab:mfa\"")),
         "/api/claims-challenge" => unauthorized("Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", error=\"insufficient_claims\", claims=\"eyJhY2Nlc3NfdG9rZW4iOnsiYWNycyI6eyJlc3NlbnRpYWwiOnRydWUsInZhbHVlIjoiY3AxIn19fQ==\""),
         "/api/negotiate" => unauthorized("Negotiate"),
+        // Network data is hostile: this must render as text and run nothing.
+        "/api/hostile" => unauthorized(&format!(
+            "Bearer realm=\"<img src=x onerror=document.body.dataset.pwned=1>\", error=\"invalid_token\", error_description=\"<script>document.body.dataset.pwned=2</script>{}\"",
+            "A".repeat(4000)
+        )),
         "/api/forbidden" => Reply::json(403, &json!({"error": "forbidden"})),
         "/api/proxy-auth" => Reply::json(407, &json!({"error": "proxy authentication required"}))
             .with("Proxy-Authenticate", "Basic realm=\"authlens-lab-proxy\""),

@@ -1,0 +1,122 @@
+// The DevTools panel in Chromium against every lab scenario: the expected top finding, the
+// detail view (masked by default, reveal on request), replay, sign-in, hostile input.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { cancelHttpAuthPrompts, launchChromium, openDevTools, showAuthLensPanel } from './support/chromium.mjs';
+import { root, startLab } from './support/lab.mjs';
+import { assertNoSecret, runScenario } from './support/labpage.mjs';
+
+/** @type {Awaited<ReturnType<typeof startLab>>} */
+let lab;
+/** @type {Awaited<ReturnType<typeof launchChromium>>} */
+let chromium;
+/** @type {import('puppeteer-core').Page} */
+let page;
+/** @type {import('puppeteer-core').Frame} */
+let panel;
+
+before(async () => {
+  lab = await startLab();
+  chromium = await launchChromium(join(root, 'dist', 'chrome'));
+  page = await chromium.browser.newPage();
+  await cancelHttpAuthPrompts(page);
+  await page.goto(lab.url);
+  await page.waitForSelector('body[data-ready]');
+  const devtools = await openDevTools(page);
+  panel = await showAuthLensPanel(devtools, chromium.extensionId);
+  await panel.waitForSelector('body[data-ready]');
+});
+
+after(async () => {
+  await chromium?.browser.close();
+  await lab?.stop();
+});
+
+/** Runs a scenario on a freshly loaded lab page (a navigation resets the panel). */
+async function run(/** @type {string} */ id) {
+  await page.goto(lab.url);
+  await page.waitForSelector('body[data-ready]');
+  await runScenario(page, id, 20_000);
+}
+
+/** The finding codes of the panel's rows, in order. */
+const rowCodes = () => panel.$$eval('tbody tr .finding', (cells) => cells.map((c) => c.getAttribute('data-code')));
+
+test('every lab scenario shows its expected top finding in the panel', async () => {
+  const misses = [];
+  for (const scenario of lab.scenarios) {
+    const last = scenario.steps[scenario.steps.length - 1];
+    if (scenario.noBrowser || last.navigate || scenario.expect.length === 0) continue;
+    await run(scenario.id);
+    const top = scenario.expect[0];
+    const found = await panel
+      .waitForFunction((code) => [...document.querySelectorAll('tbody tr .finding')].some((c) => c.getAttribute('data-code') === code), { timeout: 10_000 }, top)
+      .then(() => true, () => false);
+    if (!found) misses.push(`${scenario.id}: expected ${top}, rows ${JSON.stringify(await rowCodes())}`);
+  }
+  assert.deepEqual(misses, []);
+  assertNoSecret(await panel.content(), lab.secrets, 'the panel after every scenario');
+});
+
+test('the detail view explains, masks secrets by default, and reveals on request', async () => {
+  await run('token-expired');
+  await panel.waitForSelector('tbody tr');
+  await panel.click('tbody tr');
+  await panel.waitForSelector('#detail:not([hidden]) #detail-findings li[data-code="token.expired"]');
+  const text = await panel.$eval('#detail', (d) => d.textContent ?? '');
+  assert.match(text, /expired/);
+  assert.match(text, /min before the request|min after the request/, 'claims in human time');
+  assertNoSecret(await panel.content(), lab.secrets, 'the detail view (masked)');
+  await panel.click('#reveal');
+  const revealed = await panel.$eval('#detail-credentials .masked', (e) => e.textContent ?? '');
+  assert.ok(lab.secrets.some((s) => revealed.includes(s)), 'reveal shows the token');
+  await panel.click('#reveal');
+  assertNoSecret(await panel.content(), lab.secrets, 'the detail view (hidden again)');
+});
+
+test('replay shows the status of each variant', async () => {
+  await run('token-rejected');
+  await panel.waitForSelector('tbody tr');
+  await panel.click('tbody tr');
+  await panel.click('[data-replay="as-sent"]');
+  await panel.waitForSelector('#replay-result[data-status="401"]', { timeout: 10_000 });
+  await run('healthy');
+  await run('auth-missing');
+  await panel.waitForSelector('tbody tr');
+  await panel.click('tbody tr');
+  await panel.click('[data-replay="no-auth"]');
+  await panel.waitForSelector('#replay-result[data-status="401"]', { timeout: 10_000 });
+});
+
+test('sign in again navigates the inspected page', async () => {
+  await run('auth-missing');
+  await panel.waitForSelector('tbody tr');
+  await panel.click('#preserve');
+  await page.goto(new URL('/help/', lab.url).href);
+  await panel.click('tbody tr');
+  await panel.click('#sign-in');
+  await page.waitForFunction((origin) => location.href === `${origin}/`, {}, new URL(lab.url).origin);
+  await panel.click('#preserve');
+});
+
+test('hostile header values render as text, run nothing and keep the layout', async () => {
+  await run('hostile-challenge');
+  await panel.waitForSelector('tbody tr');
+  await panel.click('tbody tr');
+  await panel.waitForSelector('#detail:not([hidden])');
+  const state = await panel.evaluate(() => ({
+    pwned: document.body.dataset.pwned ?? null,
+    images: document.querySelectorAll('img').length,
+    scripts: [...document.querySelectorAll('script')].filter((s) => !s.src).length,
+    text: document.body.textContent ?? '',
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  }));
+  assert.equal(state.pwned, null, 'nothing ran');
+  assert.equal(state.images, 0);
+  assert.equal(state.scripts, 0);
+  assert.ok(state.text.includes('<img src=x onerror='), 'the markup is shown as text');
+  assert.ok(state.overflow <= 1, `no horizontal overflow (${state.overflow}px)`);
+  assert.equal(await page.evaluate(() => document.body.dataset.pwned ?? null), null);
+});
