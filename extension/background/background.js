@@ -4,7 +4,7 @@
 // by requestId. The joined exchange goes to the core, and only a summary is kept, in
 // storage.session: in Chrome this script is a service worker that is stopped when idle,
 // and session storage outlives it without ever touching the disk.
-import { api, webRequestExtraHeaders } from '../shared/browser.js';
+import { api, isFirefox, webRequestExtraHeaders } from '../shared/browser.js';
 import { loadCore } from '../shared/core.js';
 import { MAX_RECENT, emptyTab, tabKey } from '../shared/summary.js';
 
@@ -142,3 +142,69 @@ function updateTab(tabId, change) {
 }
 
 api.action.setBadgeBackgroundColor({ color: '#b91c1c' });
+
+// ---- Site-data actions, on request from the DevTools panel ------------------------------
+// DevTools pages cannot use the cookies and browsingData APIs themselves (they get the
+// content-script subset of extension APIs), so the panel asks the background.
+
+/**
+ * Whether a cookie would be sent to `host` (RFC 6265 §5.1.3 domain match).
+ * @param {chrome.cookies.Cookie} cookie
+ * @param {string} host
+ */
+function domainMatches(cookie, host) {
+  const domain = cookie.domain.replace(/^\./, '').toLowerCase();
+  return host === domain || (!cookie.hostOnly && host.endsWith(`.${domain}`));
+}
+
+/**
+ * This site's cookies, partitioned ones (CHIPS) included: `partitionKey: {}` asks Chrome
+ * for every partition (developer.chrome.com/docs/extensions/reference/api/cookies).
+ * @param {string} url
+ */
+async function siteCookies(url) {
+  const host = new URL(url).hostname.toLowerCase();
+  /** @type {chrome.cookies.GetAllDetails} */
+  const everywhere = isFirefox ? {} : /** @type {any} */ ({ partitionKey: {} });
+  const all = await api.cookies.getAll(everywhere);
+  return all.filter((cookie) => domainMatches(cookie, host));
+}
+
+api.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+  if (!message || typeof message.type !== 'string' || !message.type.startsWith('authlens:')) return false;
+  handleSiteData(message)
+    .then(sendResponse, (error) => sendResponse({ error: String(error) }));
+  return true; // the response is sent asynchronously
+});
+
+/** @param {{type: string, url: string}} message */
+async function handleSiteData(message) {
+  const url = new URL(message.url);
+  if (message.type === 'authlens:list-cookies') {
+    return { names: (await siteCookies(url.href)).map((c) => c.name) };
+  }
+  if (message.type === 'authlens:clear-cookies') {
+    const cookies = await siteCookies(url.href);
+    for (const cookie of cookies) {
+      const scheme = cookie.secure ? 'https' : 'http';
+      await api.cookies.remove({
+        url: `${scheme}://${cookie.domain.replace(/^\./, '')}${cookie.path}`,
+        name: cookie.name,
+        storeId: cookie.storeId,
+        ...(cookie.partitionKey ? { partitionKey: cookie.partitionKey } : {}),
+      });
+    }
+    return { names: cookies.map((c) => c.name) };
+  }
+  if (message.type === 'authlens:clear-storage') {
+    // Chrome clears by origin; Firefox only by hostname, and cannot clear the cache per
+    // site (MDN browsingData.RemovalOptions): it says so in the panel.
+    const options = isFirefox ? { hostnames: [url.hostname] } : { origins: /** @type {[string]} */ ([url.origin]) };
+    const types = isFirefox
+      ? { localStorage: true, indexedDB: true, serviceWorkers: true }
+      : { cache: true, cacheStorage: true, localStorage: true, indexedDB: true, serviceWorkers: true, fileSystems: true };
+    await api.browsingData.remove(/** @type {any} */ (options), types);
+    return { cleared: Object.keys(types) };
+  }
+  throw new Error(`unknown request ${message.type}`);
+}

@@ -13,6 +13,9 @@ import { renderChallenges } from '../shared/render.js';
 const core = await loadCore();
 localize();
 
+// Follow the DevTools theme (devtools.panels.themeName: "default"/"light" or "dark").
+document.documentElement.dataset.theme = api.devtools.panels.themeName === 'dark' ? 'dark' : 'light';
+
 /** One diagnosis session for the inspected page: every entry goes through it, so that
  * findings spanning requests (a token obtained and not sent, a cookie set and not sent)
  * can be made. */
@@ -165,6 +168,9 @@ function showDetail(entry, annotation) {
   );
   showCredentials(entry, false);
   /** @type {HTMLElement} */ (document.getElementById('replay-result')).textContent = '';
+  actionResult.textContent = '';
+  confirmBox.hidden = true;
+  /** @type {HTMLElement} */ (document.getElementById('curl')).hidden = true;
 }
 
 /**
@@ -273,6 +279,106 @@ function signInUrl() {
   }
   return `${new URL(selected.annotation.url).origin}/`;
 }
+
+// ---- Site data: every action states its scope and side effects, then waits for Confirm.
+
+const confirmBox = /** @type {HTMLElement} */ (document.getElementById('confirm'));
+const actionResult = /** @type {HTMLElement} */ (document.getElementById('action-result'));
+/** @type {(() => Promise<void>) | null} */
+let pendingAction = null;
+
+/**
+ * @param {string} text what will happen, and its side effects
+ * @param {() => Promise<void>} action
+ */
+function ask(text, action) {
+  /** @type {HTMLElement} */ (document.getElementById('confirm-text')).textContent = text;
+  confirmBox.hidden = false;
+  pendingAction = action;
+}
+
+document.getElementById('confirm-yes')?.addEventListener('click', () => {
+  const action = pendingAction;
+  pendingAction = null;
+  confirmBox.hidden = true;
+  action?.().catch((error) => {
+    actionResult.textContent = String(error);
+  });
+});
+document.getElementById('confirm-no')?.addEventListener('click', () => {
+  pendingAction = null;
+  confirmBox.hidden = true;
+});
+
+/**
+ * Asks the background (DevTools pages cannot use the cookies and browsingData APIs).
+ * @param {string} type
+ * @param {string} url
+ * @returns {Promise<any>}
+ */
+async function background(type, url) {
+  const reply = await api.runtime.sendMessage({ type, url });
+  if (reply?.error) throw new Error(reply.error);
+  return reply;
+}
+
+document.getElementById('clear-cookies')?.addEventListener('click', async () => {
+  if (!selected) return;
+  const url = selected.annotation.url;
+  const { names } = await background('authlens:list-cookies', url);
+  if (names.length === 0) {
+    actionResult.textContent = t('noCookies');
+    return;
+  }
+  ask(t('confirmCookies', [new URL(url).hostname, names.join(', ')]), async () => {
+    const { names: removed } = await background('authlens:clear-cookies', url);
+    actionResult.dataset.cleared = 'cookies';
+    actionResult.textContent = t('clearedCookies', [String(removed.length), removed.join(', ')]);
+  });
+});
+
+document.getElementById('clear-storage')?.addEventListener('click', () => {
+  if (!selected) return;
+  const url = new URL(selected.annotation.url);
+  ask(isFirefox ? t('confirmStorageFirefox', url.hostname) : t('confirmStorage', url.origin), async () => {
+    const { cleared } = await background('authlens:clear-storage', url.href);
+    actionResult.dataset.cleared = 'storage';
+    actionResult.textContent = t('clearedStorage', cleared.join(', '));
+  });
+});
+
+/**
+ * The selected request as a cURL command, with every credential replaced: Authorization
+ * keeps its scheme, cookies their names.
+ */
+function redactedCurl() {
+  if (!selected) return '';
+  const { entry } = selected;
+  const quote = (/** @type {string} */ s) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const parts = ['curl', '-i', '-X', entry.request.method, quote(entry.request.url.replace(/([?&#](access_token|id_token|code|state|token)=)[^&#]*/gi, '$1REDACTED'))];
+  for (const h of entry.request.headers) {
+    if (h.name.startsWith(':')) continue;
+    let value = h.value ?? '';
+    if (/^(proxy-)?authorization$/i.test(h.name)) value = value.replace(/^(\S+)\s.*$/, '$1 REDACTED');
+    else if (/^cookie$/i.test(h.name)) value = value.split(';').map((c) => c.replace(/=.*$/, '=REDACTED')).join(';');
+    else if (/token|key|secret|dpop|csrf/i.test(h.name)) value = 'REDACTED';
+    parts.push('-H', quote(`${h.name}: ${value}`));
+  }
+  return parts.join(' ');
+}
+
+document.getElementById('copy-curl')?.addEventListener('click', async () => {
+  const command = redactedCurl();
+  const pre = /** @type {HTMLElement} */ (document.getElementById('curl'));
+  pre.textContent = command;
+  pre.hidden = false;
+  try {
+    await navigator.clipboard.writeText(command);
+    actionResult.textContent = t('copied');
+  } catch {
+    // DevTools may deny clipboard access; the command is shown to copy by hand.
+  }
+});
 
 document.getElementById('sign-in')?.addEventListener('click', () => {
   const url = signInUrl();

@@ -41,6 +41,16 @@ async function run(/** @type {string} */ id) {
   await runScenario(page, id, 20_000);
 }
 
+/**
+ * Clicks a control in the panel through the DOM: the panel is an iframe inside the
+ * DevTools window, where mouse coordinates are unreliable for controls below the fold.
+ * @param {string} selector
+ */
+async function press(selector) {
+  await panel.waitForSelector(selector);
+  await panel.$eval(selector, (element) => /** @type {HTMLElement} */ (element).click());
+}
+
 /** The finding codes of the panel's rows, in order. */
 const rowCodes = () => panel.$$eval('tbody tr .finding', (cells) => cells.map((c) => c.getAttribute('data-code')));
 
@@ -63,48 +73,48 @@ test('every lab scenario shows its expected top finding in the panel', async () 
 test('the detail view explains, masks secrets by default, and reveals on request', async () => {
   await run('token-expired');
   await panel.waitForSelector('tbody tr');
-  await panel.click('tbody tr');
+  await press('tbody tr');
   await panel.waitForSelector('#detail:not([hidden]) #detail-findings li[data-code="token.expired"]');
   const text = await panel.$eval('#detail', (d) => d.textContent ?? '');
   assert.match(text, /expired/);
   assert.match(text, /min before the request|min after the request/, 'claims in human time');
   assertNoSecret(await panel.content(), lab.secrets, 'the detail view (masked)');
-  await panel.click('#reveal');
+  await press('#reveal');
   const revealed = await panel.$eval('#detail-credentials .masked', (e) => e.textContent ?? '');
   assert.ok(lab.secrets.some((s) => revealed.includes(s)), 'reveal shows the token');
-  await panel.click('#reveal');
+  await press('#reveal');
   assertNoSecret(await panel.content(), lab.secrets, 'the detail view (hidden again)');
 });
 
 test('replay shows the status of each variant', async () => {
   await run('token-rejected');
   await panel.waitForSelector('tbody tr');
-  await panel.click('tbody tr');
-  await panel.click('[data-replay="as-sent"]');
+  await press('tbody tr');
+  await press('[data-replay="as-sent"]');
   await panel.waitForSelector('#replay-result[data-status="401"]', { timeout: 10_000 });
   await run('healthy');
   await run('auth-missing');
   await panel.waitForSelector('tbody tr');
-  await panel.click('tbody tr');
-  await panel.click('[data-replay="no-auth"]');
+  await press('tbody tr');
+  await press('[data-replay="no-auth"]');
   await panel.waitForSelector('#replay-result[data-status="401"]', { timeout: 10_000 });
 });
 
 test('sign in again navigates the inspected page', async () => {
   await run('auth-missing');
   await panel.waitForSelector('tbody tr');
-  await panel.click('#preserve');
+  await press('#preserve');
   await page.goto(new URL('/help/', lab.url).href);
-  await panel.click('tbody tr');
-  await panel.click('#sign-in');
+  await press('tbody tr');
+  await press('#sign-in');
   await page.waitForFunction((origin) => location.href === `${origin}/`, {}, new URL(lab.url).origin);
-  await panel.click('#preserve');
+  await press('#preserve');
 });
 
 test('hostile header values render as text, run nothing and keep the layout', async () => {
   await run('hostile-challenge');
   await panel.waitForSelector('tbody tr');
-  await panel.click('tbody tr');
+  await press('tbody tr');
   await panel.waitForSelector('#detail:not([hidden])');
   const state = await panel.evaluate(() => ({
     pwned: document.body.dataset.pwned ?? null,
@@ -119,4 +129,44 @@ test('hostile header values render as text, run nothing and keep the layout', as
   assert.ok(state.text.includes('<img src=x onerror='), 'the markup is shown as text');
   assert.ok(state.overflow <= 1, `no horizontal overflow (${state.overflow}px)`);
   assert.equal(await page.evaluate(() => document.body.dataset.pwned ?? null), null);
+});
+
+test("clearing this site's cookies really removes them, after a confirmation", async () => {
+  await run('session-cookie-not-sent'); // sets lab_scoped (Path=/session/area)
+  const scoped = new URL('/session/area/', lab.url).href;
+  assert.ok((await page.cookies(scoped)).some((c) => c.name === 'lab_scoped'), 'the cookie exists first');
+  await panel.waitForSelector('tbody tr');
+  await press('tbody tr');
+  await press('#clear-cookies');
+  await panel.waitForSelector('#confirm:not([hidden])');
+  const warning = await panel.$eval('#confirm-text', (e) => e.textContent ?? '');
+  assert.match(warning, /lab_scoped/, 'the confirmation names the cookies');
+  assert.doesNotMatch(warning, /lab-session-value/, 'but not their values');
+  await press('#confirm-yes');
+  await panel.waitForSelector('#action-result[data-cleared="cookies"]');
+  assert.deepEqual((await page.cookies(scoped)).filter((c) => c.name === 'lab_scoped'), []);
+});
+
+test('clearing cache and storage empties the origin\'s storage', async () => {
+  await run('auth-missing');
+  await page.evaluate(() => localStorage.setItem('authlens-test', '1'));
+  await panel.waitForSelector('tbody tr');
+  await press('tbody tr');
+  await press('#clear-storage');
+  await panel.waitForSelector('#confirm:not([hidden])');
+  await press('#confirm-yes');
+  await panel.waitForSelector('#action-result[data-cleared="storage"]');
+  await page.reload();
+  assert.equal(await page.evaluate(() => localStorage.getItem('authlens-test')), null);
+});
+
+test('copy as cURL is redacted by default', async () => {
+  await run('token-expired');
+  await panel.waitForSelector('tbody tr');
+  await press('tbody tr');
+  await press('#copy-curl');
+  const command = await panel.$eval('#curl', (e) => e.textContent ?? '');
+  assert.match(command, /^curl -i -X GET '/);
+  assert.match(command, /authorization: Bearer REDACTED/i);
+  assertNoSecret(command, lab.secrets, 'the cURL command');
 });
