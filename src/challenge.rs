@@ -73,6 +73,15 @@ pub struct Param<'a> {
     pub offset: usize,
 }
 
+/// The value of the first parameter with this name, ignoring case (§11.2); shared by
+/// challenges and credentials, whose auth-params have the same grammar.
+pub fn find_param<'p>(params: &'p [Param<'_>], name: &str) -> Option<&'p str> {
+    params
+        .iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name))
+        .map(|p| p.value.as_ref())
+}
+
 impl<'a> Challenge<'a> {
     /// Case-insensitive scheme comparison (§11.1).
     pub fn is(&self, scheme: &str) -> bool {
@@ -81,10 +90,7 @@ impl<'a> Challenge<'a> {
 
     /// The first parameter with this name, ignoring case (§11.2).
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|p| p.name.eq_ignore_ascii_case(name))
-            .map(|p| p.value.as_ref())
+        find_param(&self.params, name)
     }
 
     /// Where the first parameter with this name starts, or else where the scheme does:

@@ -120,10 +120,7 @@ impl Credentials<'_> {
 
     /// The first parameter with this name, ignoring case.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|p| p.name.eq_ignore_ascii_case(name))
-            .map(|p| p.value.as_ref())
+        challenge::find_param(&self.params, name)
     }
 
     /// The JSON the CLI prints and the extension receives. Secrets (the token68, the

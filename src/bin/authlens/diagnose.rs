@@ -48,6 +48,19 @@ fn progress(size: Option<u64>, verb: &str) -> Option<ProgressBar> {
     Some(bar)
 }
 
+/// The progress callback for a bar: moves it at most once per MB read.
+fn advance(bar: &Option<ProgressBar>) -> impl FnMut(u64) + '_ {
+    let mut last = 0;
+    move |bytes| {
+        if let Some(bar) = bar {
+            if bytes - last > 1 << 20 {
+                bar.set_position(bytes);
+                last = bytes;
+            }
+        }
+    }
+}
+
 pub fn diagnose(format: Format, path: &str) -> Result<ExitCode, String> {
     match format {
         Format::Json => diagnose_json(path)?,
@@ -66,33 +79,21 @@ fn diagnose_json(path: &str) -> Result<(), String> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut first = true;
     let mut write_error = None;
-    let mut last = 0;
     let _ = out.write_all(b"{\"entries\":[");
-    let summary = report::diagnose_har_each(
-        reader,
-        |bytes| {
-            if let Some(bar) = &bar {
-                if bytes - last > 1 << 20 {
-                    bar.set_position(bytes);
-                    last = bytes;
-                }
-            }
-        },
-        |entry| {
-            let separator: &[u8] = if std::mem::take(&mut first) {
-                b"\n"
-            } else {
-                b",\n"
-            };
-            if let Err(e) = out
-                .write_all(separator)
-                .map_err(|e| e.to_string())
-                .and_then(|()| serde_json::to_writer(&mut out, &entry).map_err(|e| e.to_string()))
-            {
-                write_error.get_or_insert(e);
-            }
-        },
-    );
+    let summary = report::diagnose_har_each(reader, advance(&bar), |entry| {
+        let separator: &[u8] = if std::mem::take(&mut first) {
+            b"\n"
+        } else {
+            b",\n"
+        };
+        if let Err(e) = out
+            .write_all(separator)
+            .map_err(|e| e.to_string())
+            .and_then(|()| serde_json::to_writer(&mut out, &entry).map_err(|e| e.to_string()))
+        {
+            write_error.get_or_insert(e);
+        }
+    });
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -112,19 +113,7 @@ fn diagnose_json(path: &str) -> Result<(), String> {
 fn read_report(path: &str) -> Result<Report, String> {
     let (reader, size) = open(path)?;
     let bar = progress(size, "diagnosing");
-    let mut last = 0;
-    let result = report::diagnose_har_limited(
-        reader,
-        |bytes| {
-            if let Some(bar) = &bar {
-                if bytes - last > 1 << 20 {
-                    bar.set_position(bytes);
-                    last = bytes;
-                }
-            }
-        },
-        1_000,
-    );
+    let result = report::diagnose_har_limited(reader, advance(&bar), 1_000);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -160,15 +149,7 @@ pub fn sanitize(path: &str, out: Option<&str>, strict: bool) -> Result<ExitCode,
         Some(out) => Box::new(File::create(out).map_err(|e| format!("cannot write {out}: {e}"))?),
         None => Box::new(std::io::stdout().lock()),
     };
-    let mut last = 0;
-    let result = sanitize_har(reader, writer, &mut sanitizer, |bytes| {
-        if let Some(bar) = &bar {
-            if bytes - last > 1 << 20 {
-                bar.set_position(bytes);
-                last = bytes;
-            }
-        }
-    });
+    let result = sanitize_har(reader, writer, &mut sanitizer, advance(&bar));
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
