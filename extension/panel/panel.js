@@ -50,6 +50,7 @@ function addEntry(entry) {
   if (seen.has(key)) return;
   seen.add(key);
   const annotation = inspector.annotateHarEntry(entry);
+  remember(entry);
   if (!annotation.isAuthFailure && annotation.findings.length === 0) return;
   const row = renderRow(annotation);
   rowData.set(row, { entry, annotation });
@@ -65,18 +66,48 @@ function addEntry(entry) {
 }
 
 function updateStatus() {
-  status.textContent = t('panelCount', String(body.rows.length)) + (dropped ? ` (${dropped} older dropped)` : '');
+  status.textContent = t('panelCount', String(body.rows.length)) + (dropped ? ` ${t('droppedRows', String(dropped))}` : '');
 }
 
 const filter = /** @type {HTMLInputElement} */ (document.getElementById('filter'));
+filter.placeholder = t('filterPlaceholder');
+const statusFilter = /** @type {HTMLSelectElement} */ (document.getElementById('filter-status'));
+/** Text matches status, method, host, path, challenge, finding title or code. */
 /** @param {HTMLTableRowElement} row */
 function applyFilter(row) {
   const needle = filter.value.trim().toLowerCase();
-  row.hidden = needle !== '' && !(row.textContent ?? '').toLowerCase().includes(needle) && !(row.querySelector('.finding')?.getAttribute('data-code') ?? '').includes(needle);
+  const text = `${row.textContent ?? ''} ${row.querySelector('.finding')?.getAttribute('data-code') ?? ''}`.toLowerCase();
+  const wanted = statusFilter.value;
+  const status = row.dataset.status ?? '';
+  const statusOk = wanted === '' || (wanted === 'other' ? !['401', '403', '407'].includes(status) : status === wanted);
+  row.hidden = !statusOk || (needle !== '' && !text.includes(needle));
 }
-filter.addEventListener('input', () => {
-  for (const row of body.rows) applyFilter(row);
-});
+for (const control of [filter, statusFilter]) {
+  control.addEventListener('input', () => {
+    for (const row of body.rows) applyFilter(row);
+  });
+}
+
+/**
+ * Recent entries of the page, for the related-request chain. Only what the chain shows is
+ * kept (no header values).
+ * @type {{at: number, method: string, url: string, status: number, kind: string}[]}
+ */
+const recent = [];
+
+/** @param {HarEntryLike} entry */
+function remember(entry) {
+  const url = new URL(entry.request.url);
+  const status = entry.response.status;
+  const kind =
+    entry.request.method === 'OPTIONS' ? 'preflight'
+    : status >= 300 && status < 400 ? 'redirect'
+    : entry.request.method === 'POST' && /token|grant_type/.test(`${url.pathname} ${entry.request.postData?.text ?? ''}`) ? 'token request'
+    : '';
+  if (!kind) return;
+  recent.push({ at: Date.parse(entry.startedDateTime ?? '') || 0, method: entry.request.method, url: `${url.origin}${url.pathname}`, status, kind });
+  if (recent.length > 200) recent.shift();
+}
 
 // A navigation starts a new list and a new session, like the Network panel, unless
 // "Preserve log" is on.
@@ -85,6 +116,7 @@ api.devtools.network.onNavigated.addListener(() => {
   if (preserve.checked) return;
   body.replaceChildren();
   seen.clear();
+  recent.length = 0;
   dropped = 0;
   inspector.reset();
   detail.hidden = true;
@@ -167,6 +199,8 @@ function showDetail(entry, annotation) {
     renderChallenges(annotation.challenges, annotation.challengeHeader),
   );
   showCredentials(entry, false);
+  showCookies(entry);
+  showChain(entry);
   /** @type {HTMLElement} */ (document.getElementById('replay-result')).textContent = '';
   actionResult.textContent = '';
   confirmBox.hidden = true;
@@ -212,6 +246,45 @@ function showCredentials(entry, reveal) {
     parts.push(table);
   }
   box.replaceChildren(...parts);
+}
+
+/**
+ * Cookie names sent and set, never their values.
+ * @param {HarEntryLike} entry
+ */
+function showCookies(entry) {
+  const sent = (entry.request.headers.find((h) => h.name.toLowerCase() === 'cookie')?.value ?? '')
+    .split(';')
+    .map((c) => c.split('=')[0].trim())
+    .filter(Boolean);
+  const set = entry.response.headers
+    .filter((h) => h.name.toLowerCase() === 'set-cookie')
+    .flatMap((h) => (h.value ?? '').split('\n'))
+    .map((line) => {
+      const name = line.split('=')[0].trim();
+      const deleted = /max-age=0|max-age=-|expires=thu, 01 jan 1970/i.test(line) || /^[^=]*=\s*;/.test(line);
+      return deleted ? `${name} (deleted)` : name;
+    });
+  /** @type {HTMLElement} */ (document.getElementById('detail-cookies')).replaceChildren(
+    el('p', t('cookiesSent', sent.length ? sent.join(', ') : t('none'))),
+    el('p', t('cookiesSet', set.length ? set.join(', ') : t('none'))),
+  );
+}
+
+/**
+ * Redirects, preflights and token requests on the same host in the 60 s before it.
+ * @param {HarEntryLike} entry
+ */
+function showChain(entry) {
+  const at = Date.parse(entry.startedDateTime ?? '') || 0;
+  const host = new URL(entry.request.url).host;
+  const chain = recent.filter((r) => r.at <= at && at - r.at <= 60_000 && new URL(r.url).host === host && !(r.url === entry.request.url && r.at === at));
+  const list = /** @type {HTMLElement} */ (document.getElementById('detail-chain'));
+  list.replaceChildren(...(chain.length ? chain.slice(-10).map((r) => {
+    const item = el('li', `${r.kind}: ${r.method} ${r.url} → ${r.status}`);
+    item.dataset.kind = r.kind;
+    return item;
+  }) : [el('li', t('noChain'))]));
 }
 
 // ---- Actions ---------------------------------------------------------------------------

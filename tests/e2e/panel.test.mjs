@@ -170,3 +170,26 @@ test('copy as cURL is redacted by default', async () => {
   assert.match(command, /authorization: Bearer REDACTED/i);
   assertNoSecret(command, lab.secrets, 'the cURL command');
 });
+
+test('the detail view lists cookies by name only, and the requests that led to the failure', async () => {
+  await run('session-cleared'); // login sets lab_session; the 401 deletes it
+  await panel.waitForSelector('tbody tr');
+  await press('tbody tr');
+  const cookies = await panel.$eval('#detail-cookies', (e) => e.textContent ?? '');
+  assert.match(cookies, /lab_session/);
+  assert.match(cookies, /lab_session \(deleted\)/);
+  assert.doesNotMatch(cookies, /lab-session-value/);
+  // The token request that came just before the 401, on the same host.
+  await run('pattern-after-login');
+  await panel.waitForSelector('tbody tr[data-status="401"]');
+  await press('tbody tr[data-status="401"]');
+  const chain = await panel.$$eval('#detail-chain li', (items) => items.map((i) => i.getAttribute('data-kind')));
+  assert.deepEqual(chain, ['token request']);
+  await run('cors-preflight');
+  await panel.waitForSelector('tbody tr');
+  // The status filter hides what it does not select.
+  await panel.select('#filter-status', '403');
+  assert.equal(await panel.$$eval('tbody tr:not([hidden])', (rows) => rows.length), 0);
+  await panel.select('#filter-status', '');
+  assert.ok((await panel.$$eval('tbody tr:not([hidden])', (rows) => rows.length)) > 0);
+});
