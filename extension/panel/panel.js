@@ -33,8 +33,19 @@ empty.textContent = t(isFirefox ? 'panelEmptyFirefox' : 'panelEmpty');
 /** Entries seen, so that one delivered by both the replay and the listener shows once. */
 const seen = new Set();
 
+/**
+ * Settings, in storage.local: never a secret (a tolerance, a bound, sign-in URLs by site).
+ * @typedef {{toleranceSeconds: number, maxRows: number, signIn: Record<string, string>}} Settings
+ */
+/** @type {Settings} */
+const DEFAULTS = { toleranceSeconds: 60, maxRows: 5000, signIn: {} };
+const stored = /** @type {{settings?: Partial<Settings>}} */ (await api.storage.local.get('settings'));
+/** @type {Settings} */
+const settings = { ...DEFAULTS, ...stored.settings };
+inspector.setClockSkewTolerance(settings.toleranceSeconds);
+
 /** The list keeps this many failures; older ones are dropped (and counted). */
-const MAX_ROWS = 5000;
+let MAX_ROWS = settings.maxRows;
 let dropped = 0;
 
 /**
@@ -341,11 +352,14 @@ for (const button of document.querySelectorAll('[data-replay]')) {
 }
 
 /**
- * The best sign-in URL known: Entra's authorization_uri from the challenge, otherwise the
- * site's root (which redirects to sign-in on most sites).
+ * The best sign-in URL known: the one configured for the site in Settings, Entra's
+ * authorization_uri from the challenge, otherwise the site's root (which redirects to
+ * sign-in on most sites).
  */
 function signInUrl() {
   if (!selected) return null;
+  const configured = settings.signIn[new URL(selected.annotation.url).origin];
+  if (configured) return configured;
   for (const challenge of selected.annotation.challenges.challenges) {
     const uri = challenge.params.find((p) => p.name.toLowerCase() === 'authorization_uri')?.value;
     if (uri && /^https:\/\//.test(uri)) return uri;
@@ -542,3 +556,38 @@ for (const entry of har.entries) addEntry(/** @type {HarEntryLike} */ (/** @type
 for (const entry of pending) addEntry(entry);
 pending = null;
 document.body.dataset.ready = 'true';
+
+// ---- Settings --------------------------------------------------------------------------
+
+const tolerance = /** @type {HTMLInputElement} */ (document.getElementById('setting-tolerance'));
+const maxRows = /** @type {HTMLInputElement} */ (document.getElementById('setting-max-rows'));
+const signIn = /** @type {HTMLInputElement} */ (document.getElementById('setting-sign-in'));
+tolerance.value = String(settings.toleranceSeconds);
+maxRows.value = String(settings.maxRows);
+
+/** The origin the settings' sign-in URL is for: the selected failure's, else the page's. */
+async function settingsOrigin() {
+  if (selected) return new URL(selected.annotation.url).origin;
+  const href = /** @type {string} */ (await evalInPage('location.href'));
+  return new URL(href).origin;
+}
+
+document.getElementById('settings')?.addEventListener('toggle', async () => {
+  signIn.value = settings.signIn[await settingsOrigin()] ?? '';
+});
+
+document.getElementById('settings-form')?.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const origin = await settingsOrigin();
+  settings.toleranceSeconds = Math.max(0, Math.min(86_400, Number(tolerance.value) || DEFAULTS.toleranceSeconds));
+  settings.maxRows = Math.max(100, Math.min(100_000, Number(maxRows.value) || DEFAULTS.maxRows));
+  const url = signIn.value.trim();
+  if (url && /^https?:\/\//.test(url)) settings.signIn[origin] = url;
+  else delete settings.signIn[origin];
+  await api.storage.local.set({ settings });
+  inspector.setClockSkewTolerance(settings.toleranceSeconds);
+  MAX_ROWS = settings.maxRows;
+  const result = /** @type {HTMLElement} */ (document.getElementById('settings-result'));
+  result.dataset.saved = 'true';
+  result.textContent = t('saved');
+});

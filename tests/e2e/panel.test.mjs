@@ -193,3 +193,19 @@ test('the detail view lists cookies by name only, and the requests that led to t
   await panel.select('#filter-status', '');
   assert.ok((await panel.$$eval('tbody tr:not([hidden])', (rows) => rows.length)) > 0);
 });
+
+test('settings are kept in storage.local, hold no secret, and set the sign-in URL', async () => {
+  await run('auth-missing');
+  await panel.waitForSelector('tbody tr');
+  await press('tbody tr');
+  const help = new URL('/help/', lab.url).href;
+  await panel.$eval('#settings', (d) => { /** @type {HTMLDetailsElement} */ (d).open = true; });
+  await panel.$eval('#setting-sign-in', (input, url) => { /** @type {HTMLInputElement} */ (input).value = url; }, help);
+  await press('#settings-form button[type="submit"]');
+  await panel.waitForSelector('#settings-result[data-saved="true"]');
+  const stored = await panel.evaluate(async () => JSON.stringify(await chrome.storage.local.get(null)));
+  assert.ok(stored.includes(help), 'the sign-in URL is stored');
+  assertNoSecret(stored, lab.secrets, 'storage.local');
+  await press('#sign-in');
+  await page.waitForFunction((url) => location.href === url, {}, help);
+});
