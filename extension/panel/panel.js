@@ -55,6 +55,12 @@ let dropped = 0;
  */
 const rowData = new WeakMap();
 
+/**
+ * Where rows go: the table body, or a fragment while the HAR is replayed in one batch.
+ * @type {DocumentFragment | null}
+ */
+let target = null;
+
 /** @param {HarEntryLike} entry */
 function addEntry(entry) {
   const key = `${entry.startedDateTime} ${entry.request.method} ${entry.request.url}`;
@@ -62,22 +68,31 @@ function addEntry(entry) {
   seen.add(key);
   const annotation = inspector.annotateHarEntry(entry);
   remember(entry);
-  if (!annotation.isAuthFailure && annotation.findings.length === 0) return;
+  const healthy = !annotation.isAuthFailure && annotation.findings.length === 0;
   const row = renderRow(annotation);
+  if (healthy) row.dataset.healthy = 'true';
   rowData.set(row, { entry, annotation });
-  body.append(row);
-  while (body.rows.length > MAX_ROWS) {
-    body.rows[0].remove();
-    dropped += 1;
-  }
+  (target ?? body).append(row);
+  trim();
   applyFilter(row);
+  if (healthy) return;
   table.hidden = false;
   empty.hidden = true;
   updateStatus();
 }
 
+/** Keeps the list bounded: healthy rows go first, then the oldest failures (counted). */
+function trim() {
+  while (body.rows.length > MAX_ROWS) {
+    const victim = body.querySelector('tr[data-healthy]') ?? body.rows[0];
+    if (!victim.hasAttribute('data-healthy')) dropped += 1;
+    victim.remove();
+  }
+}
+
 function updateStatus() {
-  status.textContent = t('panelCount', String(body.rows.length)) + (dropped ? ` ${t('droppedRows', String(dropped))}` : '');
+  const failures = body.querySelectorAll('tr:not([data-healthy])').length;
+  status.textContent = t('panelCount', String(failures)) + (dropped ? ` ${t('droppedRows', String(dropped))}` : '');
 }
 
 const filter = /** @type {HTMLInputElement} */ (document.getElementById('filter'));
@@ -91,9 +106,11 @@ function applyFilter(row) {
   const wanted = statusFilter.value;
   const status = row.dataset.status ?? '';
   const statusOk = wanted === '' || (wanted === 'other' ? !['401', '403', '407'].includes(status) : status === wanted);
-  row.hidden = !statusOk || (needle !== '' && !text.includes(needle));
+  const shown = showAll.checked || row.dataset.healthy !== 'true';
+  row.hidden = !shown || !statusOk || (needle !== '' && !text.includes(needle));
 }
-for (const control of [filter, statusFilter]) {
+const showAll = /** @type {HTMLInputElement} */ (document.getElementById('show-all'));
+for (const control of [filter, statusFilter, showAll]) {
   control.addEventListener('input', () => {
     for (const row of body.rows) applyFilter(row);
   });
@@ -552,7 +569,13 @@ document.getElementById('export-report')?.addEventListener('click', async () => 
 });
 
 const har = await getHar();
+// The replay can be thousands of entries: build the rows off-document, append once.
+target = document.createDocumentFragment();
 for (const entry of har.entries) addEntry(/** @type {HarEntryLike} */ (/** @type {unknown} */ (entry)));
+body.append(target);
+target = null;
+trim();
+updateStatus();
 for (const entry of pending) addEntry(entry);
 pending = null;
 document.body.dataset.ready = 'true';

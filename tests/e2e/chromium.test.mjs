@@ -88,13 +88,13 @@ test('the DevTools panel lists the lab\'s 401s with their parsed challenges', as
   assert.equal(await runScenario(page, 'auth-missing'), 401);
   assert.equal(await runScenario(page, 'healthy'), 200);
   await panel
-    .waitForFunction(() => document.querySelectorAll('tbody tr').length === 3, { timeout: 10_000 })
+    .waitForFunction(() => document.querySelectorAll('tbody tr:not([data-healthy])').length === 3, { timeout: 10_000 })
     .catch(async (error) => {
-      const paths = await panel.$$eval('tbody .path', (cells) => cells.map((c) => c.textContent));
+      const paths = await panel.$$eval('tbody tr:not([data-healthy]) .path', (cells) => cells.map((c) => c.textContent));
       throw new Error(`expected 3 rows, got: ${paths.join(', ')}`, { cause: error });
     });
 
-  const rows = await panel.$$eval('tbody tr', (trs) =>
+  const rows = await panel.$$eval('tbody tr:not([data-healthy])', (trs) =>
     trs.map((tr) => ({
       status: tr.getAttribute('data-status'),
       path: tr.querySelector('.path')?.textContent,

@@ -81,7 +81,7 @@ test('the DevTools panel replays the HAR, then follows new requests', async () =
   await waitForPanel('return document.body?.dataset.ready === "true"', (ready) => ready === true);
   assert.equal(await runScenario(page, 'auth-missing'), 401); // after: onRequestFinished
 
-  const probe = `return [...document.querySelectorAll('tbody tr')].map((tr) => ({
+  const probe = `return [...document.querySelectorAll('tbody tr:not([data-healthy])')].map((tr) => ({
       status: tr.dataset.status,
       path: tr.querySelector('.path')?.textContent,
       schemes: [...tr.querySelectorAll('.scheme')].map((e) => e.textContent),

@@ -52,7 +52,7 @@ async function press(selector) {
 }
 
 /** The finding codes of the panel's rows, in order. */
-const rowCodes = () => panel.$$eval('tbody tr .finding', (cells) => cells.map((c) => c.getAttribute('data-code')));
+const rowCodes = () => panel.$$eval('tbody tr:not([data-healthy]) .finding', (cells) => cells.map((c) => c.getAttribute('data-code')));
 
 test('every lab scenario shows its expected top finding in the panel', async () => {
   const misses = [];
@@ -62,7 +62,7 @@ test('every lab scenario shows its expected top finding in the panel', async () 
     await run(scenario.id);
     const top = scenario.expect[0];
     const found = await panel
-      .waitForFunction((code) => [...document.querySelectorAll('tbody tr .finding')].some((c) => c.getAttribute('data-code') === code), { timeout: 10_000 }, top)
+      .waitForFunction((code) => [...document.querySelectorAll('tbody tr:not([data-healthy]) .finding')].some((c) => c.getAttribute('data-code') === code), { timeout: 10_000 }, top)
       .then(() => true, () => false);
     if (!found) misses.push(`${scenario.id}: expected ${top}, rows ${JSON.stringify(await rowCodes())}`);
   }
@@ -72,8 +72,8 @@ test('every lab scenario shows its expected top finding in the panel', async () 
 
 test('the detail view explains, masks secrets by default, and reveals on request', async () => {
   await run('token-expired');
-  await panel.waitForSelector('tbody tr');
-  await press('tbody tr');
+  await panel.waitForSelector('tbody tr:not([data-healthy])');
+  await press('tbody tr:not([data-healthy])');
   await panel.waitForSelector('#detail:not([hidden]) #detail-findings li[data-code="token.expired"]');
   const text = await panel.$eval('#detail', (d) => d.textContent ?? '');
   assert.match(text, /expired/);
@@ -88,24 +88,24 @@ test('the detail view explains, masks secrets by default, and reveals on request
 
 test('replay shows the status of each variant', async () => {
   await run('token-rejected');
-  await panel.waitForSelector('tbody tr');
-  await press('tbody tr');
+  await panel.waitForSelector('tbody tr:not([data-healthy])');
+  await press('tbody tr:not([data-healthy])');
   await press('[data-replay="as-sent"]');
   await panel.waitForSelector('#replay-result[data-status="401"]', { timeout: 10_000 });
   await run('healthy');
   await run('auth-missing');
-  await panel.waitForSelector('tbody tr');
-  await press('tbody tr');
+  await panel.waitForSelector('tbody tr:not([data-healthy])');
+  await press('tbody tr:not([data-healthy])');
   await press('[data-replay="no-auth"]');
   await panel.waitForSelector('#replay-result[data-status="401"]', { timeout: 10_000 });
 });
 
 test('sign in again navigates the inspected page', async () => {
   await run('auth-missing');
-  await panel.waitForSelector('tbody tr');
+  await panel.waitForSelector('tbody tr:not([data-healthy])');
   await press('#preserve');
   await page.goto(new URL('/help/', lab.url).href);
-  await press('tbody tr');
+  await press('tbody tr:not([data-healthy])');
   await press('#sign-in');
   await page.waitForFunction((origin) => location.href === `${origin}/`, {}, new URL(lab.url).origin);
   await press('#preserve');
@@ -113,8 +113,8 @@ test('sign in again navigates the inspected page', async () => {
 
 test('hostile header values render as text, run nothing and keep the layout', async () => {
   await run('hostile-challenge');
-  await panel.waitForSelector('tbody tr');
-  await press('tbody tr');
+  await panel.waitForSelector('tbody tr:not([data-healthy])');
+  await press('tbody tr:not([data-healthy])');
   await panel.waitForSelector('#detail:not([hidden])');
   const state = await panel.evaluate(() => ({
     pwned: document.body.dataset.pwned ?? null,
@@ -135,8 +135,8 @@ test("clearing this site's cookies really removes them, after a confirmation", a
   await run('session-cookie-not-sent'); // sets lab_scoped (Path=/session/area)
   const scoped = new URL('/session/area/', lab.url).href;
   assert.ok((await page.cookies(scoped)).some((c) => c.name === 'lab_scoped'), 'the cookie exists first');
-  await panel.waitForSelector('tbody tr');
-  await press('tbody tr');
+  await panel.waitForSelector('tbody tr:not([data-healthy])');
+  await press('tbody tr:not([data-healthy])');
   await press('#clear-cookies');
   await panel.waitForSelector('#confirm:not([hidden])');
   const warning = await panel.$eval('#confirm-text', (e) => e.textContent ?? '');
@@ -150,8 +150,8 @@ test("clearing this site's cookies really removes them, after a confirmation", a
 test('clearing cache and storage empties the origin\'s storage', async () => {
   await run('auth-missing');
   await page.evaluate(() => localStorage.setItem('authlens-test', '1'));
-  await panel.waitForSelector('tbody tr');
-  await press('tbody tr');
+  await panel.waitForSelector('tbody tr:not([data-healthy])');
+  await press('tbody tr:not([data-healthy])');
   await press('#clear-storage');
   await panel.waitForSelector('#confirm:not([hidden])');
   await press('#confirm-yes');
@@ -162,8 +162,8 @@ test('clearing cache and storage empties the origin\'s storage', async () => {
 
 test('copy as cURL is redacted by default', async () => {
   await run('token-expired');
-  await panel.waitForSelector('tbody tr');
-  await press('tbody tr');
+  await panel.waitForSelector('tbody tr:not([data-healthy])');
+  await press('tbody tr:not([data-healthy])');
   await press('#copy-curl');
   const command = await panel.$eval('#curl', (e) => e.textContent ?? '');
   assert.match(command, /^curl -i -X GET '/);
@@ -173,31 +173,31 @@ test('copy as cURL is redacted by default', async () => {
 
 test('the detail view lists cookies by name only, and the requests that led to the failure', async () => {
   await run('session-cleared'); // login sets lab_session; the 401 deletes it
-  await panel.waitForSelector('tbody tr');
-  await press('tbody tr');
+  await panel.waitForSelector('tbody tr:not([data-healthy])');
+  await press('tbody tr:not([data-healthy])');
   const cookies = await panel.$eval('#detail-cookies', (e) => e.textContent ?? '');
   assert.match(cookies, /lab_session/);
   assert.match(cookies, /lab_session \(deleted\)/);
   assert.doesNotMatch(cookies, /lab-session-value/);
   // The token request that came just before the 401, on the same host.
   await run('pattern-after-login');
-  await panel.waitForSelector('tbody tr[data-status="401"]');
-  await press('tbody tr[data-status="401"]');
+  await panel.waitForSelector('tbody tr[data-status="401"]:not([data-healthy])');
+  await press('tbody tr[data-status="401"]:not([data-healthy])');
   const chain = await panel.$$eval('#detail-chain li', (items) => items.map((i) => i.getAttribute('data-kind')));
   assert.deepEqual(chain, ['token request']);
   await run('cors-preflight');
-  await panel.waitForSelector('tbody tr');
+  await panel.waitForSelector('tbody tr:not([data-healthy])');
   // The status filter hides what it does not select.
   await panel.select('#filter-status', '403');
-  assert.equal(await panel.$$eval('tbody tr:not([hidden])', (rows) => rows.length), 0);
+  assert.equal(await panel.$$eval('tbody tr:not([hidden]):not([data-healthy])', (rows) => rows.length), 0);
   await panel.select('#filter-status', '');
-  assert.ok((await panel.$$eval('tbody tr:not([hidden])', (rows) => rows.length)) > 0);
+  assert.ok((await panel.$$eval('tbody tr:not([hidden]):not([data-healthy])', (rows) => rows.length)) > 0);
 });
 
 test('settings are kept in storage.local, hold no secret, and set the sign-in URL', async () => {
   await run('auth-missing');
-  await panel.waitForSelector('tbody tr');
-  await press('tbody tr');
+  await panel.waitForSelector('tbody tr:not([data-healthy])');
+  await press('tbody tr:not([data-healthy])');
   const help = new URL('/help/', lab.url).href;
   await panel.$eval('#settings', (d) => { /** @type {HTMLDetailsElement} */ (d).open = true; });
   await panel.$eval('#setting-sign-in', (input, url) => { /** @type {HTMLInputElement} */ (input).value = url; }, help);
@@ -208,4 +208,14 @@ test('settings are kept in storage.local, hold no secret, and set the sign-in UR
   assertNoSecret(stored, lab.secrets, 'storage.local');
   await press('#sign-in');
   await page.waitForFunction((url) => location.href === url, {}, help);
+});
+
+test('"All requests" also lists the requests that did not fail', async () => {
+  await run('healthy');
+  await panel.waitForSelector('tbody tr[data-healthy][data-status="200"]', { hidden: true });
+  const visible = () => panel.$$eval('tbody tr:not([hidden])', (rows) => rows.map((r) => r.getAttribute('data-status')));
+  assert.ok(!(await visible()).includes('200'), 'hidden by default');
+  await press('#show-all');
+  assert.ok((await visible()).includes('200'), 'shown with the toggle');
+  await press('#show-all');
 });
