@@ -368,22 +368,6 @@ for (const button of document.querySelectorAll('[data-replay]')) {
   );
 }
 
-/**
- * The best sign-in URL known: the one configured for the site in Settings, Entra's
- * authorization_uri from the challenge, otherwise the site's root (which redirects to
- * sign-in on most sites).
- */
-function signInUrl() {
-  if (!selected) return null;
-  const configured = settings.signIn[new URL(selected.annotation.url).origin];
-  if (configured) return configured;
-  for (const challenge of selected.annotation.challenges.challenges) {
-    const uri = challenge.params.find((p) => p.name.toLowerCase() === 'authorization_uri')?.value;
-    if (uri && /^https:\/\//.test(uri)) return uri;
-  }
-  return `${new URL(selected.annotation.url).origin}/`;
-}
-
 // ---- Site data: every action states its scope and side effects, then waits for Confirm.
 
 const confirmBox = /** @type {HTMLElement} */ (document.getElementById('confirm'));
@@ -484,9 +468,49 @@ document.getElementById('copy-curl')?.addEventListener('click', async () => {
   }
 });
 
-document.getElementById('sign-in')?.addEventListener('click', () => {
-  const url = signInUrl();
-  if (url) evalInPage(`location.assign(${JSON.stringify(url)})`).catch(() => {});
+/**
+ * JSON from a metadata URL, on the user's click only (the one kind of request AuthLens
+ * makes itself, DESIGN.md "Secrets").
+ * @param {string} url
+ */
+async function metadata(url) {
+  const response = await fetch(url, { credentials: 'omit', cache: 'no-store' });
+  if (!response.ok) throw new Error(`${response.status}`);
+  return response.json();
+}
+
+/**
+ * The best sign-in URL known, in this order: the one configured for the site in Settings;
+ * the first authorization server of the RFC 9728 protected-resource metadata the challenge
+ * points at (§3.2 authorization_servers); Entra's authorization_uri; the token issuer's
+ * OpenID Provider (Discovery 1.0 §4, when its configuration answers); the site's root.
+ */
+async function signInUrl() {
+  if (!selected) return null;
+  const { annotation, entry } = selected;
+  const configured = settings.signIn[new URL(annotation.url).origin];
+  if (configured) return configured;
+  const params = annotation.challenges.challenges.flatMap((c) => c.params);
+  const param = (/** @type {string} */ name) => params.find((p) => p.name.toLowerCase() === name)?.value;
+  const resourceMetadata = param('resource_metadata');
+  if (resourceMetadata && /^https?:\/\//.test(resourceMetadata)) {
+    const servers = await metadata(resourceMetadata).then((m) => m.authorization_servers, () => null);
+    if (Array.isArray(servers) && typeof servers[0] === 'string' && /^https?:\/\//.test(servers[0])) return servers[0];
+  }
+  const authorizationUri = param('authorization_uri');
+  if (authorizationUri && /^https:\/\//.test(authorizationUri)) return authorizationUri;
+  const authorization = entry.request.headers.find((h) => h.name.toLowerCase() === 'authorization')?.value;
+  const issuer = authorization ? core.parseAuthorization(authorization, false).token?.claims.iss : undefined;
+  if (issuer && /^https:\/\//.test(issuer)) {
+    const found = await metadata(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`).then((m) => m.issuer, () => null);
+    if (typeof found === 'string' && /^https:\/\//.test(found)) return found;
+  }
+  return `${new URL(annotation.url).origin}/`;
+}
+
+document.getElementById('sign-in')?.addEventListener('click', async () => {
+  const url = await signInUrl();
+  if (url) await evalInPage(`location.assign(${JSON.stringify(url)})`).catch(() => {});
 });
 
 /** @param {import('../pkg/authlens.js').Annotation} annotation */

@@ -219,3 +219,12 @@ test('"All requests" also lists the requests that did not fail', async () => {
   assert.ok((await visible()).includes('200'), 'shown with the toggle');
   await press('#show-all');
 });
+
+test('sign in again follows RFC 9728 metadata to the authorization server', async () => {
+  await run('challenge-resource-metadata');
+  await panel.waitForSelector('tbody tr:not([data-healthy])');
+  await press('tbody tr:not([data-healthy])');
+  await press('#sign-in');
+  // The lab's metadata names its /help/ page as the authorization server.
+  await page.waitForFunction((url) => location.href === url, { timeout: 10_000 }, new URL('/help/', lab.url).href);
+});

@@ -253,6 +253,7 @@ pub fn scenarios() -> Vec<Scenario> {
             vec![bearer("/api/ok", token.clone()), Step { delay_ms: Some(3500), ..bearer("/api/bearer/invalid-token", token) }]
         }),
         scenario("pattern-env-mismatch", "A staging token sent to this API", &["pattern.env_mismatch"], vec![bearer("/api/bearer/invalid-token", jwt(json!({}), json!({"iss": "https://login.staging.example.com"})))]),
+        scenario("challenge-resource-metadata", "RFC 9728: the challenge points at the resource's metadata (sign-in finds the authorization server)", &["auth.missing"], vec![get("/api/protected-resource")]),
         scenario("hostile-challenge", "A hostile WWW-Authenticate (markup, script, 4 KB)", &["token.rejected"], vec![bearer("/api/hostile", valid())]),
         scenario("pattern-public-page", "A page that answers 401", &["pattern.public_page"], vec![Step { navigate: true, ..get("/private/page") }]),
     ];
@@ -292,6 +293,15 @@ pub fn route(method: &str, path: &str, host: &str, origin: Option<&str>) -> Opti
         "/api/step-up" => unauthorized(&bearer_challenge(", error=\"insufficient_user_authentication\", error_description=\"A different authentication level is required\", acr_values=\"urn:authlens:lab:mfa\"")),
         "/api/claims-challenge" => unauthorized("Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", error=\"insufficient_claims\", claims=\"eyJhY2Nlc3NfdG9rZW4iOnsiYWNycyI6eyJlc3NlbnRpYWwiOnRydWUsInZhbHVlIjoiY3AxIn19fQ==\""),
         "/api/negotiate" => unauthorized("Negotiate"),
+        "/api/protected-resource" => unauthorized(&format!(
+            "Bearer resource_metadata=\"http://{host}/.well-known/oauth-protected-resource\""
+        )),
+        // RFC 9728 §3.2: the metadata names the authorization servers; the lab's "server" is
+        // its self-help page, so that following it is visible in tests.
+        "/.well-known/oauth-protected-resource" => Reply::json(
+            200,
+            &json!({"resource": format!("http://{host}"), "authorization_servers": [format!("http://{host}/help/")]}),
+        ),
         // Network data is hostile: this must render as text and run nothing.
         "/api/hostile" => unauthorized(&format!(
             "Bearer realm=\"<img src=x onerror=document.body.dataset.pwned=1>\", error=\"invalid_token\", error_description=\"<script>document.body.dataset.pwned=2</script>{}\"",
