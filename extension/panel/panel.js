@@ -71,6 +71,10 @@ function addEntry(entry) {
   const healthy = !annotation.isAuthFailure && annotation.findings.length === 0;
   const row = renderRow(annotation);
   if (healthy) row.dataset.healthy = 'true';
+  else {
+    offer(hostFilter, new URL(annotation.url).host);
+    offer(findingFilter, annotation.findings[0]?.code ?? '');
+  }
   rowData.set(row, { entry, annotation });
   (target ?? body).append(row);
   trim();
@@ -103,14 +107,40 @@ const statusFilter = /** @type {HTMLSelectElement} */ (document.getElementById('
 function applyFilter(row) {
   const needle = filter.value.trim().toLowerCase();
   const text = `${row.textContent ?? ''} ${row.querySelector('.finding')?.getAttribute('data-code') ?? ''}`.toLowerCase();
+  const host = hostFilter.value;
+  const code = findingFilter.value;
+  if (host && row.querySelector('.host')?.textContent !== host) {
+    row.hidden = true;
+    return;
+  }
+  if (code && row.querySelector('.finding')?.getAttribute('data-code') !== code) {
+    row.hidden = true;
+    return;
+  }
   const wanted = statusFilter.value;
   const status = row.dataset.status ?? '';
   const statusOk = wanted === '' || (wanted === 'other' ? !['401', '403', '407'].includes(status) : status === wanted);
   const shown = showAll.checked || row.dataset.healthy !== 'true';
   row.hidden = !shown || !statusOk || (needle !== '' && !text.includes(needle));
 }
+const hostFilter = /** @type {HTMLSelectElement} */ (document.getElementById('filter-host'));
+const findingFilter = /** @type {HTMLSelectElement} */ (document.getElementById('filter-finding'));
+
+/**
+ * Adds a value to a filter's choices the first time it is seen.
+ * @param {HTMLSelectElement} select
+ * @param {string} value
+ */
+function offer(select, value) {
+  if (!value || [...select.options].some((o) => o.value === value)) return;
+  const option = document.createElement('option');
+  option.value = value;
+  option.textContent = value;
+  select.append(option);
+}
+
 const showAll = /** @type {HTMLInputElement} */ (document.getElementById('show-all'));
-for (const control of [filter, statusFilter, showAll]) {
+for (const control of [filter, statusFilter, hostFilter, findingFilter, showAll]) {
   control.addEventListener('input', () => {
     for (const row of body.rows) applyFilter(row);
   });
@@ -130,7 +160,7 @@ function remember(entry) {
   const kind =
     entry.request.method === 'OPTIONS' ? 'preflight'
     : status >= 300 && status < 400 ? 'redirect'
-    : entry.request.method === 'POST' && /token|grant_type/.test(`${url.pathname} ${entry.request.postData?.text ?? ''}`) ? 'token request'
+    : entry.request.method === 'POST' && /token|grant_type/.test(`${url.pathname} ${entry.request.postData?.text ?? ''}`) ? 'token'
     : '';
   if (!kind) return;
   recent.push({ at: Date.parse(entry.startedDateTime ?? '') || 0, method: entry.request.method, url: `${url.origin}${url.pathname}`, status, kind });
@@ -218,7 +248,7 @@ function showDetail(entry, annotation) {
       spec.rel = 'noopener noreferrer';
       more.append(evidence, spec);
       const fixes = el('ul', undefined, 'fixes');
-      for (const fix of finding.fixes) fixes.append(el('li', `${fix.text} (${fix.effort})`));
+      for (const fix of finding.fixes) fixes.append(el('li', `${fix.text} (${t('effort', fix.effort)})`));
       item.append(more, fixes);
       return item;
     }),
@@ -255,7 +285,7 @@ function showCredentials(entry, reveal) {
   toggle.addEventListener('click', () => showCredentials(entry, !reveal));
   line.append(' ', toggle);
   const parts = [line];
-  for (const defect of credentials.defects) parts.push(el('p', `${defect.kind}: ${defect.message} (byte ${defect.offset})`, 'problem'));
+  for (const defect of credentials.defects) parts.push(el('p', t('problemAt', [String(defect.offset), `${defect.message} (${defect.kind})`]), 'problem'));
   const claims = credentials.token?.payload;
   if (claims) {
     const table = el('table', undefined, 'claims');
@@ -266,7 +296,7 @@ function showCredentials(entry, reveal) {
         const when = new Date((value > 1e11 ? value : value * 1000));
         const started = Date.parse(entry.startedDateTime ?? '') || Date.now();
         const minutes = Math.round((when.getTime() - started) / 60000);
-        shown += ` = ${when.toISOString()} (${minutes >= 0 ? `${minutes} min after` : `${-minutes} min before`} the request)`;
+        shown += ` = ${when.toISOString()} (${minutes >= 0 ? t('minutesAfter', String(minutes)) : t('minutesBefore', String(-minutes))})`;
       }
       row.append(el('td', name), el('td', shown));
       table.append(row);
@@ -291,7 +321,7 @@ function showCookies(entry) {
     .map((line) => {
       const name = line.split('=')[0].trim();
       const deleted = /max-age=0|max-age=-|expires=thu, 01 jan 1970/i.test(line) || /^[^=]*=\s*;/.test(line);
-      return deleted ? `${name} (deleted)` : name;
+      return deleted ? t('deleted', name) : name;
     });
   /** @type {HTMLElement} */ (document.getElementById('detail-cookies')).replaceChildren(
     el('p', t('cookiesSent', sent.length ? sent.join(', ') : t('none'))),
@@ -309,7 +339,8 @@ function showChain(entry) {
   const chain = recent.filter((r) => r.at <= at && at - r.at <= 60_000 && new URL(r.url).host === host && !(r.url === entry.request.url && r.at === at));
   const list = /** @type {HTMLElement} */ (document.getElementById('detail-chain'));
   list.replaceChildren(...(chain.length ? chain.slice(-10).map((r) => {
-    const item = el('li', `${r.kind}: ${r.method} ${r.url} → ${r.status}`);
+    const label = t(r.kind === 'preflight' ? 'kindPreflight' : r.kind === 'redirect' ? 'kindRedirect' : 'kindToken');
+    const item = el('li', `${label}: ${r.method} ${r.url} → ${r.status}`);
     item.dataset.kind = r.kind;
     return item;
   }) : [el('li', t('noChain'))]));

@@ -184,7 +184,7 @@ test('the detail view lists cookies by name only, and the requests that led to t
   await panel.waitForSelector('tbody tr[data-status="401"]:not([data-healthy])');
   await press('tbody tr[data-status="401"]:not([data-healthy])');
   const chain = await panel.$$eval('#detail-chain li', (items) => items.map((i) => i.getAttribute('data-kind')));
-  assert.deepEqual(chain, ['token request']);
+  assert.deepEqual(chain, ['token']);
   await run('cors-preflight');
   await panel.waitForSelector('tbody tr:not([data-healthy])');
   // The status filter hides what it does not select.
@@ -192,6 +192,13 @@ test('the detail view lists cookies by name only, and the requests that led to t
   assert.equal(await panel.$$eval('tbody tr:not([hidden]):not([data-healthy])', (rows) => rows.length), 0);
   await panel.select('#filter-status', '');
   assert.ok((await panel.$$eval('tbody tr:not([hidden]):not([data-healthy])', (rows) => rows.length)) > 0);
+  // The cause filter offers the codes seen, and selects by them.
+  const codes = await panel.$$eval('#filter-finding option', (options) => options.map((o) => o.getAttribute('value')).filter(Boolean));
+  assert.ok(codes.includes('cors.preflight_unauthorized'), codes.join());
+  await panel.select('#filter-finding', 'cors.preflight_unauthorized');
+  const shown = await panel.$$eval('tbody tr:not([hidden]) .finding', (cells) => cells.map((c) => c.getAttribute('data-code')));
+  assert.deepEqual([...new Set(shown)], ['cors.preflight_unauthorized']);
+  await panel.select('#filter-finding', '');
 });
 
 test('settings are kept in storage.local, hold no secret, and set the sign-in URL', async () => {
