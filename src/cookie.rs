@@ -24,18 +24,30 @@
 //!
 //! # Implementation notes: deliberate deviations
 //! - Where RFC 6265 and 6265bis differ, 6265bis (what browsers ship) wins, e.g. a pair
-//!   without `=` is a cookie with an empty name (6265bis §5.6 step 4), not ignored.
+//!   without `=` is a cookie with an empty name (6265bis §5.6 step 3), not ignored.
 //! - **The 400-day limit** (6265bis §5.6.1, §5.6.2) is reported, not applied: `max_age`
 //!   and `expires` stay as the server wrote them, so that a diagnosis can say both what
 //!   was asked and what the browser will do. `Expires` is only checked against the limit
 //!   by a caller that has a clock ([`MAX_LIFETIME`]).
+//! - **The server grammar** of RFC 6265 §4.1.1 (a token for the name, cookie-octets for
+//!   the value) is reported, once per cookie, but not enforced: browsers store and send
+//!   back such cookies, and it is strict *servers* that then drop them.
+//! - **A quoted value** keeps its double quotes, as browsers store and send it (6265bis
+//!   §5.6 does not strip them; the `cookie` crate's `value()` agrees).
+//! - **Problems about the cookie as a whole** (why a browser refuses it, what is wrong
+//!   with its name or value; a handful at most) are kept outside the cap on attribute
+//!   problems, so that a line of a thousand broken attributes cannot hide the refusal.
+//!   A refusal that follows from several attributes together (a prefix rule, `SameSite`,
+//!   `Partitioned`) points at offset 0, where the cookie starts.
+
+use std::collections::hash_map::{Entry, HashMap};
 
 use serde::Serialize;
-
 use serde_json::Value;
 
 use crate::problem::{Problem, Problems};
 use crate::secret;
+use crate::syntax::{is_cookie_octet, is_tchar};
 
 /// RFC 6265bis §5.6 step 5: name plus value longer than this is ignored.
 pub const MAX_NAME_VALUE: usize = 4096;
@@ -76,6 +88,8 @@ pub struct SetCookie<'a> {
     pub other_attributes: Vec<(&'a str, &'a str)>,
     /// A browser would refuse to store this cookie at all (the reason is in `problems`).
     pub rejected: bool,
+    /// In input order. At most [`crate::problem::MAX_PROBLEMS`] + 1 about attributes, and
+    /// besides them the few about the cookie as a whole, which the cap never drops.
     pub problems: Vec<Problem>,
 }
 
@@ -102,9 +116,8 @@ impl SetCookie<'_> {
     }
 }
 
-/// Parses one `Set-Cookie` field value (RFC 6265bis §5.6).
+/// Parses one `Set-Cookie` field value (RFC 6265bis §5.6, §5.7).
 pub fn parse_set_cookie(input: &str) -> SetCookie<'_> {
-    let mut problems = Problems::default();
     let mut out = SetCookie {
         name: "",
         value: "",
@@ -121,62 +134,159 @@ pub fn parse_set_cookie(input: &str) -> SetCookie<'_> {
         rejected: false,
         problems: Vec::new(),
     };
+    // Problems about the cookie as a whole (why a browser refuses it, what is wrong with
+    // its name and value) are a handful at most and are kept apart from the attribute
+    // problems, so that the cap on the latter can never hide the reason for a refusal.
+    let mut verdicts = Verdicts::default();
+    let mut problems = Problems::default();
     let pair_end = input.find(';').unwrap_or(input.len());
     let pair = &input[..pair_end];
-    if let Some(bad) = pair
-        .bytes()
-        .position(|b| (b < 0x20 && b != b'\t') || b == 0x7f)
-    {
-        problems.push(
+
+    // 6265bis §5.6 step 1: a control character anywhere, attributes included, makes the
+    // browser ignore the whole line.
+    let control = input.bytes().position(is_forbidden_control);
+    if let Some(bad) = control {
+        verdicts.reject(
+            &mut out,
             bad,
-            "a control character in the name or value: browsers refuse the cookie (RFC 6265bis §5.6)",
+            if bad < pair_end {
+                "a control character in the name or value: browsers refuse the cookie (RFC 6265bis §5.6)"
+            } else {
+                "a control character in an attribute: browsers ignore the whole Set-Cookie (RFC 6265bis §5.6)"
+            },
         );
-        out.rejected = true;
     }
-    let (name, value) = match pair.find('=') {
-        Some(eq) => (trim_wsp(&pair[..eq]), trim_wsp(&pair[eq + 1..])),
+    let ((name, name_at), (value, value_at)) = match pair.find('=') {
+        Some(eq) => (
+            trim_wsp_at(&pair[..eq], 0),
+            trim_wsp_at(&pair[eq + 1..], eq + 1),
+        ),
         None => {
-            problems.push(
+            verdicts.note(
                 0,
                 "no '=': browsers store this as a cookie with an empty name (RFC 6265bis §5.6)",
             );
-            ("", trim_wsp(pair))
+            (("", 0), trim_wsp_at(pair, 0))
         }
     };
     out.name = name;
     out.value = value;
     out.value_length = value.len();
     if name.is_empty() && value.is_empty() {
-        problems.push(0, "empty name and value: browsers ignore this Set-Cookie");
-        out.rejected = true;
+        verdicts.reject(
+            &mut out,
+            0,
+            "empty name and value: browsers ignore this Set-Cookie",
+        );
     }
     if name.len() + value.len() > MAX_NAME_VALUE {
-        problems.push(
+        verdicts.reject(
+            &mut out,
             0,
             "name and value exceed 4096 bytes: browsers ignore this cookie (RFC 6265bis §5.6)",
         );
-        out.rejected = true;
+    }
+    if control.is_none_or(|bad| bad >= pair_end) {
+        if let Some((offset, message)) = octet_problem(name, name_at, value, value_at) {
+            verdicts.note(offset, message);
+        }
     }
 
+    let mut domain_at = None;
     let mut at = pair_end;
     while at < input.len() {
         // `at` is on a ';'.
         let start = at + 1;
         let end = input[start..].find(';').map_or(input.len(), |i| start + i);
         let attribute = &input[start..end];
-        read_attribute(attribute, start, &mut out, &mut problems);
+        read_attribute(attribute, start, &mut out, &mut problems, &mut domain_at);
         at = end;
     }
-    check_rules(&mut out, &mut problems);
-    out.problems = problems.into_vec();
-    // The prefix and SameSite rules are checked last but are about the name: keep the
-    // list in input order.
-    out.problems.sort_by_key(|p| p.offset);
+    check_rules(&mut out, &mut verdicts, domain_at);
+    out.problems = in_input_order(verdicts.0, problems.into_vec());
     out
+}
+
+/// Problems about the cookie as a whole; a handful at most, so uncapped.
+#[derive(Default)]
+struct Verdicts(Vec<Problem>);
+
+impl Verdicts {
+    fn note(&mut self, offset: usize, message: &'static str) {
+        self.0.push(Problem {
+            field: None,
+            offset,
+            message,
+        });
+    }
+
+    fn reject(&mut self, out: &mut SetCookie<'_>, offset: usize, message: &'static str) {
+        out.rejected = true;
+        self.note(offset, message);
+    }
+}
+
+/// Merges the two lists by offset. Attribute problems are already in input order (one
+/// pass, left to right) and the merge is stable, so the "too many problems" note, if any,
+/// stays after the problems it follows.
+fn in_input_order(mut verdicts: Vec<Problem>, attributes: Vec<Problem>) -> Vec<Problem> {
+    verdicts.sort_by_key(|p| p.offset);
+    let mut merged = Vec::with_capacity(verdicts.len() + attributes.len());
+    let mut attributes = attributes.into_iter().peekable();
+    for verdict in verdicts {
+        while let Some(p) = attributes.next_if(|p| p.offset < verdict.offset) {
+            merged.push(p);
+        }
+        merged.push(verdict);
+    }
+    merged.extend(attributes);
+    merged
+}
+
+/// `%x00-08 / %x0A-1F / %x7F`: the CTLs other than HTAB (RFC 6265bis §5.6 step 1).
+fn is_forbidden_control(b: u8) -> bool {
+    (b < 0x20 && b != b'\t') || b == 0x7f
+}
+
+/// What RFC 6265 §4.1.1 asks of servers and browsers do not enforce: a token for the name
+/// and cookie-octets (optionally in double quotes) for the value. Browsers store such a
+/// cookie and send it back as it is, and strict servers then drop or misread it, so it is
+/// reported, once per cookie, at the first offending byte.
+fn octet_problem(
+    name: &str,
+    name_at: usize,
+    value: &str,
+    value_at: usize,
+) -> Option<(usize, &'static str)> {
+    if let Some(bad) = name.bytes().position(|b| !is_tchar(b)) {
+        return Some((
+            name_at + bad,
+            "a cookie name that is not a token (RFC 6265 §4.1.1): browsers keep it, but strict servers may drop the cookie",
+        ));
+    }
+    let (inner, inner_at) = match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+        Some(inner) => (inner, value_at + 1),
+        None => (value, value_at),
+    };
+    inner.bytes().position(|b| !is_cookie_octet(b)).map(|bad| {
+        (
+            inner_at + bad,
+            "a character RFC 6265 §4.1.1 does not allow in a cookie value (white space, '\"', ',', '\\' or non-ASCII): browsers keep it, but strict servers may drop the cookie",
+        )
+    })
 }
 
 fn trim_wsp(s: &str) -> &str {
     s.trim_matches([' ', '\t'])
+}
+
+/// [`trim_wsp`], also returning where the trimmed text starts, given where `s` starts.
+fn trim_wsp_at(s: &str, at: usize) -> (&str, usize) {
+    let rest = s.trim_start_matches([' ', '\t']);
+    (
+        rest.trim_end_matches([' ', '\t']),
+        at + (s.len() - rest.len()),
+    )
 }
 
 fn read_attribute<'a>(
@@ -184,6 +294,7 @@ fn read_attribute<'a>(
     at: usize,
     out: &mut SetCookie<'a>,
     problems: &mut Problems,
+    domain_at: &mut Option<usize>,
 ) {
     let (name, value) = match attribute.find('=') {
         Some(eq) => (trim_wsp(&attribute[..eq]), trim_wsp(&attribute[eq + 1..])),
@@ -238,12 +349,19 @@ fn read_attribute<'a>(
             );
         }
     } else if is("domain") {
+        // The last Domain wins (6265bis §5.7 step 7), an empty one included: it makes the
+        // cookie host-only again.
         if value.is_empty() {
             problems.push(at, "an empty Domain is ignored (RFC 6265 §5.2.3)");
+            out.domain = None;
+            *domain_at = None;
         } else {
             out.domain = Some(value.trim_start_matches('.').to_ascii_lowercase());
+            *domain_at = Some(at);
         }
     } else if is("path") {
+        // The last Path wins (6265bis §5.7 step 11), an invalid one included: it stands
+        // for the default path, which `None` means here too.
         if value.starts_with('/') {
             out.path = Some(value);
         } else {
@@ -251,6 +369,7 @@ fn read_attribute<'a>(
                 at,
                 "a Path that does not start with '/' is replaced by the default path (RFC 6265 §5.2.4)",
             );
+            out.path = None;
         }
     } else if is("secure") {
         out.secure = true;
@@ -277,39 +396,61 @@ fn read_attribute<'a>(
     }
 }
 
-/// The rules that make a browser refuse a cookie (RFC 6265bis §4.1.3, §5.6, CHIPS).
-fn check_rules(out: &mut SetCookie<'_>, problems: &mut Problems) {
-    let name = out.name.as_bytes();
-    let has_prefix = |prefix: &str| {
-        name.len() >= prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+/// The rules that make a browser refuse a cookie (RFC 6265bis §4.1.3, §5.7, CHIPS).
+fn check_rules(out: &mut SetCookie<'_>, verdicts: &mut Verdicts, domain_at: Option<usize>) {
+    // Prefixes match without regard to case (6265bis §5.7 steps 20 to 22).
+    let starts_with = |s: &str, prefix: &str| {
+        s.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
     };
-    if has_prefix("__Secure-") && !out.secure {
-        problems.push(
+    if out.name.is_empty()
+        && (starts_with(out.value, "__Secure-") || starts_with(out.value, "__Host-"))
+    {
+        verdicts.reject(
+            out,
+            0,
+            "a cookie without a name whose value starts with __Secure- or __Host-: browsers refuse it (RFC 6265bis §5.7)",
+        );
+    }
+    if starts_with(out.name, "__Secure-") && !out.secure {
+        verdicts.reject(
+            out,
             0,
             "a __Secure- cookie without Secure: browsers refuse it (RFC 6265bis §4.1.3.1)",
         );
-        out.rejected = true;
     }
-    if has_prefix("__Host-") && (!out.secure || out.domain.is_some() || out.path != Some("/")) {
-        problems.push(
+    if starts_with(out.name, "__Host-")
+        && (!out.secure || out.domain.is_some() || out.path != Some("/"))
+    {
+        verdicts.reject(
+            out,
             0,
             "a __Host- cookie needs Secure, Path=/ and no Domain: browsers refuse it (RFC 6265bis §4.1.3.2)",
         );
-        out.rejected = true;
     }
     if out.same_site == Some(SameSite::None) && !out.secure {
-        problems.push(
+        verdicts.reject(
+            out,
             0,
             "SameSite=None without Secure: browsers refuse the cookie",
         );
-        out.rejected = true;
     }
     if out.partitioned && !out.secure {
-        problems.push(
+        verdicts.reject(
+            out,
             0,
             "Partitioned without Secure: browsers refuse the cookie (CHIPS)",
         );
-        out.rejected = true;
+    }
+    if let (Some(at), Some(domain)) = (domain_at, &out.domain) {
+        if !domain.is_ascii() {
+            verdicts.reject(
+                out,
+                at,
+                "a Domain with non-ASCII characters: browsers refuse the cookie (RFC 6265bis §5.7); use the punycode (xn--) form",
+            );
+        }
     }
 }
 
@@ -456,45 +597,60 @@ impl<'a> CookieHeader<'a> {
 }
 
 /// Parses a request `Cookie` header.
+///
+/// Browser habits are read without complaint: no space after `;` and cookies without a
+/// name (sent as just the value, 6265bis §5.8.3 step 4). Reported: empty elements,
+/// control characters, names and values outside RFC 6265 §4.1.1 (strict servers drop
+/// those cookies), and each name sent more than once.
 pub fn parse_cookie_header(input: &str) -> CookieHeader<'_> {
     let mut problems = Problems::default();
     let mut cookies: Vec<CookiePair<'_>> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    // Name → already reported as a duplicate; one lookup per cookie keeps this linear.
+    let mut seen: HashMap<&str, bool> = HashMap::new();
     let mut duplicates = Vec::new();
     let mut start = 0;
     for piece in input.split(';') {
         let at = start;
         start += piece.len() + 1;
-        let lead = piece.len() - piece.trim_start_matches([' ', '\t']).len();
-        let pair = trim_wsp(piece);
+        let (pair, pair_at) = trim_wsp_at(piece, at);
         if pair.is_empty() {
             if at + piece.len() < input.len() {
                 problems.push(at, "an empty element between semicolons");
             }
             continue;
         }
-        let (name, value) = match pair.find('=') {
-            Some(eq) => (trim_wsp(&pair[..eq]), trim_wsp(&pair[eq + 1..])),
-            None => ("", pair),
+        let ((name, name_at), (value, value_at)) = match pair.find('=') {
+            Some(eq) => (
+                trim_wsp_at(&pair[..eq], pair_at),
+                trim_wsp_at(&pair[eq + 1..], pair_at + eq + 1),
+            ),
+            None => (("", pair_at), (pair, pair_at)),
         };
-        if let Some(bad) = pair
-            .bytes()
-            .position(|b| (b < 0x20 && b != b'\t') || b == 0x7f)
-        {
-            problems.push(at + lead + bad, "a control character in a cookie");
+        if let Some(bad) = pair.bytes().position(is_forbidden_control) {
+            problems.push(pair_at + bad, "a control character in a cookie");
+        } else if let Some((offset, message)) = octet_problem(name, name_at, value, value_at) {
+            problems.push(offset, message);
         }
-        if !seen.insert(name) && !duplicates.contains(&name) {
-            problems.push(
-                at + lead,
-                "the same cookie name twice: the server will likely read only the first",
-            );
-            duplicates.push(name);
+        match seen.entry(name) {
+            Entry::Vacant(entry) => {
+                entry.insert(false);
+            }
+            Entry::Occupied(mut entry) => {
+                if !entry.get() {
+                    entry.insert(true);
+                    problems.push(
+                        pair_at,
+                        "the same cookie name twice: the server will likely read only the first",
+                    );
+                    duplicates.push(name);
+                }
+            }
         }
         cookies.push(CookiePair {
             name,
             value,
             value_length: value.len(),
-            offset: at + lead,
+            offset: pair_at,
         });
     }
     CookieHeader {
@@ -507,6 +663,7 @@ pub fn parse_cookie_header(input: &str) -> CookieHeader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::problem::MAX_PROBLEMS;
 
     /// RFC 6265 §3.1's examples.
     #[test]
@@ -627,5 +784,240 @@ mod tests {
         let _ = parse_set_cookie(&";".repeat(1 << 20));
         let _ = cookie_date(&"1:1:1 ".repeat(100_000));
         let _ = cookie_date("99:99:99 99 Jan 99999");
+    }
+
+    fn messages(problems: &[Problem]) -> Vec<&'static str> {
+        problems.iter().map(|p| p.message).collect()
+    }
+
+    /// 6265bis §5.6 step 1: a control character anywhere refuses the line.
+    #[test]
+    fn control_characters_in_attributes_refuse_the_line() {
+        let c = parse_set_cookie("id=1; Path=/\u{1}x; Secure");
+        assert!(c.rejected);
+        assert_eq!(c.problems[0].offset, 12);
+        assert!(c.problems[0].message.contains("attribute"));
+        let c = parse_set_cookie("id=a\u{7f}b; Path=/");
+        assert!(c.rejected);
+        assert_eq!(c.problems.len(), 1, "{:?}", c.problems);
+        assert_eq!(c.problems[0].offset, 4);
+        // HTAB is white space, not a forbidden control: trimmed around the value, and
+        // reported (not refused) inside it.
+        let c = parse_set_cookie("id=\ta\tb\t; Path=/");
+        assert!(!c.rejected);
+        assert_eq!(c.value, "a\tb");
+        assert_eq!(c.problems[0].offset, 5);
+    }
+
+    /// 6265bis §5.7 steps 20 to 22: prefixes ignore case, and a nameless cookie may not
+    /// smuggle a prefix in its value.
+    #[test]
+    fn prefixes_ignore_case_and_nameless_cookies_cannot_fake_them() {
+        assert!(parse_set_cookie("__HOST-id=1; Secure; Path=/app").rejected);
+        assert!(parse_set_cookie("__secure-id=1").rejected);
+        let c = parse_set_cookie("=__Host-id=1; Secure; Path=/");
+        assert_eq!((c.name, c.value), ("", "__Host-id=1"));
+        assert!(c.rejected);
+        assert!(messages(&c.problems)
+            .iter()
+            .any(|m| m.contains("without a name")));
+        assert!(
+            parse_set_cookie("__secure-x; Secure").rejected,
+            "no '=': value only"
+        );
+        assert!(!parse_set_cookie("=plain; Secure").rejected);
+        assert!(!parse_set_cookie("__Secure-id=1; secure").rejected);
+    }
+
+    #[test]
+    fn the_last_domain_and_path_win() {
+        let c = parse_set_cookie("id=1; Domain=.Example.COM; Path=/a; Path=b");
+        assert_eq!(c.domain.as_deref(), Some("example.com"));
+        assert_eq!(c.path, None, "an invalid last Path means the default path");
+        let c = parse_set_cookie("id=1; Domain=example.com; Domain=");
+        assert_eq!(
+            c.domain, None,
+            "an empty last Domain makes the cookie host-only"
+        );
+        let c = parse_set_cookie("id=1; Domain=bücher.example; Secure");
+        assert!(c.rejected, "6265bis §5.7 step 8");
+        assert_eq!(c.problems[0].offset, 5);
+        assert!(!parse_set_cookie("id=1; Domain=xn--bcher-kva.example").rejected);
+    }
+
+    #[test]
+    fn server_grammar_is_reported_but_not_enforced() {
+        let c = parse_set_cookie(r#"id="quoted"; Path=/"#);
+        assert_eq!(c.value, r#""quoted""#, "browsers keep the quotes");
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        for (input, offset) in [
+            ("id=a b", 4),
+            (r#"id="a b""#, 5),
+            ("id=a,b", 4),
+            (r#"id=a"b"#, 4),
+            ("id=a\\b", 4),
+            ("id=é", 3),
+            ("i d=1", 1),
+            ("id\u{e9}=1", 2),
+            (r#"prefs={"a":1}"#, 7),
+        ] {
+            let c = parse_set_cookie(input);
+            assert!(!c.rejected, "{input}");
+            assert_eq!(c.problems.len(), 1, "{input}: {:?}", c.problems);
+            assert_eq!(c.problems[0].offset, offset, "{input}");
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_never_lost_to_the_cap() {
+        let input = format!("__Host-id=1{}", "; Max-Age=x".repeat(1000));
+        let c = parse_set_cookie(&input);
+        assert!(c.rejected);
+        let list = messages(&c.problems);
+        assert!(list.iter().any(|m| m.contains("__Host-")), "{list:?}");
+        assert!(c.problems.len() <= MAX_PROBLEMS + 2, "{}", c.problems.len());
+        assert!(list.last().is_some_and(|m| m.starts_with("too many")));
+        // A refusal after the cap still comes out, in input order.
+        let input = format!("id=1{}; Domain=é.example", "; Max-Age=x".repeat(100));
+        let c = parse_set_cookie(&input);
+        assert!(c.rejected);
+        assert!(c.problems.windows(2).all(|w| w[0].offset <= w[1].offset));
+        assert!(messages(&c.problems)
+            .iter()
+            .any(|m| m.contains("non-ASCII")));
+    }
+
+    #[test]
+    fn megabyte_set_cookies_give_results() {
+        let big = format!("id={}; Secure", "x".repeat(1 << 20));
+        let c = parse_set_cookie(&big);
+        assert!(c.rejected && c.secure);
+        assert_eq!(c.value_length, 1 << 20);
+        let long_path = format!("id=1; Path=/{}", "p".repeat(1 << 20));
+        let c = parse_set_cookie(&long_path);
+        assert_eq!(c.path, None, "over 1024 bytes: ignored");
+        assert_eq!(c.problems.len(), 1);
+        let accents = "é".repeat(1 << 19);
+        let c = parse_set_cookie(&accents);
+        assert_eq!(c.problems[0].offset, 0);
+        let many: String = (0..100_000).map(|i| format!("; a{i}=v")).collect();
+        let many = format!("id=1{many}");
+        let c = parse_set_cookie(&many);
+        assert_eq!(c.other_attributes.len(), 100_000);
+        let _ = parse_set_cookie(&"=".repeat(1 << 20));
+        let _ = parse_set_cookie(&"\"".repeat(1 << 20));
+    }
+
+    #[test]
+    fn cookie_headers_report_octets_and_stay_linear_on_duplicates() {
+        let h = parse_cookie_header(r#"a=1;b="2";c=x y; d=é;e"=1; =v; nameless"#);
+        let offsets: Vec<_> = h.problems.iter().map(|p| p.offset).collect();
+        assert_eq!(offsets, [13, 19, 23, 32], "{:?}", h.problems);
+        assert_eq!(h.get("b").map(|c| c.value), Some(r#""2""#));
+        assert_eq!(h.cookies.len(), 7);
+        assert_eq!(h.cookies[6].name, "");
+        assert_eq!(h.duplicates, [""], "two nameless cookies");
+        let h = parse_cookie_header("a=\u{0}; b=1");
+        assert_eq!(h.problems.len(), 1);
+        assert_eq!(h.problems[0].offset, 2);
+        // 100k cookies, every name sent twice: each duplicate is found once, in one pass.
+        let pairs: String = (0..50_000).map(|i| format!("c{i}=1; c{i}=2; ")).collect();
+        let h = parse_cookie_header(&pairs);
+        assert_eq!(h.cookies.len(), 100_000);
+        assert_eq!(h.duplicates.len(), 50_000);
+        assert_eq!(h.problems.len(), MAX_PROBLEMS + 1);
+        assert_eq!(h.get("c49999").map(|c| c.value), Some("1"));
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::super::*;
+        use crate::problem::MAX_PROBLEMS;
+        use proptest::prelude::*;
+
+        /// Offsets are inside the input and on character boundaries, so that a caller may
+        /// slice there.
+        fn sound(
+            input: &str,
+            offsets: impl IntoIterator<Item = usize>,
+        ) -> Result<(), TestCaseError> {
+            for offset in offsets {
+                prop_assert!(offset <= input.len(), "{offset} > {}", input.len());
+                prop_assert!(input.is_char_boundary(offset), "{offset} in {input:?}");
+            }
+            Ok(())
+        }
+
+        /// Cookie-shaped text: the separators and the characters the rules look at.
+        fn cookieish() -> impl Strategy<Value = String> {
+            let piece = prop_oneof![
+                Just(";".to_owned()),
+                Just("=".to_owned()),
+                Just(" ".to_owned()),
+                Just("\"".to_owned()),
+                Just("\t".to_owned()),
+                Just("\u{1}".to_owned()),
+                Just("é".to_owned()),
+                Just("__Host-".to_owned()),
+                Just("__Secure-".to_owned()),
+                prop::sample::select(vec![
+                    "Secure",
+                    "Path=/",
+                    "Domain=",
+                    "SameSite=None",
+                    "Partitioned",
+                    "Expires=",
+                    "Max-Age=",
+                    "Sun, 06 Nov 1994 08:49:37 GMT",
+                    "-1",
+                    "0",
+                ])
+                .prop_map(str::to_owned),
+                "[a-zA-Z0-9:,.-]{1,6}",
+            ];
+            prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            #[test]
+            fn no_input_panics_and_offsets_are_sound(input in prop_oneof![cookieish(), any::<String>()]) {
+                let set = parse_set_cookie(&input);
+                sound(&input, set.problems.iter().map(|p| p.offset))?;
+                prop_assert!(set.problems.windows(2).all(|w| w[0].offset <= w[1].offset));
+                prop_assert!(set.problems.len() <= MAX_PROBLEMS + 16);
+                prop_assert!(set.name.len() + set.value.len() <= input.len());
+                let header = parse_cookie_header(&input);
+                sound(&input, header.problems.iter().map(|p| p.offset))?;
+                sound(&input, header.cookies.iter().map(|c| c.offset))?;
+                prop_assert!(header.problems.len() <= MAX_PROBLEMS + 1);
+                for c in &header.cookies {
+                    prop_assert!(input[c.offset..].starts_with(c.name));
+                }
+                let _ = cookie_date(&input);
+            }
+
+            /// Repeating a header k times gives k times the cookies: the work follows the
+            /// input, with no step that looks back over what was already read.
+            #[test]
+            fn repetition_scales_the_result(piece in "[a-z]{1,4}=[a-z0-9]{0,4}", k in 1usize..200) {
+                let header = vec![piece.as_str(); k].join("; ");
+                let parsed = parse_cookie_header(&header);
+                prop_assert_eq!(parsed.cookies.len(), k);
+                prop_assert_eq!(parsed.duplicates.len(), usize::from(k > 1));
+                let line = format!("{piece}{}", "; Secure".repeat(k));
+                let set = parse_set_cookie(&line);
+                prop_assert!(set.secure && set.problems.is_empty());
+            }
+
+            /// The cookie-date algorithm reads every IMF-fixdate to the same instant as
+            /// the HTTP-date parser.
+            #[test]
+            fn cookie_dates_agree_with_http_dates(secs in 0u64..253_402_300_800) {
+                let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+                let text = httpdate::fmt_http_date(time);
+                prop_assert_eq!(cookie_date(&text), Some(secs as i64));
+                prop_assert_eq!(crate::date::parse_http_date(&text), Ok(secs as i64));
+            }
+        }
     }
 }

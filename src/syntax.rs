@@ -7,12 +7,14 @@ const TCHAR: u8 = 1 << 0;
 const TOKEN68: u8 = 1 << 1;
 const QDTEXT: u8 = 1 << 2;
 const WS: u8 = 1 << 3;
+const COOKIE_OCTET: u8 = 1 << 4;
 
 /// `tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`"
 ///  / "|" / "~" / DIGIT / ALPHA` (RFC 9110 §5.6.2).
 /// `token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="` (§11.2).
 /// `qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text` (§5.6.4).
 /// `OWS = *( SP / HTAB )` (§5.6.3).
+/// `cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E` (RFC 6265 §4.1.1).
 static CLASSES: [u8; 256] = build_table();
 
 const fn build_table() -> [u8; 256] {
@@ -58,6 +60,14 @@ const fn build_table() -> [u8; 256] {
         if c == b' ' || c == b'\t' {
             class |= WS;
         }
+        if c == 0x21
+            || (c >= 0x23 && c <= 0x2B)
+            || (c >= 0x2D && c <= 0x3A)
+            || (c >= 0x3C && c <= 0x5B)
+            || (c >= 0x5D && c <= 0x7E)
+        {
+            class |= COOKIE_OCTET;
+        }
         table[b] = class;
         b += 1;
     }
@@ -88,6 +98,13 @@ pub fn is_ws(b: u8) -> bool {
     CLASSES[b as usize] & WS != 0
 }
 
+/// A `cookie-octet`: US-ASCII except CTLs, white space, DQUOTE, comma, semicolon and
+/// backslash; what a server may put in a cookie value.
+#[inline]
+pub fn is_cookie_octet(b: u8) -> bool {
+    CLASSES[b as usize] & COOKIE_OCTET != 0
+}
+
 /// True when `s` is a non-empty token.
 pub fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(is_tchar)
@@ -111,6 +128,8 @@ mod tests {
                 || (0x5D..=0x7E).contains(&b)
                 || b >= 0x80;
             assert_eq!(is_qdtext(b), expected_qd, "qdtext {b:#x}");
+            let expected_octet = (0x21..=0x7E).contains(&b) && !b"\",;\\".contains(&b);
+            assert_eq!(is_cookie_octet(b), expected_octet, "cookie-octet {b:#x}");
         }
         assert!(is_token("Bearer"));
         assert!(!is_token(""));
