@@ -2,21 +2,34 @@
 //! `cookie` crate (the ecosystem's reference parser, used here only) agree on every
 //! field both model.
 
+use std::time::{Duration, UNIX_EPOCH};
+
 use authlens::cookie::{parse_set_cookie, SameSite};
 use proptest::prelude::*;
 
 fn set_cookie() -> impl Strategy<Value = String> {
     let name = "[A-Za-z][A-Za-z0-9_-]{0,10}";
-    let value = "[A-Za-z0-9!#$%&'()*+./:<>?@^_`{|}~-]{0,20}";
+    let value = prop_oneof![
+        "[A-Za-z0-9!#$%&'()*+./:<>?@^_`{|}~-]{0,20}",
+        // A quoted value: both parsers keep the quotes, as browsers do.
+        "\"[A-Za-z0-9!#$%&'()*+./:<>?@^_`{|}~-]{0,20}\"",
+    ];
     let attribute = prop_oneof![
         "/[a-z]{0,6}".prop_map(|p| format!("Path={p}")),
-        "[a-z]{1,8}\\.(com|org)".prop_map(|d| format!("Domain={d}")),
+        // A leading dot is dropped by both (RFC 6265 §5.2.3).
+        "\\.?[a-z]{1,8}\\.(com|org)".prop_map(|d| format!("Domain={d}")),
         (0i64..100_000).prop_map(|n| format!("Max-Age={n}")),
+        // Every instant from 1970 to 9999, in IMF-fixdate.
+        (0u64..253_402_300_800).prop_map(|secs| {
+            let time = UNIX_EPOCH + Duration::from_secs(secs);
+            format!("Expires={}", httpdate::fmt_http_date(time))
+        }),
         Just("Secure".to_owned()),
         Just("HttpOnly".to_owned()),
+        Just("Partitioned".to_owned()),
         prop::sample::select(vec!["Lax", "Strict", "None"]).prop_map(|s| format!("SameSite={s}")),
     ];
-    (name, value, prop::collection::vec(attribute, 0..5)).prop_map(|(n, v, attrs)| {
+    (name, value, prop::collection::vec(attribute, 0..6)).prop_map(|(n, v, attrs)| {
         let mut out = format!("{n}={v}");
         for a in attrs {
             out.push_str("; ");
@@ -40,6 +53,15 @@ proptest! {
         prop_assert_eq!(ours.max_age, theirs.max_age().map(|d| d.whole_seconds()));
         prop_assert_eq!(ours.secure, theirs.secure().unwrap_or(false));
         prop_assert_eq!(ours.http_only, theirs.http_only().unwrap_or(false));
+        prop_assert_eq!(ours.partitioned, theirs.partitioned().unwrap_or(false));
+        prop_assert_eq!(ours.expires, theirs.expires_datetime().map(|t| t.unix_timestamp()));
+        prop_assert!(ours.other_attributes.is_empty());
+        // Well-formed input: the only problems are the browsers' refusals (SameSite=None
+        // or Partitioned without Secure), which the `cookie` crate does not model.
+        prop_assert!(
+            ours.problems.iter().all(|p| p.message.contains("refuse")),
+            "{:?}", ours.problems
+        );
         let same_site = theirs.same_site().map(|s| match s {
             cookie::SameSite::Strict => SameSite::Strict,
             cookie::SameSite::Lax => SameSite::Lax,
