@@ -171,6 +171,8 @@ pub fn parse_rfc3339_millis(value: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn reads_har_timestamps() {
         assert_eq!(
@@ -190,8 +192,6 @@ mod tests {
         assert_eq!(parse_rfc3339_millis("é"), None);
         assert_eq!(parse_rfc3339_millis(""), None);
     }
-
-    use super::*;
 
     /// RFC 9110 §5.6.7's three spellings of the same instant.
     #[test]
@@ -228,5 +228,37 @@ mod tests {
         assert_eq!(parse_delta_seconds("99999999999999999999999"), Ok(1 << 31));
         assert_eq!(parse_delta_seconds("12a").map_err(|p| p.offset), Err(2));
         assert!(parse_delta_seconds(" ").is_err());
+    }
+
+    /// `Age` is bare delta-seconds (RFC 9111 §5.1); `Retry-After` takes either form.
+    #[test]
+    fn reads_age_and_rejects_signed_or_fractional_delays() {
+        assert_eq!(parse_delta_seconds(" 0 "), Ok(0));
+        assert_eq!(parse_delta_seconds("-1").map_err(|p| p.offset), Err(0));
+        assert_eq!(parse_delta_seconds("1.5").map_err(|p| p.offset), Err(1));
+        assert_eq!(parse_delta_seconds("1é").map_err(|p| p.offset), Err(1));
+        assert!(parse_retry_after("-1").is_err());
+        assert_eq!(
+            parse_retry_after(""),
+            parse_delta_seconds("").map(RetryAfter::Seconds)
+        );
+    }
+
+    /// Why cookie dates have their own parser (`cookie::cookie_date`): what browsers
+    /// accept in `Expires` (RFC 6265 §5.1.1) is not an HTTP-date.
+    #[test]
+    fn cookie_dates_are_not_http_dates() {
+        for value in [
+            "Wed, 09-Jun-2021 10:18:14 GMT", // Netscape's format, four-digit year
+            "09 Jun 2021 10:18:14",          // no weekday, no zone
+            "Wed, 9 Jun 2021 10:18:14 GMT",  // one-digit day
+        ] {
+            assert!(parse_http_date(value).is_err(), "{value}");
+            assert_eq!(
+                crate::cookie::cookie_date(value),
+                Some(1_623_233_894),
+                "{value}"
+            );
+        }
     }
 }
