@@ -7,6 +7,7 @@ import { api, evalInPage, getHar, isFirefox } from '../shared/browser.js';
 import { loadCore } from '../shared/core.js';
 import { localize, t } from '../shared/i18n.js';
 import { renderChallenges } from '../shared/render.js';
+import { PARAM_SPECS } from './params.js';
 
 /** @typedef {import('../pkg/authlens.js').HarEntryLike} HarEntryLike */
 
@@ -35,13 +36,15 @@ const seen = new Set();
 
 /**
  * Settings, in storage.local: never a secret (a tolerance, a bound, sign-in URLs by site).
- * @typedef {{toleranceSeconds: number, maxRows: number, signIn: Record<string, string>}} Settings
+ * @typedef {{toleranceSeconds: number, maxRows: number, signIn: Record<string, string>, audience: Record<string, string>, issuer: Record<string, string>}} Settings
  */
 /** @type {Settings} */
-const DEFAULTS = { toleranceSeconds: 60, maxRows: 5000, signIn: {} };
+const DEFAULTS = { toleranceSeconds: 60, maxRows: 5000, signIn: {}, audience: {}, issuer: {} };
 const stored = /** @type {{settings?: Partial<Settings>}} */ (await api.storage.local.get('settings'));
 /** @type {Settings} */
 const settings = { ...DEFAULTS, ...stored.settings };
+settings.audience ??= {};
+settings.issuer ??= {};
 inspector.setClockSkewTolerance(settings.toleranceSeconds);
 
 /** The list keeps this many failures; older ones are dropped (and counted). */
@@ -67,8 +70,9 @@ function addEntry(entry) {
   if (seen.has(key)) return;
   seen.add(key);
   const annotation = inspector.annotateHarEntry(entry);
-  remember(entry);
-  const healthy = !annotation.isAuthFailure && annotation.findings.length === 0;
+  const kind = remember(entry);
+  // Token requests, redirects and preflights explain failures: listed by default too.
+  const healthy = !annotation.isAuthFailure && annotation.findings.length === 0 && !kind;
   const row = renderRow(annotation);
   if (healthy) row.dataset.healthy = 'true';
   else {
@@ -153,7 +157,10 @@ for (const control of [filter, statusFilter, hostFilter, findingFilter, showAll]
  */
 const recent = [];
 
-/** @param {HarEntryLike} entry */
+/**
+ * @param {HarEntryLike} entry
+ * @returns {string} the kind of related request, or ''
+ */
 function remember(entry) {
   const url = new URL(entry.request.url);
   const status = entry.response.status;
@@ -162,9 +169,10 @@ function remember(entry) {
     : status >= 300 && status < 400 ? 'redirect'
     : entry.request.method === 'POST' && /token|grant_type/.test(`${url.pathname} ${entry.request.postData?.text ?? ''}`) ? 'token'
     : '';
-  if (!kind) return;
+  if (!kind) return '';
   recent.push({ at: Date.parse(entry.startedDateTime ?? '') || 0, method: entry.request.method, url: `${url.origin}${url.pathname}`, status, kind });
   if (recent.length > 200) recent.shift();
+  return kind;
 }
 
 // A navigation starts a new list and a new session, like the Network panel, unless
@@ -249,12 +257,20 @@ function showDetail(entry, annotation) {
       more.append(evidence, spec);
       const fixes = el('ul', undefined, 'fixes');
       for (const fix of finding.fixes) fixes.append(el('li', `${fix.text} (${t('effort', fix.effort)})`));
-      item.append(more, fixes);
+      // Findings hold no secret (the core masks evidence), so they can be copied as is.
+      const copy = el('button', t('copyFinding'), 'copy-finding');
+      copy.addEventListener('click', () => {
+        const text = [finding.title, finding.detail, ...finding.evidence.map((e) => `- ${e.source}: ${e.fact}`), finding.spec].join('\n');
+        navigator.clipboard.writeText(text).catch(() => {});
+        copy.dataset.copied = 'true';
+      });
+      item.append(more, fixes, copy);
       return item;
     }),
   );
   /** @type {HTMLElement} */ (document.getElementById('detail-challenge')).replaceChildren(
     renderChallenges(annotation.challenges, annotation.challengeHeader),
+    explainParams(annotation),
   );
   showCredentials(entry, false);
   showCookies(entry);
@@ -263,6 +279,31 @@ function showDetail(entry, annotation) {
   actionResult.textContent = '';
   confirmBox.hidden = true;
   /** @type {HTMLElement} */ (document.getElementById('curl')).hidden = true;
+}
+
+/**
+ * Each challenge parameter, what it means and where it is specified.
+ * @param {import('../pkg/authlens.js').Annotation} annotation
+ */
+function explainParams(annotation) {
+  const list = el('dl', undefined, 'params');
+  for (const challenge of annotation.challenges.challenges) {
+    for (const param of challenge.params) {
+      const name = param.name.toLowerCase();
+      const spec = PARAM_SPECS[name];
+      if (!spec) continue;
+      const term = el('dt', `${param.name}`);
+      term.dataset.param = name;
+      const definition = el('dd', t(`param_${name}`));
+      const link = /** @type {HTMLAnchorElement} */ (el('a', ` ${new URL(spec).pathname.split('/').pop()}${new URL(spec).hash}`));
+      link.href = spec;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      definition.append(link);
+      list.append(term, definition);
+    }
+  }
+  return list;
 }
 
 /**
@@ -286,9 +327,35 @@ function showCredentials(entry, reveal) {
   line.append(' ', toggle);
   const parts = [line];
   for (const defect of credentials.defects) parts.push(el('p', t('problemAt', [String(defect.offset), `${defect.message} (${defect.kind})`]), 'problem'));
+  const jwtHeader = credentials.token?.header;
+  if (jwtHeader) {
+    const head = el('table', undefined, 'claims jwt-header');
+    const caption = el('caption', t('jwtHeader'));
+    head.append(caption);
+    for (const [name, value] of Object.entries(jwtHeader)) {
+      const row = el('tr');
+      row.append(el('td', name), el('td', typeof value === 'string' ? value : JSON.stringify(value)));
+      head.append(row);
+    }
+    parts.push(head);
+  }
+  const origin = new URL(entry.request.url).origin;
+  const token = credentials.token;
+  const expectations = /** @type {[string, string | undefined, string[]][]} */ ([
+    ['aud', settings.audience[origin], token?.claims.aud ?? []],
+    ['iss', settings.issuer[origin], token?.claims.iss ? [token.claims.iss] : []],
+  ]);
+  for (const [what, expected, actual] of expectations) {
+    if (expected && token?.payload && !actual.includes(expected)) {
+      const warning = el('p', t('expectedMismatch', [what, expected, actual.join(', ') || '—']), 'problem');
+      warning.dataset.expected = what;
+      parts.push(warning);
+    }
+  }
   const claims = credentials.token?.payload;
   if (claims) {
     const table = el('table', undefined, 'claims');
+    table.append(el('caption', t('jwtClaims')));
     for (const [name, value] of Object.entries(claims)) {
       const row = el('tr');
       let shown = typeof value === 'string' ? value : JSON.stringify(value);
@@ -568,6 +635,7 @@ function renderRow(annotation) {
   if (top) {
     finding.dataset.code = top.code;
     finding.classList.add(`likelihood-${top.likelihood}`);
+    finding.append(' ', el('span', top.likelihood, 'badge'));
   }
   return row;
 }
@@ -650,8 +718,13 @@ async function settingsOrigin() {
   return new URL(href).origin;
 }
 
+const audience = /** @type {HTMLInputElement} */ (document.getElementById('setting-audience'));
+const issuerSetting = /** @type {HTMLInputElement} */ (document.getElementById('setting-issuer'));
 document.getElementById('settings')?.addEventListener('toggle', async () => {
-  signIn.value = settings.signIn[await settingsOrigin()] ?? '';
+  const origin = await settingsOrigin();
+  signIn.value = settings.signIn[origin] ?? '';
+  audience.value = settings.audience[origin] ?? '';
+  issuerSetting.value = settings.issuer[origin] ?? '';
 });
 
 document.getElementById('settings-form')?.addEventListener('submit', async (event) => {
@@ -662,6 +735,10 @@ document.getElementById('settings-form')?.addEventListener('submit', async (even
   const url = signIn.value.trim();
   if (url && /^https?:\/\//.test(url)) settings.signIn[origin] = url;
   else delete settings.signIn[origin];
+  for (const [map, input] of /** @type {[Record<string, string>, HTMLInputElement][]} */ ([[settings.audience, audience], [settings.issuer, issuerSetting]])) {
+    if (input.value.trim()) map[origin] = input.value.trim();
+    else delete map[origin];
+  }
   await api.storage.local.set({ settings });
   inspector.setClockSkewTolerance(settings.toleranceSeconds);
   MAX_ROWS = settings.maxRows;

@@ -215,6 +215,11 @@ test('settings are kept in storage.local, hold no secret, and set the sign-in UR
   assertNoSecret(stored, lab.secrets, 'storage.local');
   await press('#sign-in');
   await page.waitForFunction((url) => location.href === url, {}, help);
+  // Forget it again, so that later tests see the discovered sign-in URLs.
+  await panel.$eval('#setting-sign-in', (input) => { /** @type {HTMLInputElement} */ (input).value = ''; });
+  await press('#settings-form button[type="submit"]');
+  const after = await panel.evaluate(async () => JSON.stringify(await chrome.storage.local.get(null)));
+  assert.ok(!after.includes(help));
 });
 
 test('"All requests" also lists the requests that did not fail', async () => {
@@ -234,4 +239,34 @@ test('sign in again follows RFC 9728 metadata to the authorization server', asyn
   await press('#sign-in');
   // The lab's metadata names its /help/ page as the authorization server.
   await page.waitForFunction((url) => location.href === url, { timeout: 10_000 }, new URL('/help/', lab.url).href);
+});
+
+test('parameters are explained with their spec, the JWT header is shown, and per-site expectations warn', async () => {
+  await run('challenge-step-up');
+  await panel.waitForSelector('tbody tr:not([data-healthy])');
+  await press('tbody tr:not([data-healthy])');
+  const params = await panel.$$eval('#detail-challenge dt[data-param]', (terms) =>
+    terms.map((dt) => [dt.getAttribute('data-param'), dt.nextElementSibling?.querySelector('a')?.getAttribute('href')]),
+  );
+  assert.deepEqual(Object.fromEntries(params).acr_values, 'https://www.rfc-editor.org/rfc/rfc9470#section-3');
+  assert.match(await panel.$eval('#detail-credentials .jwt-header', (e) => e.textContent ?? ''), /alg\s*HS256/);
+  await press('.copy-finding');
+  assert.equal(await panel.$eval('.copy-finding', (b) => b.getAttribute('data-copied')), 'true');
+
+  // An expected audience for this site that the token does not carry is pointed out.
+  await panel.$eval('#settings', (d) => { /** @type {HTMLDetailsElement} */ (d).open = true; });
+  await panel.$eval('#setting-sign-in', (i) => { /** @type {HTMLInputElement} */ (i).value = ''; });
+  await panel.$eval('#setting-audience', (i) => { /** @type {HTMLInputElement} */ (i).value = 'https://api.expected.example'; });
+  await press('#settings-form button[type="submit"]');
+  await press('tbody tr:not([data-healthy])');
+  await panel.waitForSelector('#detail-credentials [data-expected="aud"]');
+  await panel.$eval('#setting-audience', (i) => { /** @type {HTMLInputElement} */ (i).value = ''; });
+  await press('#settings-form button[type="submit"]');
+});
+
+test('token requests that explain a failure are listed by default', async () => {
+  await run('pattern-after-login');
+  await panel.waitForSelector('tbody tr:not([data-healthy])[data-status="200"]');
+  const rows = await panel.$$eval('tbody tr:not([hidden])', (trs) => trs.map((tr) => `${tr.getAttribute('data-status')} ${tr.querySelector('.path')?.textContent}`));
+  assert.deepEqual(rows, ['200 /oauth/token', '401 /api/bearer']);
 });
