@@ -362,8 +362,15 @@ function showCredentials(entry, reveal) {
       if ((name === 'exp' || name === 'nbf' || name === 'iat') && typeof value === 'number') {
         const when = new Date((value > 1e11 ? value : value * 1000));
         const started = Date.parse(entry.startedDateTime ?? '') || Date.now();
-        const minutes = Math.round((when.getTime() - started) / 60000);
-        shown += ` = ${when.toISOString()} (${minutes >= 0 ? t('minutesAfter', String(minutes)) : t('minutesBefore', String(-minutes))})`;
+        const relative = (/** @type {number} */ at) => {
+          const minutes = Math.round((when.getTime() - at) / 60000);
+          return minutes >= 0 ? t('minutesAfter', String(minutes)) : t('minutesBefore', String(-minutes));
+        };
+        shown += ` = ${when.toISOString()} (${relative(started)}, ${t('clientClock')}`;
+        // The server's clock is the one that judged the token (Date header, RFC 9110 §6.6.1).
+        const date = Date.parse(entry.response.headers.find((h) => h.name.toLowerCase() === 'date')?.value ?? '');
+        if (!Number.isNaN(date)) shown += `; ${relative(date)}, ${t('serverClock')}`;
+        shown += ')';
       }
       row.append(el('td', name), el('td', shown));
       table.append(row);
@@ -528,6 +535,9 @@ document.getElementById('clear-storage')?.addEventListener('click', () => {
   const url = new URL(selected.annotation.url);
   ask(isFirefox ? t('confirmStorageFirefox', url.hostname) : t('confirmStorage', url.origin), async () => {
     const { cleared } = await background('authlens:clear-storage', url.href);
+    // browsingData cannot clear sessionStorage; the inspected page can, for its own origin.
+    await evalInPage(`location.origin === ${JSON.stringify(url.origin)} && (sessionStorage.clear(), true)`).catch(() => {});
+    cleared.push('sessionStorage');
     actionResult.dataset.cleared = 'storage';
     actionResult.textContent = t('clearedStorage', cleared.join(', '));
   });

@@ -77,7 +77,7 @@ test('the detail view explains, masks secrets by default, and reveals on request
   await panel.waitForSelector('#detail:not([hidden]) #detail-findings li[data-code="token.expired"]');
   const text = await panel.$eval('#detail', (d) => d.textContent ?? '');
   assert.match(text, /expired/);
-  assert.match(text, /min before the request|min after the request/, 'claims in human time');
+  assert.match(text, /min before the request, client clock; \d+ min before the request, server clock/, 'claims in human time, on both clocks');
   assertNoSecret(await panel.content(), lab.secrets, 'the detail view (masked)');
   await press('#reveal');
   const revealed = await panel.$eval('#detail-credentials .masked', (e) => e.textContent ?? '');
@@ -149,13 +149,17 @@ test("clearing this site's cookies really removes them, after a confirmation", a
 
 test('clearing cache and storage empties the origin\'s storage', async () => {
   await run('auth-missing');
-  await page.evaluate(() => localStorage.setItem('authlens-test', '1'));
+  await page.evaluate(() => {
+    localStorage.setItem('authlens-test', '1');
+    sessionStorage.setItem('authlens-test', '1');
+  });
   await panel.waitForSelector('tbody tr:not([data-healthy])');
   await press('tbody tr:not([data-healthy])');
   await press('#clear-storage');
   await panel.waitForSelector('#confirm:not([hidden])');
   await press('#confirm-yes');
   await panel.waitForSelector('#action-result[data-cleared="storage"]');
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('authlens-test')), null);
   await page.reload();
   assert.equal(await page.evaluate(() => localStorage.getItem('authlens-test')), null);
 });
