@@ -133,8 +133,13 @@ test('hostile header values render as text, run nothing and keep the layout', as
 
 test("clearing this site's cookies really removes them, after a confirmation", async () => {
   await run('session-cookie-not-sent'); // sets lab_scoped (Path=/session/area)
+  await page.evaluate(() => fetch('/session/login-partitioned').then((r) => r.text()));
+  const cdp = await page.createCDPSession();
+  const all = async () => (await cdp.send('Storage.getCookies', {})).cookies.map((c) => `${c.name}${c.partitionKey ? ' (partitioned)' : ''}`);
+  const before = await all();
+  assert.ok(before.includes('lab_scoped'), `the cookie exists first: ${before}`);
+  assert.ok(before.includes('lab_part (partitioned)'), `the partitioned cookie exists first: ${before}`);
   const scoped = new URL('/session/area/', lab.url).href;
-  assert.ok((await page.cookies(scoped)).some((c) => c.name === 'lab_scoped'), 'the cookie exists first');
   await panel.waitForSelector('tbody tr:not([data-healthy])');
   await press('tbody tr:not([data-healthy])');
   await press('#clear-cookies');
@@ -145,6 +150,8 @@ test("clearing this site's cookies really removes them, after a confirmation", a
   await press('#confirm-yes');
   await panel.waitForSelector('#action-result[data-cleared="cookies"]');
   assert.deepEqual((await page.cookies(scoped)).filter((c) => c.name === 'lab_scoped'), []);
+  const after = await all();
+  assert.ok(!after.includes('lab_scoped') && !after.some((c) => c.startsWith('lab_part')), `all gone: ${after}`);
 });
 
 test('clearing cache and storage empties the origin\'s storage', async () => {

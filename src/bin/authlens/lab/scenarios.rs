@@ -314,6 +314,9 @@ pub fn route(method: &str, path: &str, host: &str, origin: Option<&str>) -> Opti
         "/session/login" => Reply::json(200, &json!({"signedIn": true})).with("Set-Cookie", "lab_session=lab-session-value; Path=/; HttpOnly; SameSite=Lax"),
         "/session/login-scoped" => Reply::json(200, &json!({"signedIn": true})).with("Set-Cookie", "lab_scoped=lab-session-value; Path=/session/area; HttpOnly"),
         "/session/login-short" => Reply::json(200, &json!({"signedIn": true})).with("Set-Cookie", "lab_short=lab-session-value; Path=/; Max-Age=1; HttpOnly"),
+        // CHIPS: a partitioned cookie (Secure is allowed on loopback, a trustworthy origin).
+        "/session/login-partitioned" => Reply::json(200, &json!({"signedIn": true}))
+            .with("Set-Cookie", "lab_part=lab-session-value; Path=/; Secure; SameSite=None; Partitioned"),
         "/session/login-cross" => Reply::json(200, &json!({"signedIn": true})).with("Set-Cookie", "lab_cross=lab-session-value; Path=/; HttpOnly"),
         "/api/session" => Reply::json(401, &json!({"error": "no session"})),
         "/api/session/revoked" => Reply::json(401, &json!({"error": "session revoked"}))
