@@ -180,6 +180,8 @@ api.runtime.onMessage.addListener((message, _sender, sendResponse) => {
 /** @param {{type: string, url: string}} message */
 async function handleSiteData(message) {
   const url = new URL(message.url);
+  // Only web origins: never another extension's or the browser's own pages.
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`not a web URL: ${url.protocol}`);
   if (message.type === 'authlens:list-cookies') {
     return { names: (await siteCookies(url.href)).map((c) => c.name) };
   }
