@@ -7,15 +7,233 @@
 use serde::Deserialize;
 
 /// One `log.entries[i]`.
-#[derive(Debug, Clone, Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+///
+/// Deserialised by hand for one reason: the response body is only needed for failures
+/// (their JSON error details) and for POSTs (token endpoint answers), and HAR writes
+/// `request` before `response` and `status` before `content`. So by the time the body
+/// comes, it is known whether to keep it; when not, serde_json skips it without copying,
+/// which is most of the cost of reading a large HAR.
+#[derive(Debug, Clone, Default)]
 pub struct HarEntry {
     pub started_date_time: Option<String>,
     pub request: HarRequest,
     pub response: HarResponse,
     /// Chrome's resource type (`document`, `fetch`, `xhr`, `preflight`, …).
-    #[serde(rename = "_resourceType")]
     pub resource_type: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for HarEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, Visitor};
+
+        #[derive(Deserialize)]
+        #[serde(field_identifier)]
+        enum Key {
+            #[serde(rename = "startedDateTime")]
+            Started,
+            #[serde(rename = "request")]
+            Request,
+            #[serde(rename = "response")]
+            Response,
+            #[serde(rename = "_resourceType")]
+            ResourceType,
+            #[serde(other)]
+            Other,
+        }
+
+        struct Entry;
+        impl<'de> Visitor<'de> for Entry {
+            type Value = HarEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a HAR entry object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HarEntry, A::Error> {
+                let mut entry = HarEntry::default();
+                let mut request_seen = false;
+                while let Some(key) = map.next_key::<Key>()? {
+                    match key {
+                        Key::Started => entry.started_date_time = map.next_value()?,
+                        Key::Request => {
+                            entry.request = map.next_value()?;
+                            request_seen = true;
+                        }
+                        Key::Response => {
+                            // A response read before its request keeps its body (we
+                            // cannot tell yet whether it answers a token request).
+                            let token = !request_seen || entry.request.is_token_request();
+                            entry.response =
+                                map.next_value_seed(ResponseSeed { keep_body: token })?;
+                        }
+                        Key::ResourceType => entry.resource_type = map.next_value()?,
+                        Key::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(entry)
+            }
+        }
+        d.deserialize_map(Entry)
+    }
+}
+
+/// Reads a response, keeping its body when `keep_body` or when the status is not 2xx/3xx.
+struct ResponseSeed {
+    keep_body: bool,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for ResponseSeed {
+    type Value = HarResponse;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<HarResponse, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, Visitor};
+
+        #[derive(Deserialize)]
+        #[serde(field_identifier)]
+        enum Key {
+            #[serde(rename = "status")]
+            Status,
+            #[serde(rename = "headers")]
+            Headers,
+            #[serde(rename = "redirectURL")]
+            RedirectUrl,
+            #[serde(rename = "content")]
+            Content,
+            #[serde(other)]
+            Other,
+        }
+
+        struct Headers(Vec<HarHeader>);
+        impl<'de> Deserialize<'de> for Headers {
+            fn deserialize<D2: serde::Deserializer<'de>>(d: D2) -> Result<Self, D2::Error> {
+                relevant_headers(d).map(Headers)
+            }
+        }
+
+        struct Response(bool);
+        impl<'de> Visitor<'de> for Response {
+            type Value = HarResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a HAR response object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HarResponse, A::Error> {
+                let mut response = HarResponse::default();
+                let mut status_seen = false;
+                while let Some(key) = map.next_key::<Key>()? {
+                    match key {
+                        Key::Status => {
+                            response.status = map.next_value()?;
+                            status_seen = true;
+                        }
+                        Key::Headers => response.headers = map.next_value::<Headers>()?.0,
+                        Key::RedirectUrl => response.redirect_url = map.next_value()?,
+                        Key::Content => {
+                            let failing = !(200..400).contains(&response.status);
+                            let keep = self.0 || !status_seen || failing;
+                            response.content = map.next_value_seed(ContentSeed { keep })?;
+                        }
+                        Key::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(response)
+            }
+        }
+        d.deserialize_map(Response(self.keep_body))
+    }
+}
+
+/// Reads `content`: its text only when `keep`, and not when `size` (which HAR writers put
+/// before `text`) already says it is over [`MAX_BODY`].
+struct ContentSeed {
+    keep: bool,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for ContentSeed {
+    type Value = HarContent;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<HarContent, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, Visitor};
+
+        #[derive(Deserialize)]
+        #[serde(field_identifier)]
+        enum Key {
+            #[serde(rename = "size")]
+            Size,
+            #[serde(rename = "mimeType")]
+            MimeType,
+            #[serde(rename = "encoding")]
+            Encoding,
+            #[serde(rename = "text")]
+            Text,
+            #[serde(other)]
+            Other,
+        }
+
+        struct Content(bool);
+        impl<'de> Visitor<'de> for Content {
+            type Value = HarContent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a HAR content object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HarContent, A::Error> {
+                let mut content = HarContent::default();
+                let mut keep = self.0;
+                while let Some(key) = map.next_key::<Key>()? {
+                    match key {
+                        Key::Size => {
+                            // Negative or fractional sizes (some writers) are just unknown.
+                            let size: serde_json::Value = map.next_value()?;
+                            if size.as_u64().is_some_and(|s| s > MAX_BODY as u64) {
+                                keep = false;
+                            }
+                        }
+                        Key::MimeType => {
+                            content.mime_type =
+                                map.next_value::<Option<String>>()?.unwrap_or_default()
+                        }
+                        Key::Encoding => content.encoding = map.next_value()?,
+                        Key::Text if keep => content.text = map.next_value_seed(SmallText)?,
+                        Key::Text | Key::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(content)
+            }
+        }
+        d.deserialize_map(Content(self.keep))
+    }
+}
+
+/// [`small_text`] as a seed.
+struct SmallText;
+
+impl<'de> serde::de::DeserializeSeed<'de> for SmallText {
+    type Value = Option<String>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+        small_text(d)
+    }
+}
+
+impl HarRequest {
+    /// A token-endpoint request (RFC 6749 §3.2): a POST with a grant_type in its body, or
+    /// to a `…/token` path. Its response body says which token was issued.
+    pub fn is_token_request(&self) -> bool {
+        self.method.eq_ignore_ascii_case("POST")
+            && (self
+                .post_data
+                .as_ref()
+                .and_then(|p| p.text.as_deref())
+                .is_some_and(|t| t.contains("grant_type"))
+                || self
+                    .url
+                    .split(['?', '#'])
+                    .next()
+                    .is_some_and(|path| path.ends_with("/token")))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -64,13 +282,11 @@ fn small_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, 
     d.deserialize_any(Small)
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+/// A response (read through [`HarEntry`]'s deserializer, which decides about the body).
+#[derive(Debug, Clone, Default)]
 pub struct HarResponse {
     pub status: i64,
-    #[serde(deserialize_with = "relevant_headers")]
     pub headers: Vec<HarHeader>,
-    #[serde(rename = "redirectURL")]
     pub redirect_url: Option<String>,
     pub content: HarContent,
 }
@@ -503,6 +719,30 @@ pub mod stream {
                 |_| {},
             )?;
             Ok(out)
+        }
+
+        #[test]
+        fn bodies_are_kept_only_for_failures_and_token_requests() {
+            let entry = |method: &str, path: &str, status: u16| {
+                format!(
+                    r#"{{"request":{{"method":"{method}","url":"https://a{path}"}},"response":{{"status":{status},"content":{{"mimeType":"application/json","text":"{{}}"}}}}}}"#
+                )
+            };
+            let har = format!(
+                r#"{{"log":{{"entries":[{},{},{},{}]}}}}"#,
+                entry("GET", "/x", 200),
+                entry("GET", "/x", 401),
+                entry("POST", "/oauth/token", 200),
+                entry("POST", "/upload", 200)
+            );
+            let mut kept = Vec::new();
+            for_each_entry(
+                har.as_bytes(),
+                |_, e| kept.push(e.response.content.text.is_some()),
+                |_| {},
+            )
+            .expect("reads");
+            assert_eq!(kept, [false, true, true, false]);
         }
 
         #[test]
