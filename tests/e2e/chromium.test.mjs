@@ -152,3 +152,31 @@ test('the self-help page parses a pasted challenge with the same core, with posi
   assert.equal(offset, '13', 'the problem points at the opening quote');
   await page.close();
 });
+
+test('the self-help page explains a pasted Authorization value and diagnoses a HAR file, locally', async () => {
+  const page = await chromium.browser.newPage();
+  /** @type {string[]} */
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(new URL('/help/', lab.url).href);
+  await page.waitForSelector('body[data-ready]');
+  const token = lab.scenarios.find((s) => s.id === 'token-expired')?.steps[0].headers[0][1] ?? '';
+  await page.type('#credentials-input', 'Bearer Bearer undefined');
+  await page.waitForSelector('#credentials-result [data-defect="doubled_scheme"]');
+  await page.$eval('#credentials-input', (el) => { /** @type {HTMLTextAreaElement} */ (el).value = ''; });
+  await page.type('#credentials-input', token);
+  await page.waitForSelector('#credentials-result dl');
+  const text = await page.$eval('#credentials-result', (e) => e.textContent ?? '');
+  assert.match(text, /exp/);
+  assertNoSecret(text, lab.secrets, 'the self-help page (masked)');
+
+  const input = await page.$('#har-input');
+  await /** @type {import('puppeteer-core').ElementHandle<HTMLInputElement>} */ (input).uploadFile(join(root, 'tests', 'fixtures', 'har', 'firefox', 'lab-session.har'));
+  await page.waitForSelector('#har-result li[data-code]');
+  const codes = await page.$$eval('#har-result li[data-code]', (items) => items.map((i) => i.getAttribute('data-code')));
+  assert.deepEqual(codes, ['token.expired', 'auth.missing', 'session.cleared_by_server', 'pattern.after_login', 'status.forbidden']);
+  assertNoSecret(await page.$eval('#har-result', (e) => e.textContent ?? ''), lab.secrets, 'the HAR diagnosis');
+  // Nothing was uploaded: the only requests are the page's own files.
+  assert.ok(requests.every((url) => new URL(url).pathname.startsWith('/help/')), requests.join('\n'));
+  await page.close();
+});
