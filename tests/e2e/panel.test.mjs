@@ -278,6 +278,7 @@ test('parameters are explained with their spec, the JWT header is shown, and per
 test('token requests that explain a failure are listed by default', async () => {
   await run('pattern-after-login');
   await panel.waitForSelector('tbody tr:not([data-healthy])[data-status="200"]');
+  await panel.waitForSelector('tbody tr:not([data-healthy])[data-status="401"]');
   const rows = await panel.$$eval('tbody tr:not([hidden])', (trs) => trs.map((tr) => `${tr.getAttribute('data-status')} ${tr.querySelector('.path')?.textContent}`));
   assert.deepEqual(rows, ['200 /oauth/token', '401 /api/bearer']);
 });
