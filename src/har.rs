@@ -26,23 +26,23 @@ impl<'de> Deserialize<'de> for HarEntry {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::{IgnoredAny, MapAccess, Visitor};
 
-        #[derive(Deserialize)]
-        #[serde(field_identifier)]
         enum Key {
-            #[serde(rename = "startedDateTime")]
             Started,
-            #[serde(rename = "request")]
             Request,
-            #[serde(rename = "response")]
             Response,
-            #[serde(rename = "_resourceType")]
             ResourceType,
-            #[serde(other)]
             Other,
         }
+        let key = |k: &[u8]| match k {
+            b"startedDateTime" => Key::Started,
+            b"request" => Key::Request,
+            b"response" => Key::Response,
+            b"_resourceType" => Key::ResourceType,
+            _ => Key::Other,
+        };
 
-        struct Entry;
-        impl<'de> Visitor<'de> for Entry {
+        struct Entry<F>(F);
+        impl<'de, F: Fn(&[u8]) -> Key> Visitor<'de> for Entry<F> {
             type Value = HarEntry;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a HAR entry object")
@@ -50,7 +50,7 @@ impl<'de> Deserialize<'de> for HarEntry {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HarEntry, A::Error> {
                 let mut entry = HarEntry::default();
                 let mut request_seen = false;
-                while let Some(key) = map.next_key::<Key>()? {
+                while let Some(key) = map.next_key_seed(KeyOf(&self.0))? {
                     match key {
                         Key::Started => entry.started_date_time = map.next_value()?,
                         Key::Request => {
@@ -73,7 +73,7 @@ impl<'de> Deserialize<'de> for HarEntry {
                 Ok(entry)
             }
         }
-        d.deserialize_map(Entry)
+        d.deserialize_map(Entry(key))
     }
 }
 
@@ -88,19 +88,21 @@ impl<'de> serde::de::DeserializeSeed<'de> for ResponseSeed {
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<HarResponse, D::Error> {
         use serde::de::{IgnoredAny, MapAccess, Visitor};
 
-        #[derive(Deserialize)]
-        #[serde(field_identifier)]
         enum Key {
-            #[serde(rename = "status")]
             Status,
-            #[serde(rename = "headers")]
             Headers,
-            #[serde(rename = "redirectURL")]
             RedirectUrl,
-            #[serde(rename = "content")]
             Content,
-            #[serde(other)]
             Other,
+        }
+        fn key(k: &[u8]) -> Key {
+            match k {
+                b"status" => Key::Status,
+                b"headers" => Key::Headers,
+                b"redirectURL" => Key::RedirectUrl,
+                b"content" => Key::Content,
+                _ => Key::Other,
+            }
         }
 
         struct Headers(Vec<HarHeader>);
@@ -119,7 +121,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for ResponseSeed {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HarResponse, A::Error> {
                 let mut response = HarResponse::default();
                 let mut status_seen = false;
-                while let Some(key) = map.next_key::<Key>()? {
+                while let Some(key) = map.next_key_seed(KeyOf(key))? {
                     match key {
                         Key::Status => {
                             response.status = map.next_value()?;
@@ -156,19 +158,21 @@ impl<'de> serde::de::DeserializeSeed<'de> for ContentSeed {
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<HarContent, D::Error> {
         use serde::de::{IgnoredAny, MapAccess, Visitor};
 
-        #[derive(Deserialize)]
-        #[serde(field_identifier)]
         enum Key {
-            #[serde(rename = "size")]
             Size,
-            #[serde(rename = "mimeType")]
             MimeType,
-            #[serde(rename = "encoding")]
             Encoding,
-            #[serde(rename = "text")]
             Text,
-            #[serde(other)]
             Other,
+        }
+        fn key(k: &[u8]) -> Key {
+            match k {
+                b"size" => Key::Size,
+                b"mimeType" => Key::MimeType,
+                b"encoding" => Key::Encoding,
+                b"text" => Key::Text,
+                _ => Key::Other,
+            }
         }
 
         struct Content(bool);
@@ -180,7 +184,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for ContentSeed {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HarContent, A::Error> {
                 let mut content = HarContent::default();
                 let mut keep = self.0;
-                while let Some(key) = map.next_key::<Key>()? {
+                while let Some(key) = map.next_key_seed(KeyOf(key))? {
                     match key {
                         Key::Size => {
                             // Negative or fractional sizes (some writers) are just unknown.
@@ -236,22 +240,146 @@ impl HarRequest {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default)]
 pub struct HarRequest {
     pub method: String,
     pub url: String,
-    #[serde(deserialize_with = "relevant_headers")]
     pub headers: Vec<HarHeader>,
     pub post_data: Option<HarPostData>,
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+impl<'de> Deserialize<'de> for HarRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, Visitor};
+
+        enum Key {
+            Method,
+            Url,
+            Headers,
+            PostData,
+            Other,
+        }
+        fn key(k: &[u8]) -> Key {
+            match k {
+                b"method" => Key::Method,
+                b"url" => Key::Url,
+                b"headers" => Key::Headers,
+                b"postData" => Key::PostData,
+                _ => Key::Other,
+            }
+        }
+
+        struct Headers(Vec<HarHeader>);
+        impl<'de> Deserialize<'de> for Headers {
+            fn deserialize<D2: serde::Deserializer<'de>>(d: D2) -> Result<Self, D2::Error> {
+                relevant_headers(d).map(Headers)
+            }
+        }
+
+        struct Request;
+        impl<'de> Visitor<'de> for Request {
+            type Value = HarRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a HAR request object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HarRequest, A::Error> {
+                let mut request = HarRequest::default();
+                while let Some(key) = map.next_key_seed(KeyOf(key))? {
+                    match key {
+                        Key::Method => {
+                            request.method = map.next_value::<Option<String>>()?.unwrap_or_default()
+                        }
+                        Key::Url => {
+                            request.url = map.next_value::<Option<String>>()?.unwrap_or_default()
+                        }
+                        Key::Headers => request.headers = map.next_value::<Headers>()?.0,
+                        Key::PostData => request.post_data = map.next_value()?,
+                        Key::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(request)
+            }
+        }
+        d.deserialize_map(Request)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct HarPostData {
     pub mime_type: String,
-    #[serde(deserialize_with = "small_text")]
     pub text: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for HarPostData {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, Visitor};
+
+        enum Key {
+            MimeType,
+            Text,
+            Other,
+        }
+        fn key(k: &[u8]) -> Key {
+            match k {
+                b"mimeType" => Key::MimeType,
+                b"text" => Key::Text,
+                _ => Key::Other,
+            }
+        }
+
+        struct PostData;
+        impl<'de> Visitor<'de> for PostData {
+            type Value = HarPostData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a HAR postData object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HarPostData, A::Error> {
+                let mut post = HarPostData::default();
+                while let Some(key) = map.next_key_seed(KeyOf(key))? {
+                    match key {
+                        Key::MimeType => {
+                            post.mime_type = map.next_value::<Option<String>>()?.unwrap_or_default()
+                        }
+                        Key::Text => post.text = map.next_value_seed(SmallText)?,
+                        Key::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(post)
+            }
+        }
+        d.deserialize_map(PostData)
+    }
+}
+
+/// A map key read as raw bytes and named by `F`: serde_json then skips the UTF-8 check a
+/// `&str` key costs, and every key of every entry of a large HAR is read. Deserializers
+/// that only give strings (visit_str) are served too.
+struct KeyOf<F>(F);
+
+impl<'de, K, F: Fn(&[u8]) -> K> serde::de::DeserializeSeed<'de> for KeyOf<F> {
+    type Value = K;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<K, D::Error> {
+        d.deserialize_bytes(self)
+    }
+}
+
+impl<'de, K, F: Fn(&[u8]) -> K> serde::de::Visitor<'de> for KeyOf<F> {
+    type Value = K;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_bytes<E>(self, v: &[u8]) -> Result<K, E> {
+        Ok((self.0)(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<K, E> {
+        Ok((self.0)(v.as_bytes()))
+    }
 }
 
 /// Bodies above this size are skipped while reading: error details fit in far less, and
@@ -335,9 +463,15 @@ pub const RELEVANT_HEADERS: &[&str] = &[
 
 /// Whether the diagnosis reads this header.
 pub fn is_relevant_header(name: &str) -> bool {
+    is_relevant_header_bytes(name.as_bytes())
+}
+
+/// [`is_relevant_header`] on a name's bytes. Called for every header of every entry, so
+/// the length is compared first (one comparison rejects most names).
+fn is_relevant_header_bytes(name: &[u8]) -> bool {
     RELEVANT_HEADERS
         .iter()
-        .any(|h| h.eq_ignore_ascii_case(name))
+        .any(|h| h.len() == name.len() && h.as_bytes().eq_ignore_ascii_case(name))
 }
 
 /// A header list, keeping only [`RELEVANT_HEADERS`]; the others are read past without
@@ -374,21 +508,33 @@ fn relevant_headers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<HarHea
         }
     }
 
-    #[derive(Deserialize)]
-    #[serde(field_identifier, rename_all = "lowercase")]
     enum Key {
         Name,
         Value,
-        #[serde(other)]
         Other,
     }
+    fn key(k: &[u8]) -> Key {
+        match k {
+            b"name" => Key::Name,
+            b"value" => Key::Value,
+            _ => Key::Other,
+        }
+    }
 
-    /// The name, kept only when relevant (`None`: read past).
+    /// The name, kept only when relevant (`None`: read past). Read as bytes: most names
+    /// are not kept, and need no UTF-8 check.
     struct Name;
     impl<'de> Visitor<'de> for Name {
         type Value = Option<String>;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a header name")
+        }
+        fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+            if !is_relevant_header_bytes(v) {
+                return Ok(None);
+            }
+            // Relevant names are ASCII.
+            Ok(std::str::from_utf8(v).ok().map(str::to_owned))
         }
         fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
             Ok(is_relevant_header(v).then(|| v.to_owned()))
@@ -400,7 +546,7 @@ fn relevant_headers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<HarHea
             self,
             d: D2,
         ) -> Result<Self::Value, D2::Error> {
-            d.deserialize_str(self)
+            d.deserialize_bytes(self)
         }
     }
 
@@ -414,7 +560,7 @@ fn relevant_headers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<HarHea
             // None: not seen yet; Some(None): seen, not relevant.
             let mut name: Option<Option<String>> = None;
             let mut value: Option<String> = None;
-            while let Some(key) = map.next_key::<Key>()? {
+            while let Some(key) = map.next_key_seed(KeyOf(key))? {
                 match key {
                     Key::Name => name = Some(map.next_value_seed(Name)?),
                     Key::Value if matches!(name, Some(None)) => {
@@ -436,358 +582,4 @@ fn relevant_headers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<HarHea
     d.deserialize_any(List)
 }
 
-/// Streaming: `log.entries` one at a time, in bounded memory, with errors that say where.
-pub mod stream {
-    use std::cell::Cell;
-    use std::fmt;
-    use std::io::Read;
-
-    use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-
-    use super::HarEntry;
-
-    /// Counts the bytes serde_json has consumed, for error offsets and progress.
-    pub struct Counting<R> {
-        inner: R,
-        count: std::rc::Rc<Cell<u64>>,
-    }
-
-    impl<R: Read> Counting<R> {
-        pub fn new(inner: R) -> (Self, std::rc::Rc<Cell<u64>>) {
-            let count = std::rc::Rc::new(Cell::new(0));
-            (
-                Self {
-                    inner,
-                    count: count.clone(),
-                },
-                count,
-            )
-        }
-    }
-
-    impl<R: Read> Read for Counting<R> {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.inner.read(buf)?;
-            self.count.set(self.count.get() + n as u64);
-            Ok(n)
-        }
-    }
-
-    /// A HAR that could not be read, and where.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct HarError {
-        /// The index in `log.entries` being read, if the error is inside one.
-        pub entry: Option<usize>,
-        /// Byte offset in the file: exact when known (see [`HarError::locate`]), otherwise
-        /// how far reading had got (within one 64 KB buffer).
-        pub offset: u64,
-        /// serde_json's 1-based line and (byte) column of the error; 0 when not a JSON error.
-        pub line: usize,
-        pub column: usize,
-        pub message: String,
-    }
-
-    impl HarError {
-        /// Makes `offset` exact from the line and column, given the same input again (the
-        /// streaming reader cannot count bytes without slowing every byte down).
-        pub fn locate<R: Read>(&mut self, input: R) {
-            if self.line == 0 {
-                return;
-            }
-            let mut line = 1;
-            let mut offset = 0u64;
-            for byte in std::io::BufReader::new(input).bytes() {
-                let Ok(byte) = byte else { return };
-                if line == self.line {
-                    break;
-                }
-                offset += 1;
-                if byte == b'\n' {
-                    line += 1;
-                }
-            }
-            self.offset = offset + self.column.saturating_sub(1) as u64;
-        }
-    }
-
-    impl fmt::Display for HarError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            if let Some(i) = self.entry {
-                write!(f, "entry {i}, ")?;
-            }
-            write!(f, "byte {}", self.offset)?;
-            if self.line > 0 {
-                write!(f, " (line {}, column {})", self.line, self.column)?;
-            }
-            write!(f, ": {}", self.message)
-        }
-    }
-
-    /// Reads a HAR from `reader` and calls `each(index, entry)` for every entry of
-    /// `log.entries`, in order, holding one entry at a time. Returns the entry count.
-    ///
-    /// `progress(bytes_read)` is called after each entry (for progress bars).
-    pub fn for_each_entry<R: Read>(
-        reader: R,
-        mut each: impl FnMut(usize, HarEntry),
-        mut progress: impl FnMut(u64),
-    ) -> Result<usize, HarError> {
-        // Counting sits *under* the buffer: serde_json reads a BufReader byte by byte
-        // through a fast path that any wrapper above it would lose (3x slower).
-        let (counting, count) = Counting::new(reader);
-        let buffered = std::io::BufReader::with_capacity(1 << 16, counting);
-        let current = Cell::new(None::<usize>);
-        let mut seen_entries = false;
-        let mut handler = |index: usize, entry: HarEntry| {
-            each(index, entry);
-            progress(count.get());
-        };
-        let mut de = serde_json::Deserializer::from_reader(buffered);
-        let result = de::Deserializer::deserialize_map(
-            &mut de,
-            RootVisitor {
-                current: &current,
-                seen_entries: &mut seen_entries,
-                handler: &mut handler,
-            },
-        )
-        .and_then(|n| de.end().map(|()| n));
-        match result {
-            Ok(_) if !seen_entries => Err(HarError {
-                entry: None,
-                offset: count.get(),
-                line: 0,
-                column: 0,
-                message: "no log.entries array: not a HAR file".into(),
-            }),
-            Ok(n) => Ok(n),
-            Err(e) => Err(error(&e, current.get(), count.get())),
-        }
-    }
-
-    /// A serde_json error as a [`HarError`]; `read` is how far the input was read.
-    pub fn error(e: &serde_json::Error, entry: Option<usize>, read: u64) -> HarError {
-        HarError {
-            entry,
-            offset: read,
-            line: e.line(),
-            column: e.column(),
-            message: describe(e),
-        }
-    }
-
-    fn describe(e: &serde_json::Error) -> String {
-        let text = e.to_string();
-        let what = if text.contains("recursion limit") {
-            "nested more than 128 levels deep".to_owned()
-        } else {
-            match e.classify() {
-                serde_json::error::Category::Eof => {
-                    "the file ends in the middle (truncated?)".to_owned()
-                }
-                serde_json::error::Category::Syntax => {
-                    format!("not valid JSON: {}", strip_position(&text))
-                }
-                serde_json::error::Category::Data => {
-                    format!("not the HAR shape: {}", strip_position(&text))
-                }
-                serde_json::error::Category::Io => format!("cannot read: {text}"),
-            }
-        };
-        what
-    }
-
-    /// serde_json appends " at line L column C"; the error says where on its own.
-    fn strip_position(text: &str) -> &str {
-        text.rfind(" at line ").map_or(text, |i| &text[..i])
-    }
-
-    type Handler<'h> = dyn FnMut(usize, HarEntry) + 'h;
-
-    struct RootVisitor<'a, 'h> {
-        current: &'a Cell<Option<usize>>,
-        seen_entries: &'a mut bool,
-        handler: &'a mut Handler<'h>,
-    }
-
-    impl<'de> Visitor<'de> for RootVisitor<'_, '_> {
-        type Value = usize;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a HAR object {\"log\": {...}}")
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
-            let mut total = 0;
-            while let Some(key) = map.next_key::<String>()? {
-                if key == "log" {
-                    total = map.next_value_seed(LogSeed {
-                        current: self.current,
-                        seen_entries: self.seen_entries,
-                        handler: self.handler,
-                    })?;
-                } else {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-            Ok(total)
-        }
-    }
-
-    struct LogSeed<'a, 'h> {
-        current: &'a Cell<Option<usize>>,
-        seen_entries: &'a mut bool,
-        handler: &'a mut Handler<'h>,
-    }
-
-    impl<'de> DeserializeSeed<'de> for LogSeed<'_, '_> {
-        type Value = usize;
-
-        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
-            d.deserialize_map(self)
-        }
-    }
-
-    impl<'de> Visitor<'de> for LogSeed<'_, '_> {
-        type Value = usize;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("the log object")
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
-            let mut total = 0;
-            while let Some(key) = map.next_key::<String>()? {
-                if key == "entries" {
-                    *self.seen_entries = true;
-                    total = map.next_value_seed(EntriesSeed {
-                        current: self.current,
-                        handler: self.handler,
-                    })?;
-                } else {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-            Ok(total)
-        }
-    }
-
-    struct EntriesSeed<'a, 'h> {
-        current: &'a Cell<Option<usize>>,
-        handler: &'a mut Handler<'h>,
-    }
-
-    impl<'de> DeserializeSeed<'de> for EntriesSeed<'_, '_> {
-        type Value = usize;
-
-        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
-            d.deserialize_seq(self)
-        }
-    }
-
-    impl<'de> Visitor<'de> for EntriesSeed<'_, '_> {
-        type Value = usize;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("the log.entries array")
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
-            let mut index = 0;
-            loop {
-                self.current.set(Some(index));
-                match seq.next_element::<HarEntry>()? {
-                    Some(entry) => (self.handler)(index, entry),
-                    None => break,
-                }
-                index += 1;
-            }
-            self.current.set(None);
-            Ok(index)
-        }
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        fn read(text: &str) -> Result<Vec<(usize, u16)>, HarError> {
-            let mut out = Vec::new();
-            for_each_entry(
-                text.as_bytes(),
-                |i, e| out.push((i, u16::try_from(e.response.status).unwrap_or(0))),
-                |_| {},
-            )?;
-            Ok(out)
-        }
-
-        #[test]
-        fn bodies_are_kept_only_for_failures_and_token_requests() {
-            let entry = |method: &str, path: &str, status: u16| {
-                format!(
-                    r#"{{"request":{{"method":"{method}","url":"https://a{path}"}},"response":{{"status":{status},"content":{{"mimeType":"application/json","text":"{{}}"}}}}}}"#
-                )
-            };
-            let har = format!(
-                r#"{{"log":{{"entries":[{},{},{},{}]}}}}"#,
-                entry("GET", "/x", 200),
-                entry("GET", "/x", 401),
-                entry("POST", "/oauth/token", 200),
-                entry("POST", "/upload", 200)
-            );
-            let mut kept = Vec::new();
-            for_each_entry(
-                har.as_bytes(),
-                |_, e| kept.push(e.response.content.text.is_some()),
-                |_| {},
-            )
-            .expect("reads");
-            assert_eq!(kept, [false, true, true, false]);
-        }
-
-        #[test]
-        fn streams_entries_in_order_ignoring_other_fields() {
-            let har = r#"{"log":{"version":"1.2","creator":{"name":"x"},"pages":[{"id":"p"}],
-                "entries":[{"request":{"method":"GET","url":"https://a/","headers":[]},"response":{"status":401,"headers":[],"content":{"text":"x","_custom":1}},"_resourceType":"fetch"},
-                           {"request":{"method":"GET","url":"https://a/"},"response":{"status":200}}]},"_extra":true}"#;
-            assert_eq!(read(har), Ok(vec![(0, 401), (1, 200)]));
-        }
-
-        #[test]
-        fn errors_name_the_entry_and_offset() {
-            let truncated = r#"{"log":{"entries":[{"request":{"method":"GET","url":"https://a/"},"response":{"status":200}},{"request":{"method":"#;
-            let mut e = read(truncated).expect_err("truncated");
-            assert_eq!(e.entry, Some(1));
-            assert!(e.message.contains("truncated"), "{e}");
-            e.locate(truncated.as_bytes());
-            assert!(e.offset + 1 >= truncated.len() as u64, "{e}");
-            let two_lines = "{\"log\":{\"entries\":[\n  {\"request\": 5}]}}";
-            let mut e = read(two_lines).expect_err("wrong shape");
-            e.locate(two_lines.as_bytes());
-            assert_eq!(
-                (e.line, e.offset),
-                (2, two_lines.find('5').map_or(0, |i| i as u64 + 1))
-            );
-            let e = read("not json").expect_err("not JSON");
-            assert!(e.message.contains("not valid JSON"), "{e}");
-            let e = read(r#"{"log":{"entries":{"a":1}}}"#).expect_err("wrong shape");
-            assert!(e.message.contains("HAR shape"), "{e}");
-            let e = read(r#"{"log":{}}"#).expect_err("no entries");
-            assert!(e.message.contains("no log.entries"));
-            // Deep nesting in a custom field is skipped without recursion; deep nesting
-            // where the shape is read is a clear error, never a stack overflow.
-            let deep = format!(
-                r#"{{"log":{{"entries":[{{"_custom":{}{}}}]}}}}"#,
-                "[".repeat(100_000),
-                "]".repeat(100_000)
-            );
-            assert_eq!(read(&deep).map(|v| v.len()), Ok(1));
-            let deep = format!(
-                r#"{{"log":{{"entries":[{{"request":{{"headers":{}"#,
-                "[".repeat(100_000)
-            );
-            let e = read(&deep).expect_err("deep");
-            assert_eq!(e.entry, Some(0));
-        }
-    }
-}
+pub mod stream;

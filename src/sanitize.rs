@@ -322,11 +322,17 @@ impl Sanitizer {
     /// is JSON by content.
     fn body(&mut self, mime: &str, text: &str) -> String {
         let mime = mime.to_ascii_lowercase();
-        if let Ok(mut value) = serde_json::from_str::<Value>(text) {
-            if value.is_object() || value.is_array() {
+        match serde_json::from_str::<Value>(text) {
+            Ok(mut value) if value.is_object() || value.is_array() => {
                 self.json(&mut value);
                 return value.to_string();
             }
+            // JSON that does not parse (a body cut off by the browser, or by the reader in
+            // an entry over 1 MB) cannot be cleaned structurally: none of it is kept.
+            Err(_) if mime.contains("json") || text.trim_start().starts_with(['{', '[']) => {
+                return self.marker(text);
+            }
+            _ => {}
         }
         if mime.contains("x-www-form-urlencoded")
             || (text.contains('=') && !text.contains(' ') && !text.contains('<'))
@@ -534,196 +540,113 @@ pub fn is_marker(s: &str) -> bool {
 /// Streams a HAR from `reader` to `writer`, sanitizing every entry, one at a time: the
 /// output is a valid HAR with the same entries and every other field kept. Returns the
 /// number of entries. `progress(bytes_read)` is called after each entry.
+///
+/// Memory is bounded like [`crate::har::stream`]'s: an entry larger than its window
+/// (1 MB) keeps only the first 64 KB of each long string (its bodies, in practice).
 pub fn sanitize_har<R: std::io::Read, W: std::io::Write>(
     reader: R,
     writer: W,
     sanitizer: &mut Sanitizer,
-    mut progress: impl FnMut(u64),
+    progress: impl FnMut(u64),
 ) -> Result<usize, crate::har::stream::HarError> {
-    use crate::har::stream::{Counting, HarError};
-    let (counting, count) = Counting::new(reader);
-    // Counting under the buffer: see har::stream::for_each_entry.
-    let buffered = std::io::BufReader::with_capacity(1 << 16, counting);
-    let current = std::cell::Cell::new(None::<usize>);
-    let mut out = std::io::BufWriter::new(writer);
-    let mut on_entry = |_: usize| progress(count.get());
-    let mut de = serde_json::Deserializer::from_reader(buffered);
-    let result = serde::Deserializer::deserialize_map(
-        &mut de,
-        transcode::Root {
-            out: &mut out,
-            sanitizer,
-            current: &current,
-            on_entry: &mut on_entry,
-        },
-    )
-    .and_then(|n| de.end().map(|()| n));
-    let flushed = std::io::Write::flush(&mut out);
-    match (result, flushed) {
-        (Ok(n), Ok(())) => Ok(n),
-        (Ok(_), Err(e)) => Err(HarError {
-            entry: None,
-            offset: count.get(),
-            line: 0,
-            column: 0,
-            message: format!("cannot write: {e}"),
-        }),
-        (Err(e), _) => Err(crate::har::stream::error(&e, current.get(), count.get())),
-    }
+    use crate::har::stream::{walk, HarError, Window};
+    let mut window = Window::new(reader);
+    let mut transcoder = transcode::Transcoder {
+        out: std::io::BufWriter::new(writer),
+        sanitizer,
+        first: false,
+        progress,
+    };
+    let total = walk(&mut window, &mut transcoder)?;
+    std::io::Write::flush(&mut transcoder.out)
+        .map_err(|e| HarError::new(window.offset(), format!("cannot write: {e}")))?;
+    Ok(total)
 }
 
 mod transcode {
-    //! serde visitors that copy a HAR to a writer, entry by entry, sanitizing on the way.
-    use std::cell::Cell;
-    use std::fmt;
-    use std::io::Write;
+    //! Copies a HAR to a writer as [`walk`](crate::har::stream::walk) reads it, entry by
+    //! entry, sanitizing on the way.
+    use std::io::{Read, Write};
 
-    use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
     use serde_json::Value;
 
     use super::Sanitizer;
+    use crate::har::stream::{HarError, Level, Walk, Window};
 
-    fn io<E: de::Error>(e: std::io::Error) -> E {
-        E::custom(format!("cannot write: {e}"))
-    }
-
-    fn key<W: Write, E: de::Error>(out: &mut W, first: &mut bool, key: &str) -> Result<(), E> {
-        if !std::mem::take(first) {
-            out.write_all(b",").map_err(io)?;
-        }
-        serde_json::to_writer(&mut *out, key).map_err(|e| E::custom(e.to_string()))?;
-        out.write_all(b":").map_err(io)
-    }
-
-    fn value<W: Write, E: de::Error>(out: &mut W, v: &Value) -> Result<(), E> {
-        serde_json::to_writer(&mut *out, v).map_err(|e| E::custom(e.to_string()))
-    }
-
-    pub(super) struct Root<'a, W> {
-        pub out: &'a mut W,
+    pub(super) struct Transcoder<'a, W, P> {
+        pub out: W,
         pub sanitizer: &'a mut Sanitizer,
-        pub current: &'a Cell<Option<usize>>,
-        pub on_entry: &'a mut dyn FnMut(usize),
+        /// Whether the next member or element is the first of its object or array.
+        pub first: bool,
+        pub progress: P,
     }
 
-    impl<'de, W: Write> Visitor<'de> for Root<'_, W> {
-        type Value = usize;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a HAR object")
+    impl<W: Write, P> Transcoder<'_, W, P> {
+        fn write<R: Read>(&mut self, window: &Window<R>, bytes: &[u8]) -> Result<(), HarError> {
+            self.out
+                .write_all(bytes)
+                .map_err(|e| HarError::new(window.offset(), format!("cannot write: {e}")))
         }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
-            self.out.write_all(b"{").map_err(io)?;
-            let mut first = true;
-            let mut total = 0;
-            while let Some(k) = map.next_key::<String>()? {
-                key(self.out, &mut first, &k)?;
-                if k == "log" {
-                    total = map.next_value_seed(Log {
-                        out: &mut *self.out,
-                        sanitizer: &mut *self.sanitizer,
-                        current: self.current,
-                        on_entry: &mut *self.on_entry,
-                    })?;
-                } else {
-                    let v: Value = map.next_value()?;
-                    value(self.out, &v)?;
-                }
+
+        fn json<R: Read, T: serde::Serialize + ?Sized>(
+            &mut self,
+            window: &Window<R>,
+            value: &T,
+        ) -> Result<(), HarError> {
+            serde_json::to_writer(&mut self.out, value)
+                .map_err(|e| HarError::new(window.offset(), format!("cannot write: {e}")))
+        }
+    }
+
+    impl<R: Read, W: Write, P: FnMut(u64)> Walk<R> for Transcoder<'_, W, P> {
+        fn open(&mut self, window: &Window<R>, level: Level) -> Result<(), HarError> {
+            self.first = true;
+            self.write(window, if level == Level::Entries { b"[" } else { b"{" })
+        }
+
+        fn key(&mut self, window: &Window<R>, _: Level, key: &str) -> Result<(), HarError> {
+            if !std::mem::take(&mut self.first) {
+                self.write(window, b",")?;
             }
-            self.out.write_all(b"}").map_err(io)?;
-            Ok(total)
+            self.json(window, key)?;
+            self.write(window, b":")
         }
-    }
 
-    struct Log<'a, W> {
-        out: &'a mut W,
-        sanitizer: &'a mut Sanitizer,
-        current: &'a Cell<Option<usize>>,
-        on_entry: &'a mut dyn FnMut(usize),
-    }
-
-    impl<'de, W: Write> DeserializeSeed<'de> for Log<'_, W> {
-        type Value = usize;
-        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
-            d.deserialize_map(self)
-        }
-    }
-
-    impl<'de, W: Write> Visitor<'de> for Log<'_, W> {
-        type Value = usize;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("the log object")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
-            self.out.write_all(b"{").map_err(io)?;
-            let mut first = true;
-            let mut total = 0;
-            while let Some(k) = map.next_key::<String>()? {
-                key(self.out, &mut first, &k)?;
-                if k == "entries" {
-                    total = map.next_value_seed(Entries {
-                        out: &mut *self.out,
-                        sanitizer: &mut *self.sanitizer,
-                        current: self.current,
-                        on_entry: &mut *self.on_entry,
-                    })?;
-                } else {
-                    let mut v: Value = map.next_value()?;
-                    if k == "pages" {
-                        // Page titles are often URLs, with their query strings.
-                        if let Value::Array(pages) = &mut v {
-                            for page in pages {
-                                if let Some(Value::String(title)) = page.get_mut("title") {
-                                    *title = self.sanitizer.url(title);
-                                }
-                            }
+        fn other(
+            &mut self,
+            window: &mut Window<R>,
+            level: Level,
+            key: &str,
+        ) -> Result<(), HarError> {
+            let mut value: Value = window.value()?;
+            if level == Level::Log && key == "pages" {
+                // Page titles are often URLs, with their query strings.
+                if let Value::Array(pages) = &mut value {
+                    for page in pages {
+                        if let Some(Value::String(title)) = page.get_mut("title") {
+                            *title = self.sanitizer.url(title);
                         }
                     }
-                    value(self.out, &v)?;
                 }
             }
-            self.out.write_all(b"}").map_err(io)?;
-            Ok(total)
+            self.json(window, &value)
         }
-    }
 
-    struct Entries<'a, W> {
-        out: &'a mut W,
-        sanitizer: &'a mut Sanitizer,
-        current: &'a Cell<Option<usize>>,
-        on_entry: &'a mut dyn FnMut(usize),
-    }
-
-    impl<'de, W: Write> DeserializeSeed<'de> for Entries<'_, W> {
-        type Value = usize;
-        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
-            d.deserialize_seq(self)
-        }
-    }
-
-    impl<'de, W: Write> Visitor<'de> for Entries<'_, W> {
-        type Value = usize;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("the log.entries array")
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
-            self.out.write_all(b"[").map_err(io)?;
-            let mut index = 0;
-            loop {
-                self.current.set(Some(index));
-                let Some(mut entry) = seq.next_element::<Value>()? else {
-                    break;
-                };
-                self.sanitizer.entry(&mut entry);
-                if index > 0 {
-                    self.out.write_all(b",\n").map_err(io)?;
-                }
-                value(self.out, &entry)?;
-                (self.on_entry)(index);
-                index += 1;
+        fn entry(&mut self, window: &mut Window<R>, index: usize) -> Result<(), HarError> {
+            let mut entry: Value = window.value()?;
+            self.sanitizer.entry(&mut entry);
+            if index > 0 {
+                self.write(window, b",\n")?;
             }
-            self.current.set(None);
-            self.out.write_all(b"]").map_err(io)?;
-            Ok(index)
+            self.json(window, &entry)?;
+            (self.progress)(window.offset());
+            Ok(())
+        }
+
+        fn close(&mut self, window: &Window<R>, level: Level) -> Result<(), HarError> {
+            // A closed `log` or `entries` is a member of its parent, which goes on.
+            self.first = false;
+            self.write(window, if level == Level::Entries { b"]" } else { b"}" })
         }
     }
 }
@@ -800,6 +723,8 @@ mod tests {
                 && !out.contains(".sig\"")
                 && out.contains("\"user\":\"a\"")
         );
+        let cut = s.body("text/plain", r#"{"access_token":"AT9","expires_in":36"#);
+        assert!(is_marker(&cut), "{cut}");
         let out = s.body(
             "application/x-www-form-urlencoded",
             "grant_type=refresh_token&refresh_token=R2&client_secret=CS",

@@ -123,14 +123,23 @@ pub fn inspect_token(token: &str) -> Result<JsValue, JsError> {
     to_js(&jwt::parse(token))
 }
 
+/// A HAR entry from a JS object, through JSON text: `HarEntry` reads its keys as bytes
+/// (`har::KeyOf`, for the speed of large HAR files), which serde_wasm_bindgen only
+/// offers for byte arrays.
+fn har_entry(entry: &JsValue) -> Result<HarEntry, JsError> {
+    let text = js_sys::JSON::stringify(entry)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| JsError::new("not a HAR entry: not serialisable as JSON"))?;
+    serde_json::from_str(&text).map_err(|e| JsError::new(&format!("not a HAR entry: {e}")))
+}
+
 /// Annotates one HAR entry (from `devtools.network`, or a HAR file).
 #[wasm_bindgen(js_name = annotateHarEntry, unchecked_return_type = "Annotation")]
 pub fn annotate_har_entry(
     #[wasm_bindgen(unchecked_param_type = "HarEntryLike")] entry: JsValue,
 ) -> Result<JsValue, JsError> {
-    let entry: HarEntry = serde_wasm_bindgen::from_value(entry)
-        .map_err(|e| JsError::new(&format!("not a HAR entry: {e}")))?;
-    let exchange = Exchange::from_har(entry);
+    let exchange = Exchange::from_har(har_entry(&entry)?);
     to_js(&annotate(&exchange))
 }
 
@@ -170,9 +179,7 @@ impl Inspector {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "HarEntryLike")] entry: JsValue,
     ) -> Result<JsValue, JsError> {
-        let entry: HarEntry = serde_wasm_bindgen::from_value(entry)
-            .map_err(|e| JsError::new(&format!("not a HAR entry: {e}")))?;
-        let exchange = Exchange::from_har(entry);
+        let exchange = Exchange::from_har(har_entry(&entry)?);
         to_js(&annotate_in(&exchange, &mut self.session))
     }
 

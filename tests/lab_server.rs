@@ -124,7 +124,9 @@ fn diagnose_reads_a_recorded_har() {
     assert_eq!(output.status.code(), Some(2));
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(
-        message.contains("not a readable HAR file") && message.contains("line 1, column 9"),
+        message.contains("not a readable HAR file")
+            && message.contains("byte 9")
+            && message.contains("truncated"),
         "{message}"
     );
 }
