@@ -159,9 +159,7 @@ pub fn diagnose(exchange: &Exchange) -> Vec<Finding> {
 
 /// The findings for one exchange, given the session's earlier exchanges, best first.
 pub fn diagnose_in(exchange: &Exchange, history: &[Summary], tolerance: Tolerance) -> Vec<Finding> {
-    let preflight =
-        exchange.method.eq_ignore_ascii_case("OPTIONS") && matches!(exchange.status, 401 | 403);
-    if !status::is_auth_failure(exchange.status) && !preflight {
+    if !is_diagnosed(exchange) {
         return Vec::new();
     }
     let context = Context::new(exchange, history, tolerance);
@@ -172,6 +170,14 @@ pub fn diagnose_in(exchange: &Exchange, history: &[Summary], tolerance: Toleranc
     session::detect(&context, &mut findings);
     rank(&mut findings);
     findings
+}
+
+/// Whether the engine looks at this exchange at all: auth failures, and failed CORS
+/// preflights (whose 401/403 hides the real request). Healthy traffic raises nothing.
+pub fn is_diagnosed(exchange: &Exchange) -> bool {
+    let preflight =
+        exchange.method.eq_ignore_ascii_case("OPTIONS") && matches!(exchange.status, 401 | 403);
+    status::is_auth_failure(exchange.status) || preflight
 }
 
 /// A finding under construction: the detectors read as sentences.

@@ -84,6 +84,11 @@ impl Session {
 
     /// Diagnoses `exchange` against what came before, then remembers it.
     pub fn diagnose(&mut self, exchange: &Exchange) -> Vec<Finding> {
+        if !super::is_diagnosed(exchange) {
+            // Not made contiguous for nothing: that moves up to `capacity` summaries.
+            self.record(exchange);
+            return Vec::new();
+        }
         self.summaries.make_contiguous();
         let findings = super::diagnose_in(exchange, self.summaries.as_slices().0, self.tolerance);
         self.record(exchange);
@@ -119,11 +124,20 @@ fn token_of(authorization: &str) -> Option<&str> {
     (!token.is_empty()).then_some(token)
 }
 
-/// FNV-1a: a fingerprint to compare tokens within one session, in memory only.
+/// A fingerprint to compare tokens within one session, in memory only: FNV-1a's mixing,
+/// eight bytes at a time (every request of a HAR is fingerprinted, and JWTs are long).
 fn fingerprint(token: &str) -> u64 {
-    token.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    let mut chunks = token.as_bytes().chunks_exact(8);
+    let mix = |h: u64, word: u64| (h ^ word).wrapping_mul(0x0100_0000_01b3).rotate_left(23);
+    let mut h = (&mut chunks).fold(0xcbf2_9ce4_8422_2325 ^ token.len() as u64, |h, c| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        mix(h, u64::from_le_bytes(word))
+    });
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    h = mix(h, u64::from_le_bytes(tail));
+    h ^ (h >> 29)
 }
 
 fn summarise(ex: &Exchange) -> Summary {
@@ -780,6 +794,26 @@ mod tests {
     use super::*;
 
     const NOW: i64 = T0_MS / 1000;
+
+    #[test]
+    fn fingerprints_tell_tokens_apart_by_any_byte() {
+        let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
+        // Same bytes at another address: the fingerprint depends on content only.
+        assert_eq!(fingerprint(token), fingerprint(String::from(token).as_str()));
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..token.len() {
+            let mut other = token.as_bytes().to_vec();
+            other[i] ^= 1;
+            assert!(
+                seen.insert(fingerprint(&String::from_utf8_lossy(&other))),
+                "{i}"
+            );
+        }
+        // Trailing zero bytes and shorter prefixes are other tokens too.
+        assert_ne!(fingerprint("abc"), fingerprint("abc\0"));
+        assert_ne!(fingerprint("abcdefgh"), fingerprint("abcdefg"));
+        assert!(!seen.contains(&fingerprint(token)));
+    }
 
     fn at(mut ex: Exchange, seconds: i64) -> Exchange {
         ex.started_ms = Some((NOW + seconds) * 1000);
