@@ -9,7 +9,8 @@
 #   - authlens sanitize (throughput);
 #   - wiretrail's diagnose, if installed (WIRETRAIL=path, default: on PATH or
 #     /tmp/wiretrail/bin/wiretrail; `cargo install wiretrail --root /tmp/wiretrail`).
-# Each is run 5 times; the median time and the largest peak RSS are printed, with ratios.
+# Each is run RUNS times (default 9), round-robin; the median time and the largest peak
+# RSS are printed, with ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${HAR_MB:-100}
@@ -19,30 +20,40 @@ mkdir -p target/bench
 [ -f "$har" ] || target/release/examples/gen_har "$har" "$size"
 wiretrail=${WIRETRAIL:-$(command -v wiretrail || echo /tmp/wiretrail/bin/wiretrail)}
 
-measure() { # name, command...: prints "name median_seconds max_rss_kb"
-  local name=$1; shift
-  local times=() rss=0 start end r
-  for _ in 1 2 3 4 5; do
+runs=${RUNS:-9}
+names=(baseline baseline-reader read-only diagnose sanitize)
+commands=(
+  "target/release/examples/parse_baseline $har --slice"
+  "target/release/examples/parse_baseline $har"
+  "target/release/examples/parse_baseline $har --entries"
+  "target/release/authlens diagnose --json $har"
+  "target/release/authlens sanitize $har -o /dev/null"
+)
+if [ -x "$wiretrail" ]; then
+  names+=(wiretrail)
+  commands+=("$wiretrail $har diagnose --json")
+fi
+
+# Round-robin (every command once per round) so that a slow spell of the machine
+# affects all rows alike; then the median time and the largest peak RSS of each.
+declare -A times rss
+for _ in $(seq "$runs"); do
+  for i in "${!names[@]}"; do
     # Wall time to the microsecond (/usr/bin/time prints hundredths); RSS from time.
     start=$EPOCHREALTIME
-    /usr/bin/time -f "%M" -o target/bench/time.txt "$@" >/dev/null 2>&1 || true
+    # shellcheck disable=SC2086 # the command line is split on purpose
+    /usr/bin/time -f "%M" -o target/bench/time.txt ${commands[$i]} >/dev/null 2>&1 || true
     end=$EPOCHREALTIME
-    times+=("$(printf '%.3f' "$(echo "$end - $start" | bc -l)")")
-    r=$(tail -1 target/bench/time.txt); [ "$r" -gt "$rss" ] && rss=$r
+    times[$i]+="$(echo "$end - $start" | bc -l) "
+    r=$(tail -1 target/bench/time.txt)
+    [ "$r" -gt "${rss[$i]:-0}" ] && rss[$i]=$r
   done
-  median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
-  echo "$name $median $rss"
-}
-
+done
 results=()
-results+=("$(measure baseline target/release/examples/parse_baseline "$har" --slice)")
-results+=("$(measure baseline-reader target/release/examples/parse_baseline "$har")")
-results+=("$(measure read-only target/release/examples/parse_baseline "$har" --entries)")
-results+=("$(measure diagnose target/release/authlens diagnose --json "$har")")
-results+=("$(measure sanitize target/release/authlens sanitize "$har" -o /dev/null)")
-if [ -x "$wiretrail" ]; then
-  results+=("$(measure wiretrail "$wiretrail" "$har" diagnose --json)")
-fi
+for i in "${!names[@]}"; do
+  median=$(printf '%s\n' ${times[$i]} | sort -n | sed -n "$(((runs + 1) / 2))p")
+  results+=("${names[$i]} $(printf '%.3f' "$median") ${rss[$i]}")
+done
 
 bytes=$(stat -c %s "$har")
 printf '%s: %s bytes\n\n' "$har" "$bytes"

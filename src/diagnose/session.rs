@@ -799,7 +799,10 @@ mod tests {
     fn fingerprints_tell_tokens_apart_by_any_byte() {
         let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
         // Same bytes at another address: the fingerprint depends on content only.
-        assert_eq!(fingerprint(token), fingerprint(String::from(token).as_str()));
+        assert_eq!(
+            fingerprint(token),
+            fingerprint(String::from(token).as_str())
+        );
         let mut seen = std::collections::HashSet::new();
         for i in 0..token.len() {
             let mut other = token.as_bytes().to_vec();

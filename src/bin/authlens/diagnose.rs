@@ -11,6 +11,7 @@ use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::output::Style;
+use crate::read_ahead::ReadAhead;
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum Format {
@@ -19,17 +20,19 @@ pub enum Format {
     Json,
 }
 
-/// The input and its size (for the progress bar), `-` being standard input.
+/// The input and its size (for the progress bar), `-` being standard input. It is read
+/// one chunk ahead on a second thread (see `read_ahead`).
 fn open(path: &str) -> Result<(Box<dyn Read>, Option<u64>), String> {
+    let cannot = |e: std::io::Error| format!("cannot read {path}: {e}");
     if path == "-" {
-        return Ok((Box::new(std::io::stdin().lock()), None));
+        return Ok((
+            Box::new(ReadAhead::spawn(std::io::stdin()).map_err(cannot)?),
+            None,
+        ));
     }
-    let file = File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let file = File::open(path).map_err(cannot)?;
     let size = file.metadata().ok().map(|m| m.len());
-    Ok((
-        Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
-        size,
-    ))
+    Ok((Box::new(ReadAhead::spawn(file).map_err(cannot)?), size))
 }
 
 /// A progress bar for files over 8 MB, only when stderr is a terminal.

@@ -9,6 +9,7 @@ mod headers;
 mod input;
 mod lab;
 mod output;
+mod read_ahead;
 
 use std::process::ExitCode;
 
