@@ -39,6 +39,9 @@ pub struct Sanitizer {
     pub strict: bool,
     /// How many values were replaced.
     pub redacted: u64,
+    /// How many HAR values (entries, mostly) were over 1 MB and were written with their
+    /// strings cut to 64 KB ([`crate::har::stream::LONG_STRING`]).
+    pub cut_values: u64,
 }
 
 /// Parameter and JSON key names whose values are secrets (compared without case, `-`, `_`).
@@ -130,6 +133,7 @@ impl Sanitizer {
             key,
             strict,
             redacted: 0,
+            cut_values: 0,
         }
     }
 
@@ -558,6 +562,7 @@ pub fn sanitize_har<R: std::io::Read, W: std::io::Write>(
         progress,
     };
     let total = walk(&mut window, &mut transcoder)?;
+    transcoder.sanitizer.cut_values += window.cut_values();
     std::io::Write::flush(&mut transcoder.out)
         .map_err(|e| HarError::new(window.offset(), format!("cannot write: {e}")))?;
     Ok(total)

@@ -182,6 +182,67 @@ fn recorded_lab_hars_keep_their_diagnosis_and_lose_their_secrets() {
     assert!(checked >= 40);
 }
 
+/// An entry over the reader's largest window (1 MB) is written with its long strings cut,
+/// the CLI says so, and its secrets are redacted like any other entry's.
+#[test]
+fn an_entry_over_a_megabyte_is_sanitized_cut_and_reported() {
+    let page = "<p>a large page</p>".repeat(150_000); // ~2.8 MB of HTML
+    let har = json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"},
+    "entries": [
+        {"startedDateTime": "2026-11-23T10:00:00.000Z", "time": 1,
+         "request": {"method": "GET", "url": "https://app.example/big?access_token=canary-url-token",
+            "httpVersion": "HTTP/1.1", "cookies": [],
+            "headers": [{"name": "Cookie", "value": "sid=canary-cookie-value"}],
+            "queryString": [], "headersSize": -1, "bodySize": 0},
+         "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1",
+            "cookies": [], "headers": [],
+            "content": {"size": page.len(), "mimeType": "text/html", "text": page},
+            "redirectURL": "", "headersSize": -1, "bodySize": page.len()},
+         "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0}},
+        {"startedDateTime": "2026-11-23T10:00:01.000Z", "time": 1,
+         "request": {"method": "GET", "url": "https://app.example/small",
+            "httpVersion": "HTTP/1.1", "cookies": [], "headers": [],
+            "queryString": [], "headersSize": -1, "bodySize": 0},
+         "response": {"status": 401, "statusText": "Unauthorized", "httpVersion": "HTTP/1.1",
+            "cookies": [], "headers": [{"name": "WWW-Authenticate", "value": "Bearer"}],
+            "content": {"size": 0, "mimeType": "text/plain", "text": ""},
+            "redirectURL": "", "headersSize": -1, "bodySize": 0},
+         "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0}}
+    ]}});
+    let dir = std::env::temp_dir().join(format!("authlens-big-{}", std::process::id()));
+    fs::create_dir_all(&dir).expect("temp dir");
+    let input = dir.join("big.har");
+    let output = dir.join("big.sanitized.har");
+    fs::write(&input, har.to_string()).expect("written");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_authlens"))
+        .arg("sanitize")
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .output()
+        .expect("runs");
+    let message = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert!(run.status.success(), "{message}");
+    assert!(
+        message.contains("2 entries") && message.contains("1 entry over 1 MB was written"),
+        "{message}"
+    );
+    let sanitized = fs::read_to_string(&output).expect("output");
+    let _ = fs::remove_dir_all(&dir);
+    for canary in ["canary-url-token", "canary-cookie-value"] {
+        assert!(!sanitized.contains(canary), "{canary} survived");
+    }
+    let parsed: Value = serde_json::from_str(&sanitized).expect("still JSON");
+    let entries = parsed["log"]["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 2);
+    let text = entries[0]["response"]["content"]["text"]
+        .as_str()
+        .expect("text");
+    assert_eq!(text.len(), authlens::har::stream::LONG_STRING);
+    assert!(page.starts_with(text));
+    assert_eq!(entries[1]["response"]["status"], 401);
+}
+
 fn secret() -> impl Strategy<Value = String> {
     "[A-Za-z0-9]{12,24}".prop_map(|s| format!("S3CR3T{s}"))
 }

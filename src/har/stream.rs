@@ -285,6 +285,8 @@ pub struct Window<R> {
     max: usize,
     /// Holds a value larger than the window, long strings cut.
     cut: Vec<u8>,
+    /// How many values were read with strings cut (see [`Window::cut_values`]).
+    cut_values: u64,
 }
 
 impl<R: Read> Window<R> {
@@ -304,7 +306,15 @@ impl<R: Read> Window<R> {
             eof: false,
             max: max.max(first.max(1)),
             cut: Vec::new(),
+            cut_values: 0,
         }
+    }
+
+    /// How many values so far were larger than the largest window and had strings longer
+    /// than [`LONG_STRING`] cut: a sanitized copy says so rather than shorten bodies
+    /// silently.
+    pub fn cut_values(&self) -> u64 {
+        self.cut_values
     }
 
     /// The input offset of the next byte to parse.
@@ -441,6 +451,9 @@ impl<R: Read> Window<R> {
                 break Err(self.truncated());
             }
         };
+        if !framer.cuts.is_empty() {
+            self.cut_values += 1;
+        }
         let parsed = framed.and_then(|()| {
             serde_json::from_slice::<T>(&cut).map_err(|e| {
                 let at = start + framer.original_offset(index_of(&cut, &e));

@@ -162,6 +162,19 @@ pub fn sanitize(path: &str, out: Option<&str>, strict: bool) -> Result<ExitCode,
         sanitizer.redacted,
         out.map(|o| format!(", written to {o}")).unwrap_or_default()
     );
+    if sanitizer.cut_values > 0 {
+        let (what, verb) = match sanitizer.cut_values {
+            1 => ("entry", "was"),
+            _ => ("entries", "were"),
+        };
+        eprintln!(
+            "authlens: {} {what} over {} MB {verb} written with strings longer than {} KB cut \
+             (bodies, mostly)",
+            sanitizer.cut_values,
+            authlens::har::stream::MAX_WINDOW >> 20,
+            authlens::har::stream::LONG_STRING >> 10
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
