@@ -399,12 +399,18 @@ impl<R: Read> Window<R> {
                     self.pos += used;
                     return Ok(value);
                 }
-                // An error at the window's end may only be the value going on past it
-                // (`8.` of `8.5` is an invalid number, not an early end): read more first.
+                // An error in the window's last bytes may only be the value going on past
+                // it (`8.` of `8.5` is an invalid number, not an early end): read more first.
                 Some(Err(e))
-                    if self.eof || !(e.is_eof() || index_of(slice, &e) + 1 >= slice.len()) =>
+                    if self.eof || !(e.is_eof() || index_of(slice, &e) + 2 >= slice.len()) =>
                 {
-                    let at = self.pos + index_of(slice, &e);
+                    // An early end is where the input ends, not at its last byte.
+                    let at = self.pos
+                        + if e.is_eof() {
+                            slice.len()
+                        } else {
+                            index_of(slice, &e)
+                        };
                     return Err(HarError::new(self.base + at as u64, describe(&e)));
                 }
                 None if self.eof => return Err(self.truncated()),
@@ -468,7 +474,8 @@ impl<R: Read> Window<R> {
     }
 }
 
-/// Where in `input` serde_json's error is (it reports a line and a column).
+/// Where in `input` serde_json's error is. It reports a line and the 1-based column of the
+/// offending byte (for a value of the wrong type, of the value's last byte).
 fn index_of(input: &[u8], e: &serde_json::Error) -> usize {
     let line_start = if e.line() <= 1 {
         0
@@ -477,7 +484,7 @@ fn index_of(input: &[u8], e: &serde_json::Error) -> usize {
             .nth(e.line() - 2)
             .map_or(input.len(), |i| i + 1)
     };
-    (line_start + e.column()).min(input.len())
+    (line_start + e.column().saturating_sub(1)).min(input.len())
 }
 
 /// Copies one JSON value, cutting every string after [`LONG_STRING`] bytes (at a character
