@@ -27,10 +27,13 @@ const bin = process.env.AUTHLENS_BIN ?? join(root, 'target', 'debug', 'authlens'
  * @property {boolean} [noBrowser]
  */
 
-/** @returns {Promise<{url: string, scenarios: Scenario[], secrets: string[], stop: () => Promise<void>}>} */
-export async function startLab() {
+/**
+ * @param {string} [www] the folder served under /help/ (default: the built self-help page)
+ * @returns {Promise<{url: string, scenarios: Scenario[], secrets: string[], stop: () => Promise<void>}>}
+ */
+export async function startLab(www = join(root, 'dist', 'www')) {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`cargo build\` (make test does)`);
-  const child = spawn(bin, ['lab', '--addr', '127.0.0.1:0', '--www', join(root, 'dist', 'www')], {
+  const child = spawn(bin, ['lab', '--addr', '127.0.0.1:0', '--www', www], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: /** @type {import('node:stream').Readable} */ (child.stdout) });

@@ -1,0 +1,110 @@
+// The in-page benchmarks of docs/performance.md, run by tools/bench-browser.mjs in headless
+// Chromium. Numbers only: the targets are compared in the report, never asserted.
+//
+// - annotate: one recorded HAR entry through the Wasm boundary (Inspector.annotateHarEntry,
+//   as the panel calls it), against the JS peers doing a subset of the work on the same
+//   entries (jwt-decode on the bearer token, auth-header on WWW-Authenticate);
+// - triage: diagnoseHar on a HAR file's text, against JSON.parse of the same text.
+//
+// performance.now() is coarsened in pages that are not cross-origin isolated (100 µs in
+// Chromium), so per-entry times are batch times divided by the batch size.
+import init, * as core from './pkg/authlens.js';
+import { jwtDecode } from './peers/jwt-decode.js';
+import authHeader from './peers/auth-header.js';
+
+await init({ module_or_path: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
+
+/** @param {number[]} values */
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * Median over `rounds` of the time per call of `work` over every item, in µs.
+ * @template T
+ * @param {T[]} items
+ * @param {(item: T) => unknown} work
+ */
+function perItem(items, work, rounds = 15) {
+  const times = [];
+  let sink = 0;
+  for (let round = 0; round < rounds + 2; round += 1) {
+    // Whole passes over the items until 50 ms have passed: far above the timer's grain.
+    let calls = 0;
+    const start = performance.now();
+    do {
+      for (const item of items) sink += work(item) ? 1 : 0;
+      calls += items.length;
+    } while (performance.now() - start < 50);
+    const micros = ((performance.now() - start) * 1000) / calls;
+    if (round >= 2) times.push(micros); // the first rounds warm the JIT and the caches
+  }
+  return { micros: median(times), sink };
+}
+
+/** @param {any[]} headers @param {string} name */
+function header(headers, name) {
+  return headers.find((/** @type {any} */ h) => h.name.toLowerCase() === name)?.value;
+}
+
+/** What the JS peers can do with an entry: decode its JWT, parse its challenges. */
+function peers(/** @type {any} */ entry) {
+  let result = 0;
+  const authorization = header(entry.request.headers, 'authorization');
+  const token = authorization?.split(' ')[1];
+  if (token) {
+    try {
+      result += Object.keys(jwtDecode(token)).length + Object.keys(jwtDecode(token, { header: true })).length;
+    } catch {
+      result += 1; // not a JWT: jwt-decode throws, which is its answer
+    }
+  }
+  const challenge = header(entry.response.headers, 'www-authenticate');
+  if (challenge) {
+    try {
+      result += Object.keys(authHeader.parse(challenge).params ?? {}).length;
+    } catch {
+      result += 1;
+    }
+  }
+  return result;
+}
+
+const results = {};
+const entries = await (await fetch('entries.json')).json();
+const failing = entries.filter((/** @type {any} */ e) => core.isAuthFailureStatus(e.response.status));
+
+const inspector = new core.Inspector();
+results.annotate = {
+  entries: entries.length,
+  failing: failing.length,
+  wasmAll: perItem(entries, (e) => inspector.annotateHarEntry(e)).micros,
+  wasmFailing: perItem(failing, (e) => inspector.annotateHarEntry(e)).micros,
+  peersAll: perItem(entries, peers).micros,
+  peersFailing: perItem(failing, peers).micros,
+};
+
+const text = await (await fetch('big.har')).text();
+const parseTimes = [];
+const triageTimes = [];
+let failures = 0;
+for (let round = 0; round < 5; round += 1) {
+  let start = performance.now();
+  const parsed = JSON.parse(text);
+  parseTimes.push(performance.now() - start);
+  if (!parsed.log) throw new Error('not a HAR');
+  start = performance.now();
+  failures = core.diagnoseHar(text).summary.failures;
+  triageTimes.push(performance.now() - start);
+}
+results.triage = {
+  megabytes: text.length / 1048576,
+  failures,
+  jsonParseMs: median(parseTimes),
+  diagnoseHarMs: median(triageTimes),
+};
+
+/** @type {any} */ (window).benchResults = results;
+const out = document.getElementById('out');
+if (out) out.textContent = JSON.stringify(results, null, 2);
