@@ -27,9 +27,14 @@ setup:
 build: setup
 	tools/build.sh
 
-# Criterion benchmarks (numbers, not pass/fail): see docs/performance.md.
-bench:
+# Benchmarks (numbers, not pass/fail): see docs/performance.md. Criterion for the parsers,
+# the 100 MB HAR against serde_json and wiretrail, and the browser benchmark (headless
+# Chromium: annotate vs JS peers, diagnoseHar vs JSON.parse, the panel under 20,000 entries).
+bench: build
 	cargo bench
+	tools/bench-har.sh
+	cargo build --bin authlens
+	node tools/bench-browser.mjs
 
 clean:
 	rm -rf target dist pkg
