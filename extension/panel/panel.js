@@ -650,12 +650,52 @@ function renderRow(annotation) {
   return row;
 }
 
-/** @type {HarEntryLike[] | null} entries that finish while the replay runs */
+// Entries are shown through one queue, in slices of ~30 ms: well under the 50 ms that
+// makes a long task, so the panel stays responsive while it fills. Both the replay (tens of
+// thousands of entries at once) and live traffic need it: Chrome delivers a burst of
+// onRequestFinished events in one task (tools/bench-browser.mjs measures both).
+const SLICE_MS = 30;
+/** @type {HarEntryLike[]} entries waiting to be shown, oldest first */
+let queue = [];
+let draining = false;
+/** @type {HarEntryLike[] | null} entries that finish while the replay is read */
 let pending = [];
+
+/** Shows the queued entries, yielding to the event loop every SLICE_MS. */
+async function drain() {
+  if (draining) return;
+  draining = true;
+  target = document.createDocumentFragment();
+  let sliceStart = performance.now();
+  const flush = () => {
+    body.append(/** @type {DocumentFragment} */ (target));
+    trim();
+    updateStatus();
+  };
+  while (queue.length > 0) {
+    const batch = queue;
+    queue = [];
+    for (const entry of batch) {
+      addEntry(entry);
+      if (performance.now() - sliceStart > SLICE_MS) {
+        flush();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        sliceStart = performance.now();
+      }
+    }
+  }
+  flush();
+  target = null;
+  draining = false;
+}
+
 api.devtools.network.onRequestFinished.addListener((request) => {
   const entry = /** @type {HarEntryLike} */ (/** @type {unknown} */ (request));
   if (pending) pending.push(entry);
-  else addEntry(entry);
+  else {
+    queue.push(entry);
+    drain();
+  }
 });
 
 /**
@@ -702,28 +742,10 @@ document.getElementById('export-report')?.addEventListener('click', async () => 
 });
 
 const har = await getHar();
-// The replay can be tens of thousands of entries. Rows are built off-document and the work
-// is cut into slices of ~30 ms, well under the 50 ms that makes a long task: the panel
-// stays responsive while it fills (tools/bench-browser.mjs measures it).
-const SLICE_MS = 30;
-target = document.createDocumentFragment();
-let sliceStart = performance.now();
-for (const entry of har.entries) {
-  addEntry(/** @type {HarEntryLike} */ (/** @type {unknown} */ (entry)));
-  if (performance.now() - sliceStart > SLICE_MS) {
-    body.append(target);
-    trim();
-    updateStatus();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    sliceStart = performance.now();
-  }
-}
-body.append(target);
-target = null;
-trim();
-updateStatus();
-for (const entry of pending) addEntry(entry);
+queue = /** @type {HarEntryLike[]} */ (/** @type {unknown} */ (har.entries));
+queue.push(...pending);
 pending = null;
+await drain();
 document.body.dataset.ready = 'true';
 
 // ---- Settings --------------------------------------------------------------------------

@@ -562,9 +562,11 @@ fn storm(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut times: Vec<i64> = cx
         .history
         .iter()
-        .filter(|s| s.method == ex.method && s.url == ex.url && s.status == ex.status)
+        // Cheap integer tests first: this runs over the whole session (up to 500
+        // summaries) for every failure, and URLs of one site share long prefixes.
+        .filter(|s| s.status == ex.status && s.at.is_some_and(|t| now - t <= WINDOW))
+        .filter(|s| s.url == ex.url && s.method == ex.method)
         .filter_map(|s| s.at)
-        .filter(|t| now - t <= WINDOW)
         .collect();
     times.push(now);
     if times.len() < COUNT {
