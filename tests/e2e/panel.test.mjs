@@ -1,6 +1,7 @@
 // The DevTools panel in Chromium against every lab scenario: the expected top finding, the
 // detail view (masked by default, reveal on request), replay, sign-in, hostile input.
 import assert from 'node:assert/strict';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -16,6 +17,8 @@ let chromium;
 let page;
 /** @type {import('puppeteer-core').Frame} */
 let panel;
+/** @type {import('puppeteer-core').Page} the DevTools window the panel lives in */
+let devtools;
 
 before(async () => {
   lab = await startLab();
@@ -24,7 +27,7 @@ before(async () => {
   await cancelHttpAuthPrompts(page);
   await page.goto(lab.url);
   await page.waitForSelector('body[data-ready]');
-  const devtools = await openDevTools(page);
+  devtools = await openDevTools(page);
   panel = await showAuthLensPanel(devtools, chromium.extensionId);
   await panel.waitForSelector('body[data-ready]');
 });
@@ -281,4 +284,31 @@ test('token requests that explain a failure are listed by default', async () => 
   await panel.waitForSelector('tbody tr:not([data-healthy])[data-status="401"]');
   const rows = await panel.$$eval('tbody tr:not([hidden])', (trs) => trs.map((tr) => `${tr.getAttribute('data-status')} ${tr.querySelector('.path')?.textContent}`));
   assert.deepEqual(rows, ['200 /oauth/token', '401 /api/bearer']);
+});
+
+test('screenshots of the panel in the light and dark themes, saved as artifacts', async () => {
+  await run('token-expired');
+  await panel.waitForSelector('tbody tr:not([data-healthy])');
+  await press('tbody tr:not([data-healthy])');
+  await panel.waitForSelector('#detail:not([hidden]) #detail-findings li[data-code="token.expired"]');
+  const artifacts = join(root, 'target', 'e2e-artifacts');
+  mkdirSync(artifacts, { recursive: true });
+  /** @type {Record<string, string>} */
+  const backgrounds = {};
+  for (const theme of ['light', 'dark']) {
+    // The panel picks its theme from devtools.panels.themeName when it loads; switching
+    // DevTools' own theme needs its internals, so the panel's switch is set directly.
+    await panel.evaluate((name) => {
+      document.documentElement.dataset.theme = name;
+    }, theme);
+    backgrounds[theme] = await panel.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const file = join(artifacts, `panel-${theme}.png`);
+    await devtools.screenshot({ path: /** @type {`${string}.png`} */ (file) });
+    assert.ok(statSync(file).size > 10_000, `${file} holds a rendered panel`);
+  }
+  assert.notEqual(backgrounds.light, backgrounds.dark, 'the dark theme changes the colours');
+  assertNoSecret(await panel.content(), lab.secrets, 'the panel being screenshotted');
+  await panel.evaluate(() => {
+    document.documentElement.dataset.theme = 'light';
+  });
 });
