@@ -220,21 +220,23 @@ impl Inspector {
     }
 }
 
+/// A HAR error for JS, with the line and column of its byte offset.
+fn unreadable(text: &str, mut error: crate::har::stream::HarError) -> JsError {
+    error.locate(text.as_bytes());
+    JsError::new(&format!("not a readable HAR file: {error}"))
+}
+
 /// Diagnoses a whole HAR file (text), as `authlens diagnose --json` does.
 #[wasm_bindgen(js_name = diagnoseHar, unchecked_return_type = "HarReport")]
 pub fn diagnose_har(text: &str) -> Result<JsValue, JsError> {
-    let report = report::diagnose_har(text.as_bytes(), |_| {}).map_err(|mut e| {
-        e.locate(text.as_bytes());
-        JsError::new(&format!("not a readable HAR file: {e}"))
-    })?;
+    let report = report::diagnose_har(text.as_bytes(), |_| {}).map_err(|e| unreadable(text, e))?;
     to_js(&report)
 }
 
 /// A Markdown report of a HAR file, ready for a support ticket (no secrets).
 #[wasm_bindgen(js_name = markdownReport)]
 pub fn markdown_report(text: &str, title: &str) -> Result<String, JsError> {
-    let report = report::diagnose_har(text.as_bytes(), |_| {})
-        .map_err(|e| JsError::new(&format!("not a readable HAR file: {e}")))?;
+    let report = report::diagnose_har(text.as_bytes(), |_| {}).map_err(|e| unreadable(text, e))?;
     Ok(report::markdown(&report, title))
 }
 
@@ -257,7 +259,7 @@ pub fn sanitize_har_text(text: &str, strict: bool, key: &[u32]) -> Result<String
     );
     let mut out = Vec::with_capacity(text.len());
     sanitize_har(text.as_bytes(), &mut out, &mut sanitizer, |_| {})
-        .map_err(|e| JsError::new(&format!("not a readable HAR file: {e}")))?;
+        .map_err(|e| unreadable(text, e))?;
     String::from_utf8(out).map_err(|_| JsError::new("the sanitized HAR is not UTF-8"))
 }
 
@@ -384,6 +386,23 @@ mod tests {
             "a key is required"
         );
         assert!(diagnose_har("{\"log\":").is_err());
+        // Errors name the byte offset, line and column, whichever function met them.
+        let truncated = "{\"log\":\n{\"entries\":[";
+        for error in [
+            sanitize_har_text(truncated, false, &[1, 2, 3, 4]).err(),
+            markdown_report(truncated, "t").err(),
+            diagnose_har(truncated).err(),
+        ] {
+            let message = error
+                .map(JsValue::from)
+                .map(|e| field(&e, &["message"]))
+                .and_then(|m| m.as_string())
+                .unwrap_or_default();
+            assert!(
+                message.contains("byte 20 (line 2, column 13)") && message.contains("truncated"),
+                "{message}"
+            );
+        }
         assert!(markdown_report(har, "t")
             .unwrap_or_default()
             .contains("auth.malformed"));

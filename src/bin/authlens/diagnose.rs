@@ -123,8 +123,8 @@ fn read_report(path: &str) -> Result<Report, String> {
     result.map_err(|e| unreadable(path, e))
 }
 
-/// The error with its exact byte offset, found by reading the file again up to the line
-/// and column serde_json reported (not possible for standard input).
+/// The error with the line and column of its byte offset, counted by reading the file
+/// again up to it (not possible for standard input, which says only the offset).
 fn unreadable(path: &str, mut error: authlens::har::stream::HarError) -> String {
     if path != "-" {
         if let Ok(file) = File::open(path) {
