@@ -10,27 +10,18 @@ use authlens::har::HarEntry;
 
 fn main() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/har/lab");
-    let mut entries: Vec<HarEntry> = Vec::new();
+    // Each entry as JSON text (what the boundary receives) and as a `HarEntry`.
+    let mut texts: Vec<String> = Vec::new();
     for file in std::fs::read_dir(dir).expect("fixtures").flatten() {
         let text = std::fs::read_to_string(file.path()).expect("readable");
         let har: serde_json::Value = serde_json::from_str(&text).expect("JSON");
         for entry in har["log"]["entries"].as_array().into_iter().flatten() {
-            entries.push(serde_json::from_value(entry.clone()).expect("entry"));
+            texts.push(entry.to_string());
         }
     }
-    let texts: Vec<String> = std::fs::read_dir(dir)
-        .expect("fixtures")
-        .flatten()
-        .flat_map(|f| {
-            let text = std::fs::read_to_string(f.path()).expect("readable");
-            let har: serde_json::Value = serde_json::from_str(&text).expect("JSON");
-            har["log"]["entries"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-        })
+    let entries: Vec<HarEntry> = texts
+        .iter()
+        .map(|t| serde_json::from_str(t).expect("entry"))
         .collect();
     let exchanges: Vec<Exchange> = entries.iter().cloned().map(Exchange::from_har).collect();
     let mut session = Session::new(500);
