@@ -34,8 +34,8 @@ pub struct ReadAhead {
 }
 
 impl ReadAhead {
-    /// Starts reading `inner` on a new thread. If the thread cannot be started, the
-    /// error says so; the caller may read `inner` directly instead.
+    /// Starts reading `inner` on a new thread. If the thread cannot be started (the
+    /// system is out of threads), that is the error, and `inner` is dropped.
     pub fn spawn<R: Read + Send + 'static>(mut inner: R) -> io::Result<Self> {
         let (filled_tx, filled) = sync_channel::<Filled>(CHUNKS);
         let (empty, empty_rx) = sync_channel::<Vec<u8>>(CHUNKS);
