@@ -22,6 +22,10 @@ pub struct Annotation<'a> {
     pub challenges: ChallengeList<'a>,
     /// Best first.
     pub findings: Vec<Finding>,
+    /// This exchange answers the previous one's challenge (the same request, now with
+    /// credentials of an offered scheme, and not refused): that previous 401 or 407 was
+    /// the first leg of a handshake, not a failure, and a UI should drop it.
+    pub resolves_previous: bool,
 }
 
 /// Parses and diagnoses one exchange.
@@ -33,8 +37,10 @@ pub fn annotate(exchange: &Exchange) -> Annotation<'_> {
 pub fn annotate_in<'a>(exchange: &'a Exchange, session: &mut Session) -> Annotation<'a> {
     let header = status::challenge_header(exchange.status);
     let challenges = challenge::parse_lines(exchange.response_header_lines(header));
+    let resolves_previous = session.answers_previous_challenge(exchange);
     let findings = session.diagnose(exchange);
     Annotation {
+        resolves_previous,
         method: &exchange.method,
         url: &exchange.url,
         status: exchange.status,

@@ -223,20 +223,11 @@ impl<'de> serde::de::DeserializeSeed<'de> for SmallText {
 }
 
 impl HarRequest {
-    /// A token-endpoint request (RFC 6749 §3.2): a POST with a grant_type in its body, or
-    /// to a `…/token` path. Its response body says which token was issued.
+    /// A POST, whose answer may issue a token: a token endpoint (RFC 6749 §3.2) or any
+    /// login, wherever it lives and whatever it calls the token. Logins are recognised by
+    /// what they return (`diagnose::session`), so every POST keeps its (small) answer.
     pub fn is_token_request(&self) -> bool {
         self.method.eq_ignore_ascii_case("POST")
-            && (self
-                .post_data
-                .as_ref()
-                .and_then(|p| p.text.as_deref())
-                .is_some_and(|t| t.contains("grant_type"))
-                || self
-                    .url
-                    .split(['?', '#'])
-                    .next()
-                    .is_some_and(|path| path.ends_with("/token")))
     }
 }
 

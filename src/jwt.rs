@@ -474,6 +474,15 @@ fn claims(payload: &Map<String, Value>, at: usize, problems: &mut Problems) -> C
     claims
 }
 
+/// A kind marker's value without case or punctuation: `Refresh_Token` → `refreshtoken`.
+fn normalised_kind(value: &str) -> String {
+    value
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
 /// Weighs the evidence for each use. Explicit markers (a header `typ`, Cognito's
 /// `token_use`, Keycloak's `typ` claim) settle it; otherwise the claims that only one
 /// kind of token carries decide.
@@ -498,19 +507,41 @@ fn classify(token: &Token) -> Usage {
         _ => {}
     }
     let c = &token.claims;
-    match c.token_use.as_deref() {
-        Some("access") => votes.push((Use::Access, 10, "token_use is \"access\"".into())),
-        Some("id") => votes.push((Use::Id, 10, "token_use is \"id\"".into())),
-        Some("refresh") => votes.push((Use::Refresh, 10, "token_use is \"refresh\"".into())),
-        _ => {}
-    }
-    match c.typ.as_deref().map(str::to_ascii_lowercase).as_deref() {
-        Some("bearer") => votes.push((Use::Access, 8, "typ claim is \"Bearer\"".into())),
-        Some("id") => votes.push((Use::Id, 8, "typ claim is \"ID\"".into())),
-        Some("refresh" | "offline") => {
-            votes.push((Use::Refresh, 8, "typ claim is \"Refresh\"".into()))
+    // The claim each library marks a token's kind with, in its own spelling: Cognito's
+    // `token_use`, Keycloak's `typ` (`Bearer`, `ID`, `Refresh`, `Offline`),
+    // Flask-JWT-Extended's `type` (`access`, `refresh`), djangorestframework-simplejwt's
+    // `token_type`, and the camelCase forms Node libraries write. Values are compared
+    // without case and punctuation (`refresh_token`, `RefreshToken`, `refresh`).
+    if let Some(payload) = token.payload.as_ref().and_then(Value::as_object) {
+        for (claim, weight) in [
+            ("token_use", 10),
+            ("tokenUse", 10),
+            ("typ", 8),
+            ("type", 8),
+            ("token_type", 8),
+            ("tokenType", 8),
+        ] {
+            let Some(value) = payload.get(claim).and_then(Value::as_str) else {
+                continue;
+            };
+            let kind = match normalised_kind(value).as_str() {
+                "access" | "accesstoken" | "at" | "bearer" => Use::Access,
+                "id" | "idtoken" => Use::Id,
+                "refresh" | "refreshtoken" | "rt" | "offline" | "offlinetoken" => Use::Refresh,
+                _ => continue,
+            };
+            // `typ` also names a header parameter: say which one.
+            let what = if claim == "typ" { "typ claim" } else { claim };
+            votes.push((kind, weight, format!("{what} is \"{value}\"")));
         }
-        _ => {}
+    }
+    if let Some(kind) = header_typ.as_deref().and_then(|t| t.strip_suffix("+jwt")) {
+        if matches!(
+            normalised_kind(kind).as_str(),
+            "refresh" | "rt" | "refreshtoken"
+        ) {
+            votes.push((Use::Refresh, 10, format!("header typ is {kind}+jwt")));
+        }
     }
     if !c.scope.is_empty() {
         votes.push((Use::Access, 3, "has scope/scp".into()));

@@ -68,40 +68,61 @@ pub fn diagnose_har_each<R: Read>(
 ) -> Result<Summary, HarError> {
     let mut session = Session::default();
     let mut summary = Summary::default();
+    // One failing entry is held back until the next one is seen: if the next answers its
+    // challenge (a Digest, NTLM or Negotiate handshake, or Basic through the browser's
+    // prompt), it was the handshake's first leg and is no failure at all. Memory stays
+    // bounded: at most one entry waits.
+    let mut pending: Option<(EntryReport, Option<String>)> = None;
+    let mut flush = |(entry, started): (EntryReport, Option<String>), summary: &mut Summary| {
+        summary.failures += 1;
+        if summary.first_failure.is_none() {
+            summary.first_failure = started;
+        }
+        if let Some(top) = entry.findings.first() {
+            *summary.top_causes.entry(top.code).or_default() += 1;
+        }
+        if let Some(target) = Target::parse(&entry.url) {
+            *summary.hosts.entry(target.host.to_owned()).or_default() += 1;
+            // Bounded: a HAR with millions of distinct URLs keeps the first 10,000.
+            let endpoint = format!("{} {}{}", entry.method, target.host, target.path);
+            if summary.endpoints.len() < 10_000 || summary.endpoints.contains_key(&endpoint) {
+                *summary.endpoints.entry(endpoint).or_default() += 1;
+            }
+        }
+        on_entry(entry);
+    };
     let total = for_each_entry(
         reader,
         |index, entry| {
             let started = entry.started_date_time.clone();
             let exchange = Exchange::from_har(entry);
+            if let Some(waiting) = pending.take() {
+                let first_leg =
+                    waiting.0.index + 1 == index && session.answers_previous_challenge(&exchange);
+                if !first_leg {
+                    flush(waiting, &mut summary);
+                }
+            }
             let findings = session.diagnose(&exchange);
             if findings.is_empty() {
                 return;
             }
-            summary.failures += 1;
-            if summary.first_failure.is_none() {
-                summary.first_failure = started;
-            }
-            if let Some(top) = findings.first() {
-                *summary.top_causes.entry(top.code).or_default() += 1;
-            }
-            if let Some(target) = Target::parse(&exchange.url) {
-                *summary.hosts.entry(target.host.to_owned()).or_default() += 1;
-                // Bounded: a HAR with millions of distinct URLs keeps the first 10,000.
-                let endpoint = format!("{} {}{}", exchange.method, target.host, target.path);
-                if summary.endpoints.len() < 10_000 || summary.endpoints.contains_key(&endpoint) {
-                    *summary.endpoints.entry(endpoint).or_default() += 1;
-                }
-            }
-            on_entry(EntryReport {
-                index,
-                url: redact_query(&exchange.url),
-                method: exchange.method,
-                status: exchange.status,
-                findings,
-            });
+            pending = Some((
+                EntryReport {
+                    index,
+                    url: redact_query(&exchange.url),
+                    method: exchange.method,
+                    status: exchange.status,
+                    findings,
+                },
+                started,
+            ));
         },
         progress,
     )?;
+    if let Some(waiting) = pending.take() {
+        flush(waiting, &mut summary);
+    }
     summary.entries = total;
     Ok(summary)
 }

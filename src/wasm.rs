@@ -68,6 +68,8 @@ export interface Annotation {
   method: string; url: string; status: number; isAuthFailure: boolean;
   challengeHeader: "WWW-Authenticate" | "Proxy-Authenticate";
   challenges: ChallengeList; findings: Finding[];
+  /** This exchange answers the previous one's challenge: that 401/407 was a handshake's first leg; drop it. */
+  resolvesPrevious: boolean;
 }
 export interface EntryReport { index: number; method: string; url: string; status: number; findings: Finding[] }
 export interface HarReport {

@@ -64,12 +64,25 @@ const rowData = new WeakMap();
  */
 let target = null;
 
+/**
+ * The row of the previous entry: when the next one answers its challenge, it was a
+ * handshake's first leg (Digest, NTLM, Negotiate, Basic through the prompt), not a failure.
+ * @type {HTMLTableRowElement | null}
+ */
+let previousRow = null;
+
 /** @param {HarEntryLike} entry */
 function addEntry(entry) {
   const key = `${entry.startedDateTime} ${entry.request.method} ${entry.request.url}`;
   if (seen.has(key)) return;
   seen.add(key);
   const annotation = inspector.annotateHarEntry(entry);
+  if (annotation.resolvesPrevious && previousRow) {
+    previousRow.dataset.healthy = 'true';
+    previousRow.dataset.handshake = 'true';
+    applyFilter(previousRow);
+    updateStatus();
+  }
   const kind = remember(entry);
   // Token requests, redirects and preflights explain failures: listed by default too.
   const healthy = !annotation.isAuthFailure && annotation.findings.length === 0 && !kind;
@@ -80,6 +93,7 @@ function addEntry(entry) {
     offer(findingFilter, annotation.findings[0]?.code ?? '');
   }
   rowData.set(row, { entry, annotation });
+  previousRow = row;
   (target ?? body).append(row);
   trim();
   applyFilter(row);

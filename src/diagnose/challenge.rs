@@ -284,6 +284,8 @@ fn negotiate(cx: &Context<'_>, out: &mut Vec<Finding>) {
 fn statuses(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let ex = cx.exchange;
     match ex.status {
+        // A 403 to a request that carried nothing is "not signed in": auth.missing.
+        403 if cx.auth_style() == super::AuthStyle::Nothing || cx.preflight => {}
         403 => draft(
             "status.forbidden",
             Likelihood::Medium,
@@ -306,7 +308,9 @@ fn statuses(cx: &Context<'_>, out: &mut Vec<Finding>) {
         407 => draft(
             "status.proxy_auth",
             Likelihood::High,
-            60,
+            // Refused proxy credentials are auth.basic_rejected's or auth.digest_rejected's
+            // case, which say more.
+            if ex.request_header("Proxy-Authorization").is_some() { 50 } else { 60 },
             "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.8",
             "407: a proxy between you and the server wants you to sign in",
         )

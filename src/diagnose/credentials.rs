@@ -1,18 +1,30 @@
 //! `auth.*`: what the client sent in Authorization / Proxy-Authorization.
 
-use super::{draft, Context};
+use super::words::Meaning;
+use super::{draft, AuthStyle, Context};
 use crate::finding::{Action, Effort, Finding, Likelihood};
 use crate::schemes::SchemeView;
 
 pub(super) fn detect(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    if !matches!(cx.exchange.status, 401 | 407) && cx.credentials.is_none() {
+    // A CORS preflight never carries credentials (Fetch §4.8): nothing here applies.
+    if cx.preflight {
         return;
     }
     let header = cx.credentials_header;
     let Some(credentials) = &cx.credentials else {
-        // A 407 without Proxy-Authorization is what status.proxy_auth explains.
-        if cx.exchange.status != 407 {
-            missing(cx, out);
+        match (cx.exchange.status, cx.auth_style()) {
+            // A 407 without Proxy-Authorization is what status.proxy_auth explains.
+            (407, _) => {}
+            (401, AuthStyle::Cookies) if cookie_session(cx) => session_rejected(cx, out),
+            (401, _) => missing(cx, out),
+            // Several frameworks answer a request that carried nothing with 403 (FastAPI's
+            // HTTPBearer, Django REST framework without an authenticate header, Spring
+            // Security's default entry point): that is "not signed in".
+            (403, AuthStyle::Nothing) => missing(cx, out),
+            // RFC 6750 §3.1: a 400 with a Bearer challenge (invalid_request).
+            (400, _) if cx.challenge_error().is_some() => missing(cx, out),
+            (_, _) if cx.server_says(Meaning::Missing).is_some() => missing(cx, out),
+            _ => {}
         }
         return;
     };
@@ -47,6 +59,33 @@ pub(super) fn detect(cx: &Context<'_>, out: &mut Vec<Finding>) {
         d.fix(Effort::Medium, "Client: build the header as `<Scheme> <token>` from a variable that is set (not undefined/null), without quotes, extra spaces or newlines.", None)
             .fix(Effort::Easy, "Sign in again: if the token was missing from storage, this restores it.", Some(Action::SignIn))
             .push(out);
+    }
+
+    // RFC 6750 §3.1 invalid_request (400): the request carries the token wrongly (two
+    // methods at once, a repeated parameter, a malformed header) although our parser
+    // found no defect of its own.
+    if credentials.defects.is_empty() && cx.challenge_error() == Some("invalid_request") {
+        let mut d = draft(
+            "auth.malformed",
+            Likelihood::High,
+            80,
+            "https://www.rfc-editor.org/rfc/rfc6750#section-3.1",
+            "The server says the request carries its token wrongly (invalid_request)",
+        )
+        .explain(
+            "The app sent its sign-in information in a way the server does not accept. This is a bug in the app.",
+            "invalid_request (RFC 6750 §3.1): the request is missing a required parameter, repeats one, uses more than one method to send the token (header and query or body at once, §2), or is otherwise malformed.",
+        )
+        .evidence(cx.challenge_header, "error=invalid_request");
+        if let Some(w) = cx.said.first() {
+            d = d.evidence(w.source.clone(), w.text.clone());
+        }
+        d.fix(
+            Effort::Medium,
+            "Client: send the token in the Authorization header only, once.",
+            None,
+        )
+        .push(out);
     }
 
     let offered: Vec<&str> = cx.challenges.challenges.iter().map(|c| c.scheme).collect();
@@ -86,6 +125,119 @@ pub(super) fn detect(cx: &Context<'_>, out: &mut Vec<Finding>) {
     if credentials.is("Basic") {
         basic(cx, out);
     }
+    if credentials.is("Digest") {
+        digest(cx, out);
+    }
+}
+
+/// A request that authenticates by cookie: it sent cookies and no credentials header,
+/// and the server asks for no header scheme (no challenge, or only schemes that are not
+/// answered in a header by scripts). Such a 401 is about the session, never about a
+/// Bearer token.
+fn cookie_session(cx: &Context<'_>) -> bool {
+    cx.challenges.challenges.is_empty()
+        || cx.server_says(Meaning::Session).is_some()
+        || cx.server_says(Meaning::Csrf).is_some()
+}
+
+/// `session.rejected`: cookies were sent, and the server did not take them as a session.
+fn session_rejected(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let words = cx
+        .server_says(Meaning::Session)
+        .or_else(|| cx.server_says(Meaning::Expired))
+        .or_else(|| cx.server_says(Meaning::Csrf));
+    let csrf = words.is_some_and(|w| w.meaning == Meaning::Csrf);
+    let mut d = draft(
+        "session.rejected",
+        if words.is_some() { Likelihood::High } else { Likelihood::Medium },
+        if words.is_some() { 80 } else { 72 },
+        "https://www.rfc-editor.org/rfc/rfc6265#section-8.3",
+        if csrf {
+            "The session cookie was sent, but the CSRF check failed"
+        } else {
+            "The session cookie was sent, but the server does not accept the session"
+        },
+    )
+    .explain(
+        "Your session on this site has ended. Sign in again.",
+        if csrf {
+            "The request carried cookies and no Authorization header, and the server refused its CSRF token: with cookie sessions, state-changing requests must also send the CSRF token (a header or form field the page reads from a cookie or the page)."
+        } else {
+            "The request carried cookies and no Authorization header, so it authenticates by session cookie; the server answered 401 anyway. The session ended on the server (idle or absolute timeout, sign-out elsewhere, a server restart with an in-memory session store, a rotated session secret), or the cookie that holds it is not among those sent."
+        },
+    )
+    .evidence("Cookie", format!("sent ({} cookies, values masked)", cx.cookies.as_ref().map_or(0, |c| c.cookies.len())))
+    .evidence(cx.credentials_header, "not sent (the request relies on cookies)");
+    if let Some(w) = words {
+        d = d.evidence(w.source.clone(), w.text.clone());
+    }
+    d.fix(Effort::Easy, "Sign in again.", Some(Action::SignIn))
+        .fix(Effort::Easy, "If signing in does not stick, clear this site's cookies and sign in again.", Some(Action::ClearCookies))
+        .fix(Effort::Medium, if csrf { "Developer: send the CSRF token with every state-changing request." } else { "Developer: check the server's session store and lifetime (idle and absolute timeouts), and that the session secret did not change." }, None)
+        .push(out);
+}
+
+/// `auth.digest_rejected`: Digest credentials were answered with a fresh challenge that
+/// is not `stale=true`. RFC 7616 §3.3: `stale=true` means the digest was right and only
+/// the nonce old; without it, the server computed a different response, so the user name,
+/// password or realm is wrong (or the client hashed the wrong URI or algorithm).
+fn digest(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(credentials) = &cx.credentials else {
+        return;
+    };
+    if !matches!(cx.exchange.status, 401 | 407) {
+        return;
+    }
+    let digests: Vec<&crate::schemes::DigestChallenge> = cx
+        .views
+        .iter()
+        .filter_map(|v| match v {
+            SchemeView::Digest(d) => Some(d),
+            _ => None,
+        })
+        .collect();
+    if digests.is_empty() || digests.iter().any(|d| d.stale) {
+        return;
+    }
+    let header = cx.credentials_header;
+    let sent_nonce = credentials.param("nonce");
+    let new_nonce = digests.iter().find_map(|d| d.nonce.as_deref());
+    let mut d = draft(
+        "auth.digest_rejected",
+        Likelihood::High,
+        // Above status.proxy_auth (50 once credentials were sent): it says why.
+        64,
+        "https://www.rfc-editor.org/rfc/rfc7616#section-3.3",
+        "Digest credentials were refused (not a stale nonce)",
+    )
+    .explain(
+        "The user name or password is probably wrong.",
+        "The server answered the Digest response with a new challenge without stale=true (RFC 7616 §3.3): it read the credentials and computed a different digest. The user name, password or realm is wrong, or the client hashed another URI, algorithm or qop than the server.",
+    )
+    .evidence(header, format!(
+        "Digest, username \"{}\", realm \"{}\"",
+        credentials.param("username").unwrap_or("?"),
+        credentials.param("realm").unwrap_or("?")
+    ))
+    .evidence(cx.challenge_header, match (sent_nonce, new_nonce) {
+        (Some(a), Some(b)) if a != b => "a new nonce, without stale=true",
+        (Some(_), Some(_)) => "the same nonce again, without stale=true",
+        _ => "a new challenge, without stale=true",
+    });
+    if let (Some(sent), Some(offered)) = (
+        credentials.param("algorithm"),
+        digests.first().map(|d| d.algorithm.as_str()),
+    ) {
+        if !sent.eq_ignore_ascii_case(offered) {
+            d = d.evidence(
+                header,
+                format!("algorithm {sent}, the server offers {offered}"),
+            );
+        }
+    }
+    d.fix(Effort::Easy, "Check the user name and password, then sign in again.", Some(Action::SignIn))
+        .fix(Effort::Medium, "Developer: check the Digest realm, algorithm and the URI the client hashes (it must be the request-target).", None)
+        .push(out);
 }
 
 fn missing(cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -98,9 +250,15 @@ fn missing(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .views
             .iter()
             .all(|v| matches!(v, SchemeView::Negotiate(_) | SchemeView::Ntlm(_)));
+    let words = cx.server_says(Meaning::Missing);
     let (likelihood, score) = match (has_cookie, offered.is_empty(), negotiate_only) {
         (_, _, true) => (Likelihood::Low, 20),
         (false, false, _) => (Likelihood::High, 90),
+        // The server's own words say nothing was found: as good as a challenge.
+        (_, true, _) if words.is_some() => (Likelihood::High, 88),
+        // A 403 to a request with no credentials at all: not signed in (above
+        // status.forbidden, which would wrongly say "signed in but not allowed").
+        (false, true, _) if cx.exchange.status == 403 => (Likelihood::High, 84),
         (false, true, _) => (Likelihood::High, 70),
         (true, _, _) => (Likelihood::Medium, 50),
     };
@@ -142,6 +300,15 @@ fn missing(cx: &Context<'_>, out: &mut Vec<Finding>) {
             format!("server offers: {}", offered.join(", ")),
         );
     }
+    if let Some(w) = words {
+        d = d.evidence(w.source.clone(), w.text.clone());
+    }
+    if cx.exchange.status == 403 {
+        d = d.evidence(
+            "status",
+            "403 to a request without credentials: the server found no one signed in",
+        );
+    }
     d.fix(Effort::Easy, "Sign in again, then retry.", Some(Action::SignIn))
         .fix(Effort::Medium, format!("Client: attach the credentials in `{header}` on this request (check the code path that builds it)."), None)
         .push(out);
@@ -177,7 +344,7 @@ fn basic(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .push(out);
         return;
     }
-    if credentials.defects.is_empty() && cx.exchange.status == 401 {
+    if credentials.defects.is_empty() && matches!(cx.exchange.status, 401 | 407) {
         let user = credentials
             .basic
             .as_ref()
@@ -279,6 +446,98 @@ mod tests {
             text.contains("Aladdin")
                 && !text.contains("open sesame")
                 && !text.contains("QWxhZGRpbjpvcGVuIHNlc2FtZQ")
+        );
+    }
+    #[test]
+    fn refused_digest_is_named_and_a_stale_nonce_is_not() {
+        let digest = r#"Digest username="alice", realm="r", nonce="old", uri="/x", response="0123456789abcdef0123456789abcdef", qop=auth, nc=00000001, cnonce="c""#;
+        assert_eq!(
+            top(digest, r#"Digest realm="r", nonce="new", qop="auth""#),
+            "auth.digest_rejected"
+        );
+        assert_eq!(
+            top(
+                digest,
+                r#"Digest realm="r", nonce="new", qop="auth", stale=true"#
+            ),
+            "challenge.digest_stale"
+        );
+        // Through a proxy (squid's digest_file_auth answers a wrong password with 407).
+        let ex = exchange(
+            "GET",
+            "http://example.com/",
+            407,
+            &[("Proxy-Authorization", digest)],
+            &[(
+                "Proxy-Authenticate",
+                r#"Digest realm="p", nonce="n2", qop="auth""#,
+            )],
+        );
+        assert_eq!(codes(&diagnose(&ex))[0], "auth.digest_rejected");
+        let ex = exchange(
+            "GET",
+            "http://example.com/",
+            407,
+            &[("Proxy-Authorization", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")],
+            &[("Proxy-Authenticate", r#"Basic realm="p""#)],
+        );
+        assert_eq!(codes(&diagnose(&ex))[0], "auth.basic_rejected");
+    }
+
+    #[test]
+    fn a_403_without_credentials_is_not_signed_in() {
+        let mut ex = exchange("GET", "https://api.example/x", 403, &[], &[]);
+        ex.response_body = Some(r#"{"detail":"Not authenticated"}"#.into());
+        let found = codes(&diagnose(&ex));
+        assert_eq!(found[0], "auth.missing", "{found:?}");
+        assert!(!found.contains(&"status.forbidden"));
+        // With credentials, a 403 is still "signed in, not allowed".
+        let ex = exchange(
+            "GET",
+            "https://api.example/x",
+            403,
+            &[("Authorization", "Bearer abcdefghijklmnop")],
+            &[],
+        );
+        assert!(codes(&diagnose(&ex)).contains(&"status.forbidden"));
+    }
+
+    #[test]
+    fn a_cookie_session_401_gets_session_advice_not_bearer_advice() {
+        let mut ex = exchange(
+            "GET",
+            "https://app.example/api/me",
+            401,
+            &[("Cookie", "sid=abc; theme=dark")],
+            &[],
+        );
+        ex.response_body = Some(r#"{"message":"Your session has expired"}"#.into());
+        let findings = diagnose(&ex);
+        assert_eq!(findings[0].code, "session.rejected");
+        assert!(!findings.iter().any(|f| f.code == "auth.missing"));
+        let text = serde_json::to_string(&findings).unwrap_or_default();
+        assert!(!text.contains("Authorization` on this request"), "{text}");
+        assert!(!text.contains("abc"), "no cookie value");
+    }
+
+    #[test]
+    fn a_preflight_gets_no_missing_credentials() {
+        let ex = exchange(
+            "OPTIONS",
+            "https://api.example/x",
+            401,
+            &[
+                ("Access-Control-Request-Method", "GET"),
+                ("Origin", "https://app.example"),
+            ],
+            &[("WWW-Authenticate", "Bearer")],
+        );
+        let found = codes(&diagnose(&ex));
+        assert_eq!(found[0], "cors.preflight_unauthorized");
+        assert!(!found.contains(&"auth.missing"), "{found:?}");
+        assert!(
+            !found.contains(&"cors.credentials_not_included"),
+            "{found:?}"
         );
     }
 }

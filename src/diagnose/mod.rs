@@ -19,8 +19,10 @@
 
 mod challenge;
 mod credentials;
+mod oauth;
 mod session;
 mod token;
+pub mod words;
 
 pub use session::{Session, Summary};
 
@@ -68,13 +70,19 @@ pub struct Context<'a> {
     pub tolerance: Tolerance,
     /// Earlier exchanges of the same session, oldest first.
     pub history: &'a [Summary],
+    /// What the server said about the failure, in its own words (challenge first).
+    pub said: Vec<words::Said>,
+    /// A CORS preflight: it never carries credentials (Fetch §4.8), so nothing about
+    /// missing credentials applies to it.
+    pub preflight: bool,
 }
 
 impl<'a> Context<'a> {
     pub fn new(exchange: &'a Exchange, history: &'a [Summary], tolerance: Tolerance) -> Self {
         let challenge_header = status::challenge_header(exchange.status);
         let challenges = parse_lines(exchange.response_header_lines(challenge_header));
-        let views = challenges.challenges.iter().map(|c| view(c).view).collect();
+        let views: Vec<SchemeView> = challenges.challenges.iter().map(|c| view(c).view).collect();
+        let said = words::read(exchange, &views, challenge_header);
         let credentials_header = status::credentials_header(exchange.status);
         let credentials = exchange
             .request_header(credentials_header)
@@ -106,6 +114,25 @@ impl<'a> Context<'a> {
             server_time,
             tolerance,
             history,
+            said,
+            preflight: is_preflight(exchange),
+        }
+    }
+
+    /// The first thing the server said with this meaning.
+    pub fn server_says(&self, meaning: words::Meaning) -> Option<&words::Said> {
+        words::find(&self.said, meaning)
+    }
+
+    /// How the request tried to authenticate: by a credentials header, by cookies alone,
+    /// or not at all. Cookie-session failures get cookie advice, never Bearer advice.
+    pub fn auth_style(&self) -> AuthStyle {
+        if self.credentials.is_some() {
+            AuthStyle::Header
+        } else if self.cookies.is_some() {
+            AuthStyle::Cookies
+        } else {
+            AuthStyle::Nothing
         }
     }
 
@@ -152,6 +179,27 @@ impl<'a> Context<'a> {
     }
 }
 
+/// How a request authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthStyle {
+    /// `Authorization` (or `Proxy-Authorization` on a 407).
+    Header,
+    /// Cookies only.
+    Cookies,
+    /// No credentials of any kind.
+    Nothing,
+}
+
+/// A CORS preflight: `OPTIONS` with `Access-Control-Request-Method`, or the browser's
+/// own `preflight` resource type.
+pub fn is_preflight(exchange: &Exchange) -> bool {
+    exchange.method.eq_ignore_ascii_case("OPTIONS")
+        && (exchange
+            .request_header("Access-Control-Request-Method")
+            .is_some()
+            || exchange.resource_type.as_deref() == Some("preflight"))
+}
+
 /// The findings for one exchange on its own, best first. A healthy exchange gives none.
 pub fn diagnose(exchange: &Exchange) -> Vec<Finding> {
     diagnose_in(exchange, &[], Tolerance::default())
@@ -167,17 +215,43 @@ pub fn diagnose_in(exchange: &Exchange, history: &[Summary], tolerance: Toleranc
     challenge::detect(&context, &mut findings);
     credentials::detect(&context, &mut findings);
     token::detect(&context, &mut findings);
+    oauth::detect(&context, &mut findings);
     session::detect(&context, &mut findings);
     rank(&mut findings);
     findings
 }
 
-/// Whether the engine looks at this exchange at all: auth failures, and failed CORS
-/// preflights (whose 401/403 hides the real request). Healthy traffic raises nothing.
+/// Whether the engine looks at this exchange at all. Healthy traffic raises nothing.
+/// - auth failures (401, 403, 407, 419, 440, 498, 499);
+/// - a 400 that carries a Bearer or DPoP challenge: RFC 6750 §3.1 answers
+///   `invalid_request` with 400, and it is the token the request got wrong;
+/// - a token endpoint's error answer (RFC 6749 §5.2: 400, or 401 for invalid_client);
+/// - a 400 or 422 to a request that sent credentials, when the server's words are about
+///   them (Flask-JWT-Extended answers 422 "Signature verification failed").
 pub fn is_diagnosed(exchange: &Exchange) -> bool {
-    let preflight =
-        exchange.method.eq_ignore_ascii_case("OPTIONS") && matches!(exchange.status, 401 | 403);
-    status::is_auth_failure(exchange.status) || preflight
+    if status::is_auth_failure(exchange.status) {
+        return true;
+    }
+    if !matches!(exchange.status, 400 | 422) {
+        return false;
+    }
+    let bearer_challenge = exchange
+        .response_header_lines("WWW-Authenticate")
+        .any(|line| {
+            parse_lines(std::iter::once(line))
+                .challenges
+                .iter()
+                .any(|c| {
+                    c.scheme.eq_ignore_ascii_case("Bearer") || c.scheme.eq_ignore_ascii_case("DPoP")
+                })
+        });
+    if bearer_challenge || oauth::token_error(exchange).is_some() {
+        return true;
+    }
+    exchange.request_header("Authorization").is_some()
+        && words::read(exchange, &[], "WWW-Authenticate")
+            .iter()
+            .any(words::Said::is_about_credentials)
 }
 
 /// A finding under construction: the detectors read as sentences.

@@ -47,14 +47,21 @@ pub struct Summary {
     pub redirect_to: Option<String>,
     pub set_cookies: Vec<CookieRecord>,
     pub token_request: Option<TokenRequest>,
+    /// The schemes a 401 or 407 offered (for telling a handshake's first leg).
+    pub challenged: Vec<String>,
 }
 
-/// An OAuth token-endpoint exchange (RFC 6749 §3.2), as far as the HAR shows it.
+/// An exchange that issues a token: an OAuth token-endpoint request (RFC 6749 §3.2), or
+/// any login whose answer carries a token, as far as the HAR shows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TokenRequest {
     pub grant_type: Option<String>,
     /// Fingerprint of the access token it issued, when the body was captured.
     pub issued: Option<u64>,
+    /// The answer's `expires_in` (RFC 6749 §5.1), in seconds.
+    pub expires_in: Option<i64>,
+    /// Fingerprint of the refresh token the request spent (grant_type=refresh_token).
+    pub refresh_token: Option<u64>,
     pub error: Option<String>,
     pub succeeded: bool,
 }
@@ -80,6 +87,44 @@ impl Session {
             capacity: capacity.max(1),
             tolerance: Tolerance::default(),
         }
+    }
+
+    /// Whether `exchange` answers the challenge of the exchange just before it: the same
+    /// method and URL, now with credentials of a scheme that was offered, and not refused
+    /// again. That earlier 401 or 407 was the first leg of a challenge–response handshake
+    /// (Digest, RFC 7616 §3.3; Negotiate/NTLM, RFC 4559 §5; Basic answered through the
+    /// browser's prompt, RFC 7617 §2), not a failure. The callers that can revise what
+    /// they showed (the HAR report, the panel) drop that first leg.
+    pub fn answers_previous_challenge(&self, exchange: &Exchange) -> bool {
+        let Some(previous) = self.summaries.back() else {
+            return false;
+        };
+        let header = if previous.status == 407 {
+            "Proxy-Authorization"
+        } else {
+            "Authorization"
+        };
+        let Some(scheme) = exchange
+            .request_header(header)
+            .and_then(|v| v.split_whitespace().next())
+        else {
+            return false;
+        };
+        let close_in_time = match (previous.at, exchange.started_ms) {
+            (Some(a), Some(b)) => b.div_euclid(1000).saturating_sub(a) <= 30,
+            _ => true,
+        };
+        matches!(previous.status, 401 | 407)
+            && !matches!(exchange.status, 401 | 403 | 407)
+            && exchange.status != 0
+            && previous.method == exchange.method
+            && previous.url == exchange.url
+            && close_in_time
+            && (!previous.had_authorization || previous.status == 407)
+            && previous
+                .challenged
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(scheme))
     }
 
     /// Diagnoses `exchange` against what came before, then remembers it.
@@ -126,7 +171,7 @@ fn token_of(authorization: &str) -> Option<&str> {
 
 /// A fingerprint to compare tokens within one session, in memory only: FNV-1a's mixing,
 /// eight bytes at a time (every request of a HAR is fingerprinted, and JWTs are long).
-fn fingerprint(token: &str) -> u64 {
+pub(crate) fn fingerprint(token: &str) -> u64 {
     let mut chunks = token.as_bytes().chunks_exact(8);
     let mix = |h: u64, word: u64| (h ^ word).wrapping_mul(0x0100_0000_01b3).rotate_left(23);
     let mut h = (&mut chunks).fold(0xcbf2_9ce4_8422_2325 ^ token.len() as u64, |h, c| {
@@ -172,6 +217,17 @@ fn summarise(ex: &Exchange) -> Summary {
         }),
         set_cookies,
         token_request: token_request(ex),
+        challenged: if matches!(ex.status, 401 | 407) {
+            crate::challenge::parse_lines(
+                ex.response_header_lines(crate::status::challenge_header(ex.status)),
+            )
+            .challenges
+            .iter()
+            .map(|c| c.scheme.to_owned())
+            .collect()
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -193,35 +249,41 @@ fn record_cookie(c: &SetCookie<'_>, host: &str, at: Option<i64>) -> CookieRecord
     }
 }
 
-/// Recognises a token request: a POST whose form or JSON body has a grant_type
-/// (RFC 6749 §4.1.3, §6), or a POST to a conventional token path.
+/// Recognises an exchange that issues a token: a token request (`oauth::token_call`), or
+/// a login of any shape (a POST, any path, form or JSON) recognised by its answer, which
+/// carries a token under one of the names libraries use (`access_token`, `accessToken`,
+/// `token`, `jwt`, `data.token`, …).
 fn token_request(ex: &Exchange) -> Option<TokenRequest> {
     if !ex.method.eq_ignore_ascii_case("POST") {
         return None;
     }
-    let path = Target::parse(&ex.url).map(|t| t.path).unwrap_or("");
-    let body = ex.request_body.as_deref().unwrap_or("");
-    let grant_type = form_value(body, "grant_type").or_else(|| {
-        serde_json::from_str::<Value>(body).ok().and_then(|v| {
-            v.get("grant_type")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
-    });
-    if grant_type.is_none() && !(path.ends_with("/token") || path.ends_with("/oauth/token")) {
-        return None;
-    }
+    let call = super::oauth::token_call(ex);
     let response: Option<Value> = ex
         .response_body
         .as_deref()
+        .map(str::trim_start)
+        .filter(|b| b.starts_with('{'))
         .and_then(|b| serde_json::from_str(b).ok());
+    let issued = response.as_ref().and_then(issued_token);
+    // `expires_in` sits beside the token: at the top (RFC 6749 §5.1) or in the object
+    // that holds it (`{"data":{"accessToken":…,"expiresIn":…}}`).
+    let expires_in = response.as_ref().and_then(|r| {
+        let read = |o: &Value| {
+            o.get("expires_in")
+                .or_else(|| o.get("expiresIn"))
+                .and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok()))
+        };
+        read(r).or_else(|| r.as_object()?.values().find_map(read))
+    });
+    if call.is_none() && issued.is_none() {
+        return None;
+    }
+    let call = call.unwrap_or_default();
     Some(TokenRequest {
-        grant_type,
-        issued: response
-            .as_ref()
-            .and_then(|r| r.get("access_token"))
-            .and_then(Value::as_str)
-            .map(fingerprint),
+        grant_type: call.grant_type,
+        issued: issued.map(|(_, token)| fingerprint(token)),
+        expires_in,
+        refresh_token: call.refresh_token,
         error: response
             .as_ref()
             .and_then(|r| r.get("error"))
@@ -231,11 +293,47 @@ fn token_request(ex: &Exchange) -> Option<TokenRequest> {
     })
 }
 
-/// One value of an `application/x-www-form-urlencoded` body (names are plain ASCII here).
-fn form_value(body: &str, name: &str) -> Option<String> {
-    body.split('&').find_map(|pair| {
-        let (n, v) = pair.split_once('=')?;
-        (n == name).then(|| v.replace('+', " "))
+/// The access token a login or token answer carries, and the name it had: the first of
+/// the usual names, at the top level or one level down (`data`, `result`, `tokens`…).
+/// Refresh and ID tokens are not what an API call carries, so they are not taken.
+fn issued_token(answer: &Value) -> Option<(String, &str)> {
+    const NAMES: [&str; 8] = [
+        "accesstoken",
+        "token",
+        "jwt",
+        "authtoken",
+        "bearertoken",
+        "sessiontoken",
+        "apitoken",
+        "idtoken",
+    ];
+    let object = answer.as_object()?;
+    let normalise = |k: &str| {
+        k.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    fn tokens_in<'v>(
+        object: &'v serde_json::Map<String, Value>,
+        normalise: &dyn Fn(&str) -> String,
+    ) -> Option<(String, &'v str)> {
+        NAMES.iter().find_map(|name| {
+            object.iter().find_map(|(k, v)| {
+                // RFC 6749 §5.1's own name is taken at any length; other names only
+                // for values long enough to be a token ("token": "ok" is not one).
+                let value = v
+                    .as_str()
+                    .filter(|t| !t.is_empty() && (k == "access_token" || t.len() >= 16))?;
+                (normalise(k) == *name).then(|| (k.clone(), value))
+            })
+        })
+    }
+    tokens_in(object, &normalise).or_else(|| {
+        object
+            .values()
+            .filter_map(Value::as_object)
+            .find_map(|inner| tokens_in(inner, &normalise))
     })
 }
 
@@ -259,10 +357,7 @@ pub(super) fn detect(cx: &Context<'_>, out: &mut Vec<Finding>) {
 
 fn preflight(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let ex = cx.exchange;
-    let is_preflight = ex.method.eq_ignore_ascii_case("OPTIONS")
-        && (ex.request_header("Access-Control-Request-Method").is_some()
-            || ex.resource_type.as_deref() == Some("preflight"));
-    if !is_preflight || !matches!(ex.status, 401 | 403) {
+    if !cx.preflight || !matches!(ex.status, 401 | 403) {
         return;
     }
     draft(
@@ -463,7 +558,8 @@ fn redirect(cx: &Context<'_>, out: &mut Vec<Finding>) {
 
 fn cross_origin(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let ex = cx.exchange;
-    if !cx.cross_origin() || ex.status != 401 {
+    // A preflight never carries credentials (Fetch §4.8): that is cors.preflight_*'s case.
+    if !cx.cross_origin() || ex.status != 401 || cx.preflight {
         return;
     }
     let cors_mode = ex
@@ -594,7 +690,7 @@ fn storm(cx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 fn after_login(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    if cx.credentials.is_some() {
+    if cx.credentials.is_some() || cx.preflight {
         return;
     }
     let Some(now) = cx.client_time else {
@@ -602,9 +698,11 @@ fn after_login(cx: &Context<'_>, out: &mut Vec<Finding>) {
     };
     let login = cx.history.iter().rev().find(|s| {
         s.at.is_some_and(|t| now - t <= 120)
-            && s.token_request
-                .as_ref()
-                .is_some_and(|r| r.succeeded && r.error.is_none())
+            && s.token_request.as_ref().is_some_and(|r| {
+                // A token endpoint's success counts even without its body (DevTools' live
+                // entries have none); any other login only by the token it returned.
+                r.succeeded && r.error.is_none() && (r.issued.is_some() || r.grant_type.is_some())
+            })
     });
     let Some(login) = login else {
         return;
@@ -619,7 +717,7 @@ fn after_login(cx: &Context<'_>, out: &mut Vec<Finding>) {
     .explain(
         "You signed in successfully, but the app forgot to use your sign-in for this request. This is a bug in the app.",
         format!(
-            "The token endpoint answered {} {} s earlier, yet this request has no Authorization header: the client did not store the token, or built this request before it arrived (a race with the sign-in).",
+            "The login answered {} {} s earlier with a token, yet this request has no Authorization header: the client did not store the token, or built this request before it arrived (a race with the sign-in).",
             login.status,
             login.at.map_or(0, |t| now - t)
         ),
@@ -1053,5 +1151,104 @@ mod tests {
             session.record(&exchange("GET", "https://a.example/", 200, &[], &[]));
         }
         assert_eq!(session.len(), 3);
+    }
+    #[test]
+    fn a_handshake_first_leg_is_told_from_a_failure() {
+        let first = exchange(
+            "GET",
+            "http://127.0.0.1/private/",
+            401,
+            &[],
+            &[(
+                "WWW-Authenticate",
+                r#"Digest realm="r", nonce="n", qop="auth""#,
+            )],
+        );
+        let answer = exchange(
+            "GET",
+            "http://127.0.0.1/private/",
+            200,
+            &[(
+                "Authorization",
+                r#"Digest username="a", realm="r", nonce="n", uri="/private/", response="x""#,
+            )],
+            &[],
+        );
+        let mut session = Session::default();
+        assert!(!session.answers_previous_challenge(&first));
+        session.diagnose(&first);
+        assert!(session.answers_previous_challenge(&answer));
+        // A refused answer, another URL, or a scheme that was not offered: no handshake.
+        let mut refused = answer.clone();
+        refused.status = 401;
+        assert!(!session.answers_previous_challenge(&refused));
+        let mut elsewhere = answer.clone();
+        elsewhere.url = "http://127.0.0.1/other/".into();
+        assert!(!session.answers_previous_challenge(&elsewhere));
+        let bearer = exchange(
+            "GET",
+            "http://127.0.0.1/private/",
+            200,
+            &[("Authorization", "Bearer t")],
+            &[],
+        );
+        assert!(!session.answers_previous_challenge(&bearer));
+    }
+
+    #[test]
+    fn a_login_is_recognised_by_its_answer() {
+        for (path, answer) in [
+            (
+                "/api/login/",
+                r#"{"jwt":"eyJhbGciOiJIUzI1NiJ9.e30.c2ln-abcdefgh"}"#,
+            ),
+            (
+                "/auth/sign-in",
+                r#"{"data":{"accessToken":"0123456789abcdef0123"}}"#,
+            ),
+            (
+                "/session",
+                r#"{"token":"0123456789abcdef0123","user":{"id":1}}"#,
+            ),
+        ] {
+            let mut session = Session::default();
+            let mut login = exchange("POST", &format!("https://api.example{path}"), 200, &[], &[]);
+            login.request_body = Some(r#"{"email":"a@b.c","password":"p"}"#.into());
+            login.response_body = Some(answer.into());
+            session.diagnose(&at(login, 0));
+            let found = codes(&session.diagnose(&at(
+                exchange(
+                    "GET",
+                    "https://api.example/api/me",
+                    401,
+                    &[],
+                    &[("WWW-Authenticate", "Bearer")],
+                ),
+                1,
+            )));
+            assert_eq!(found[0], "pattern.after_login", "{path}: {found:?}");
+        }
+        // A login that only sets a cookie issues no token: no after_login.
+        let mut session = Session::default();
+        let mut login = exchange(
+            "POST",
+            "https://api.example/login",
+            200,
+            &[],
+            &[("Set-Cookie", "sid=x; Path=/")],
+        );
+        login.response_body = Some(r#"{"ok":true}"#.into());
+        session.diagnose(&at(login, 0));
+        let found = codes(&session.diagnose(&at(
+            exchange(
+                "GET",
+                "https://api.example/api/me",
+                401,
+                &[],
+                &[("WWW-Authenticate", "Bearer")],
+            ),
+            1,
+        )));
+        assert!(!found.contains(&"pattern.after_login"), "{found:?}");
     }
 }

@@ -1,5 +1,7 @@
 //! `token.*`, `clock.skew` and `pattern.env_mismatch`: the bearer token and the clocks.
 
+use super::session::fingerprint;
+use super::words::Meaning;
 use super::{draft, fmt_duration, fmt_time, Context};
 use crate::finding::{Action, Effort, Finding, Likelihood};
 use crate::jwt::{Kind, Token, Use};
@@ -24,9 +26,9 @@ pub(super) fn detect(cx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let before = out.len();
-    format(token, out);
+    format(cx, token, out);
     times(cx, token, out);
-    purpose(token, out);
+    purpose(cx, token, out);
     target(cx, token, out);
     scope(cx, token, out);
     if credentials.is("Bearer") && token.claims.cnf_jkt.is_some() {
@@ -47,42 +49,100 @@ pub(super) fn detect(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .push(out);
     }
     let strong_token_finding = out[before..].iter().any(|f| f.score >= 60);
-    // Only when the server named a scheme: without a challenge there is too little to
-    // say the token was what it refused (challenge.missing says so instead).
-    if cx.exchange.status == 401
-        && !cx.challenges.challenges.is_empty()
-        && token.kind == Kind::Jws
-        && credentials.defects.is_empty()
-        && !strong_token_finding
-        && matches!(cx.challenge_error(), None | Some("invalid_token"))
-    {
-        let mut d = draft(
-            "token.rejected",
-            Likelihood::Medium,
-            55,
-            "https://www.rfc-editor.org/rfc/rfc6750#section-3.1",
-            "The token looks valid but was refused",
-        )
-        .explain(
-            "Your sign-in looks fine from here, but the server no longer accepts it. Signing in again usually fixes this.",
-            "Nothing in the token explains the refusal (not expired, right kind, no format problem): it was likely revoked (sign-out elsewhere, password change), signed with a key the server no longer trusts (key rotation: check kid against the issuer's JWKS), or the server expects another issuer or audience than it is configured for.",
-        );
-        if let Some(kid) = &token.header_params.kid {
-            d = d.evidence("token header", format!("kid {kid}"));
-        }
-        if let Some(iss) = &token.claims.iss {
-            d = d.evidence("token claim", format!("iss {iss}"));
-        }
-        if let Some(error) = cx.challenge_error() {
-            d = d.evidence(cx.challenge_header, format!("error={error}"));
-        }
-        d.fix(Effort::Easy, "Sign in again to get a fresh token.", Some(Action::SignIn))
-            .fix(Effort::Medium, "Server: check the logs for the validation error (signature, issuer, audience, revocation).", None)
-            .push(out);
-    }
+    rejected(cx, credentials, token, strong_token_finding, out);
 }
 
-fn format(token: &Token, out: &mut Vec<Finding>) {
+/// `token.rejected`: the token looks usable from here, and the server refused it. The
+/// server's words and the session say why when they can: revoked, a key it cannot verify,
+/// or the same token working a moment ago. An opaque token is judged by those alone.
+fn rejected(
+    cx: &Context<'_>,
+    credentials: &crate::credentials::Credentials<'_>,
+    token: &Token,
+    strong_token_finding: bool,
+    out: &mut Vec<Finding>,
+) {
+    let words = cx
+        .server_says(Meaning::Revoked)
+        .or_else(|| cx.server_says(Meaning::Signature))
+        .or_else(|| cx.server_says(Meaning::Invalid));
+    let challenged = !cx.challenges.challenges.is_empty();
+    let refused = matches!(cx.exchange.status, 401 | 400 | 422) || cx.exchange.status == 498;
+    let readable = matches!(token.kind, Kind::Jws | Kind::Opaque);
+    if !refused
+        || !readable
+        || !credentials.defects.is_empty()
+        || strong_token_finding
+        || !(challenged || words.is_some())
+        || !matches!(cx.challenge_error(), None | Some("invalid_token"))
+    {
+        return;
+    }
+    let sent = credentials.token68.map(fingerprint);
+    let earlier_success = sent.and_then(|sent| {
+        cx.history
+            .iter()
+            .rev()
+            .find(|s| s.token == Some(sent) && (200..400).contains(&s.status))
+    });
+    let why = match words.map(|w| w.meaning) {
+        Some(Meaning::Revoked) => "the server says it was revoked (sign-out, password change, or an admin's revocation)",
+        Some(Meaning::Signature) => "the server cannot verify its signature: it was signed with a key the server no longer trusts (key rotation: compare kid with the issuer's JWKS) or by another issuer or environment",
+        _ if earlier_success.is_some() => "the same token worked earlier in this session, so it was revoked or reached the end of its server-side lifetime since",
+        _ if token.kind == Kind::Opaque => "only the issuer knows an opaque token's state: it was revoked, expired at the issuer, or belongs to another authorization server",
+        _ => "nothing in the token explains the refusal (not expired, right kind, no format problem): it was likely revoked (sign-out elsewhere, password change), signed with a key the server no longer trusts (key rotation: check kid against the issuer's JWKS), or the server expects another issuer or audience than it is configured for",
+    };
+    let definite = matches!(
+        words.map(|w| w.meaning),
+        Some(Meaning::Revoked | Meaning::Signature)
+    );
+    let mut d = draft(
+        "token.rejected",
+        if definite { Likelihood::High } else { Likelihood::Medium },
+        if definite { 82 } else if earlier_success.is_some() { 62 } else { 55 },
+        "https://www.rfc-editor.org/rfc/rfc6750#section-3.1",
+        match words.map(|w| w.meaning) {
+            Some(Meaning::Revoked) => "The server says the token was revoked",
+            Some(Meaning::Signature) => "The server cannot verify the token's signature",
+            _ if earlier_success.is_some() => "The same token worked earlier and is refused now",
+            _ => "The token looks valid but was refused",
+        },
+    )
+    .explain(
+        "Your sign-in looks fine from here, but the server no longer accepts it. Signing in again usually fixes this.",
+        format!("The server refused the token: {why}."),
+    );
+    if let Some(kid) = &token.header_params.kid {
+        d = d.evidence("token header", format!("kid {kid}"));
+    }
+    if let Some(iss) = &token.claims.iss {
+        d = d.evidence("token claim", format!("iss {iss}"));
+    }
+    if let Some(error) = cx.challenge_error() {
+        d = d.evidence(cx.challenge_header, format!("error={error}"));
+    }
+    if let Some(w) = words {
+        d = d.evidence(w.source.clone(), w.text.clone());
+    }
+    if let Some(success) = earlier_success {
+        d = d.evidence(
+            "session",
+            format!(
+                "the same token got {} {}",
+                success.status,
+                success
+                    .at
+                    .map(|t| format!("at {}", fmt_time(t)))
+                    .unwrap_or_default()
+            ),
+        );
+    }
+    d.fix(Effort::Easy, "Sign in again to get a fresh token.", Some(Action::SignIn))
+        .fix(Effort::Medium, "Server: check the logs for the validation error (signature, issuer, audience, revocation).", None)
+        .push(out);
+}
+
+fn format(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
     match token.kind {
         Kind::Unsecured => draft(
             "token.alg_none",
@@ -111,6 +171,28 @@ fn format(token: &Token, out: &mut Vec<Finding>) {
         )
         .evidence("token header", format!("enc {}", token.header_params.enc.as_deref().unwrap_or("?")))
         .push(out),
+        // The server says it could not read the token as a JWT ("Not enough segments",
+        // "jwt malformed"): an opaque token was sent to an API that expects a JWT.
+        Kind::Opaque if cx.server_says(Meaning::Malformed).is_some() => {
+            let w = cx.server_says(Meaning::Malformed);
+            let mut d = draft(
+                "token.opaque",
+                Likelihood::High,
+                80,
+                "https://www.rfc-editor.org/rfc/rfc9068#section-2",
+                "The API expects a JWT, and the token is opaque",
+            )
+            .explain(
+                "The app sent the wrong kind of sign-in token. This is a bug in the app or its configuration.",
+                "The token is not a JWT, and the server says it could not read it as one: the API validates JWT access tokens locally, while the authorization server issued a reference token (ask it for a JWT access token, e.g. with a resource indicator, RFC 8707, or an audience).",
+            );
+            if let Some(w) = w {
+                d = d.evidence(w.source.clone(), w.text.clone());
+            }
+            d.evidence("token", format!("{} bytes, not a JWT", token.length))
+                .fix(Effort::Medium, "Developer: request a JWT access token for this API (audience/resource), or validate opaque tokens by introspection (RFC 7662).", None)
+                .push(out);
+        }
         Kind::Opaque => {
             let mut d = draft(
                 "token.opaque",
@@ -148,14 +230,37 @@ fn format(token: &Token, out: &mut Vec<Finding>) {
     }
 }
 
+/// The token answer (a login or token-endpoint answer seen earlier in the session) that
+/// issued this token, with when it happened: its `expires_in` dates an opaque token.
+fn issued_by<'h>(cx: &Context<'h>, token68: Option<&str>) -> Option<(i64, i64)> {
+    let sent = fingerprint(token68?);
+    cx.history.iter().rev().find_map(|s| {
+        let answer = s.token_request.as_ref()?;
+        (answer.issued == Some(sent)).then_some(())?;
+        Some((s.at?, answer.expires_in?))
+    })
+}
+
 fn times(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
     let tolerance = cx.tolerance.clock_skew_seconds;
+    let server_words = cx.server_says(Meaning::Expired);
     if let Some(exp) = token.claims.exp.filter(|d| !d.millis) {
-        let by_client = cx.client_time.map(|t| t - exp.seconds);
-        let by_server = cx.server_time.map(|t| t - exp.seconds);
-        // The server's clock decides (it is the one that refused); the client's only
-        // when the response had no Date. Both are shown as evidence.
-        if by_server.or(by_client).is_some_and(|late| late > tolerance) {
+        let by_client = cx.client_time.map(|t| t.saturating_sub(exp.seconds));
+        let by_server = cx.server_time.map(|t| t.saturating_sub(exp.seconds));
+        // The server refused the token, so its clock decides: past exp on the server's
+        // clock is expired, however small the margin (PyJWT, jsonwebtoken and
+        // Flask-JWT-Extended allow no leeway by default). The tolerance only keeps
+        // AuthLens from calling expired a token that the server's clock says is valid:
+        // without a Date, the client's clock must be past exp by more than it. Or the
+        // server said so in words.
+        let expired = match by_server {
+            Some(late) => late > 0,
+            None => by_client.is_some_and(|late| late > tolerance),
+        } || (server_words.is_some()
+            && by_server
+                .or(by_client)
+                .is_some_and(|late| late > -tolerance));
+        if expired {
             let mut d = draft(
                 "token.expired",
                 Likelihood::High,
@@ -174,6 +279,9 @@ fn times(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
                 ),
             )
             .evidence("token claim", format!("exp {}", fmt_time(exp.seconds)));
+            if let Some(w) = server_words {
+                d = d.evidence(w.source.clone(), w.text.clone());
+            }
             if let (Some(late), Some(t)) = (by_client, cx.client_time) {
                 d = d.evidence(
                     "request start (client clock)",
@@ -201,13 +309,56 @@ fn times(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
                 .push(out);
         }
     }
+    // No exp to read (an opaque token, or a JWT without exp): the server's words, or the
+    // answer that issued it (`expires_in`, RFC 6749 §5.1), date it.
+    if token.claims.exp.is_none() {
+        let issued = issued_by(cx, cx.credentials.as_ref().and_then(|c| c.token68));
+        let lapsed = issued.and_then(|(at, expires_in)| {
+            let now = cx.client_time?;
+            (now > at.saturating_add(expires_in)).then_some((at, expires_in, now))
+        });
+        if server_words.is_some() || lapsed.is_some() {
+            let mut d = draft(
+                "token.expired",
+                Likelihood::High,
+                90,
+                "https://www.rfc-editor.org/rfc/rfc6749#section-5.1",
+                match lapsed {
+                    Some((at, expires_in, now)) => format!(
+                        "The token expired {} before the request (expires_in {expires_in} s)",
+                        fmt_duration(now.saturating_sub(at.saturating_add(expires_in)))
+                    ),
+                    None => "The server says the token expired".to_owned(),
+                },
+            )
+            .explain(
+                "Your sign-in has expired. Sign in again.",
+                "The token carries no exp of its own; the server's answer or the lifetime it was issued with (expires_in) says it has run out. The client should have refreshed it before using it.",
+            );
+            if let Some(w) = server_words {
+                d = d.evidence(w.source.clone(), w.text.clone());
+            }
+            if let Some((at, expires_in, _)) = lapsed {
+                d = d.evidence(
+                    "session",
+                    format!("issued at {} with expires_in {expires_in} s", fmt_time(at)),
+                );
+            }
+            d.fix(Effort::Easy, "Sign in again.", Some(Action::SignIn))
+                .fix(Effort::Medium, "Client: refresh the token before expires_in runs out, and once on a 401, then retry.", None)
+                .push(out);
+        }
+    }
     let judge = cx.judge_time();
+    let not_yet_words = cx.server_says(Meaning::NotYetValid);
     let early = |claim: Option<crate::jwt::NumericDate>| {
         claim
             .filter(|d| !d.millis)
-            .and_then(|d| Some((d.seconds, d.seconds - judge?)))
+            .and_then(|d| Some((d.seconds, d.seconds.saturating_sub(judge?))))
     };
-    if let Some((nbf, ahead)) = early(token.claims.nbf).filter(|(_, a)| *a > tolerance) {
+    // The server's words lower the bar to "after the judging clock at all".
+    let beyond = |ahead: i64| ahead > tolerance || (not_yet_words.is_some() && ahead > 0);
+    if let Some((nbf, ahead)) = early(token.claims.nbf).filter(|(_, a)| beyond(*a)) {
         draft(
             "token.not_yet_valid",
             Likelihood::High,
@@ -223,7 +374,7 @@ fn times(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
         .fix(Effort::Easy, "Check that this computer's clock is set automatically.", Some(Action::SyncClock))
         .fix(Effort::Medium, "Issuer/resource: synchronise clocks (NTP) and allow a small leeway.", None)
         .push(out);
-    } else if let Some((iat, ahead)) = early(token.claims.iat).filter(|(_, a)| *a > tolerance) {
+    } else if let Some((iat, ahead)) = early(token.claims.iat).filter(|(_, a)| beyond(*a)) {
         draft(
             "token.not_yet_valid",
             Likelihood::Medium,
@@ -241,9 +392,22 @@ fn times(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
     }
 }
 
-fn purpose(token: &Token, out: &mut Vec<Finding>) {
-    let evidence = token.usage.evidence.join("; ");
-    match token.usage.usage {
+fn purpose(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
+    let wrong_kind = cx.server_says(Meaning::WrongKind);
+    let mut evidence = token.usage.evidence.join("; ");
+    // The server said "only non-refresh tokens are allowed" (Flask-JWT-Extended), "wrong
+    // token type"…: a refresh token, whatever the claims could tell.
+    let usage = match (token.usage.usage, wrong_kind) {
+        (Use::Unknown | Use::Access, Some(w))
+            if !w.text.to_ascii_lowercase().contains("access token")
+                || w.text.to_ascii_lowercase().contains("non-refresh") =>
+        {
+            evidence = format!("the server says: {}", w.text);
+            Use::Refresh
+        }
+        (usage, _) => usage,
+    };
+    match usage {
         Use::Id => draft(
             "token.id_token_as_access",
             Likelihood::High,
@@ -342,11 +506,14 @@ fn target(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
                 .as_deref()
                 .is_some_and(|r| aud.trim_end_matches('/') == r)
     };
-    if !comparable.is_empty() && !comparable.iter().any(|a| matches(a)) {
+    // The server's words ("jwt audience invalid") settle it even for audiences that are
+    // not URLs (client ids, API names).
+    let aud_words = cx.server_says(Meaning::Audience);
+    if aud_words.is_some() || (!comparable.is_empty() && !comparable.iter().any(|a| matches(a))) {
         let mut d = draft(
             "token.audience_mismatch",
-            Likelihood::Medium,
-            68,
+            if aud_words.is_some() { Likelihood::High } else { Likelihood::Medium },
+            if aud_words.is_some() { 86 } else { 68 },
             "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.3",
             "The token is addressed to another API (aud)",
         )
@@ -366,11 +533,34 @@ fn target(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
                 format!("resource {resource}"),
             );
         }
+        if let Some(w) = aud_words {
+            d = d.evidence(w.source.clone(), w.text.clone());
+        }
         d.fix(
             Effort::Medium,
             "Client: request the token for this API (audience/resource parameter, RFC 8707).",
             None,
         )
+        .push(out);
+    }
+    if let Some(w) = cx.server_says(Meaning::Issuer) {
+        draft(
+            "token.issuer_suspect",
+            Likelihood::High,
+            84,
+            "https://www.rfc-editor.org/rfc/rfc9068#section-4",
+            "The server does not trust the token's issuer",
+        )
+        .explain(
+            "The sign-in came from the wrong place for this service.",
+            format!(
+                "The server refused the issuer (iss {}): the token comes from another authorization server, tenant or environment than the one the API is configured to trust, or the issuer URL differs by a detail (trailing slash, http vs https, host name).",
+                claims.iss.as_deref().unwrap_or("(none)")
+            ),
+        )
+        .evidence("token claim", format!("iss {}", claims.iss.as_deref().unwrap_or("(none)")))
+        .evidence(w.source.clone(), w.text.clone())
+        .fix(Effort::Medium, "Configure the client to use the authorization server this API trusts, or the API to trust this issuer exactly as the token writes it.", None)
         .push(out);
     }
     let iss_target = claims.iss.as_deref().and_then(Target::parse);
@@ -379,7 +569,7 @@ fn target(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
             && !iss.path.contains("/oauth2/")
             && !request.host.ends_with(".okta.com");
         let internal_split = iss.is_loopback() && !request.is_loopback();
-        if okta_org || internal_split {
+        if (okta_org || internal_split) && cx.server_says(Meaning::Issuer).is_none() {
             draft(
                 "token.issuer_suspect",
                 Likelihood::Medium,
@@ -436,6 +626,28 @@ fn target(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
 }
 
 fn scope(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
+    if let Some(w) = cx
+        .server_says(Meaning::Scope)
+        .filter(|_| cx.challenge_error() != Some("insufficient_scope"))
+    {
+        draft(
+            "token.scope_insufficient",
+            Likelihood::High,
+            86,
+            "https://www.rfc-editor.org/rfc/rfc6750#section-3.1",
+            "The server says the token lacks a scope this request needs",
+        )
+        .explain(
+            "You are signed in, but the app did not ask for permission to do this. Signing in again and granting access may help.",
+            format!("The server refused the token's scopes; the token carries \"{}\".", token.claims.scope.join(" ")),
+        )
+        .evidence(w.source.clone(), w.text.clone())
+        .evidence("token claim", format!("scope {}", if token.claims.scope.is_empty() { "(none)".to_owned() } else { token.claims.scope.join(" ") }))
+        .fix(Effort::Easy, "Sign in again and accept the requested permissions.", Some(Action::SignIn))
+        .fix(Effort::Medium, "Client: include the required scopes in the authorization request.", None)
+        .push(out);
+        return;
+    }
     let Some(required) = cx.views.iter().find_map(|v| match v {
         SchemeView::Bearer(b)
             if b.error.as_deref() == Some("insufficient_scope") || !b.scope.is_empty() =>
@@ -724,10 +936,156 @@ mod tests {
             &[("Date", &fmt_time(NOW))],
         );
         assert!(diagnose(&ex).is_empty());
-        let expired = rs(json!({"exp": NOW - 30}));
+        // The server's clock says the token is still valid (its Date is 60 s behind the
+        // client's): not expired, although the client's clock is past exp.
+        let nearly = rs(json!({"exp": NOW - 30}));
         assert!(
-            !run(&expired, r#"Bearer realm="a""#, Some(NOW)).contains(&"token.expired"),
-            "inside the tolerance"
+            !run(&nearly, r#"Bearer realm="a""#, Some(NOW - 60)).contains(&"token.expired"),
+            "valid on the server's clock"
         );
+        // Refused, and past exp on the server's clock by 5 s: expired, however small.
+        let just = rs(json!({"exp": NOW - 5}));
+        assert_eq!(
+            run(&just, r#"Bearer realm="a""#, Some(NOW))[0],
+            "token.expired"
+        );
+    }
+    #[test]
+    fn refresh_tokens_are_found_in_every_library_convention() {
+        let e = r#"Bearer error="invalid_token""#;
+        for claims in [
+            json!({"type": "refresh", "exp": NOW + 3600}), // Flask-JWT-Extended
+            json!({"token_type": "refresh", "exp": NOW + 3600}), // simplejwt
+            json!({"tokenType": "RefreshToken", "exp": NOW + 3600}),
+            json!({"typ": "Refresh", "exp": NOW + 3600}), // Keycloak
+            json!({"typ": "Offline", "exp": NOW + 3600}), // Keycloak offline token
+            json!({"token_use": "refresh", "exp": NOW + 3600}),
+            json!({"token_type": "refresh_token", "exp": NOW + 3600}),
+        ] {
+            assert_eq!(
+                run(&rs(claims.clone()), e, Some(NOW))[0],
+                "token.refresh_token_as_access",
+                "{claims}"
+            );
+        }
+        assert!(!run(
+            &rs(json!({"type": "access", "exp": NOW + 3600})),
+            e,
+            Some(NOW)
+        )
+        .contains(&"token.refresh_token_as_access"));
+    }
+
+    fn with_body(
+        token: &str,
+        status: u16,
+        challenge: Option<&str>,
+        body: &str,
+    ) -> Vec<&'static str> {
+        let auth = format!("Bearer {token}");
+        let date = fmt_time(NOW);
+        let mut resp = vec![("Date", date.as_str())];
+        if let Some(c) = challenge {
+            resp.push(("WWW-Authenticate", c));
+        }
+        let mut ex = exchange(
+            "GET",
+            "https://api.example.com/v1",
+            status,
+            &[("Authorization", &auth)],
+            &resp,
+        );
+        ex.response_body = Some(body.into());
+        codes(&diagnose(&ex))
+    }
+
+    #[test]
+    fn the_servers_words_drive_the_finding() {
+        let opaque = "Rq3kXz9mP2vL8nW4tY6bC1dF5gH7jK0s";
+        // An opaque token refused as expired (RFC 6750 error_description).
+        let found = run(
+            opaque,
+            r#"Bearer error="invalid_token", error_description="The access token expired""#,
+            Some(NOW),
+        );
+        assert_eq!(found[0], "token.expired", "{found:?}");
+        // An opaque token refused without a reason is still "refused", not just "opaque".
+        let found = run(opaque, r#"Bearer error="invalid_token""#, Some(NOW));
+        assert_eq!(found[0], "token.rejected", "{found:?}");
+        let found = run(
+            opaque,
+            r#"Bearer error="invalid_token", error_description="Token has been revoked""#,
+            Some(NOW),
+        );
+        assert_eq!(found[0], "token.rejected", "{found:?}");
+        // An audience that is not a URL, refused by the server.
+        let token = rs(json!({"aud": "orders-api", "exp": NOW + 3600}));
+        assert_eq!(
+            with_body(
+                &token,
+                401,
+                None,
+                r#"{"message":"jwt audience invalid. expected: billing"}"#
+            )[0],
+            "token.audience_mismatch"
+        );
+        // Flask-JWT-Extended answers 422 for a refresh token and a bad signature.
+        let token = rs(json!({"exp": NOW + 3600, "sub": "u"}));
+        assert_eq!(
+            with_body(
+                &token,
+                422,
+                None,
+                r#"{"msg":"Only non-refresh tokens are allowed"}"#
+            )[0],
+            "token.refresh_token_as_access"
+        );
+        assert_eq!(
+            with_body(
+                &token,
+                422,
+                None,
+                r#"{"msg":"Signature verification failed"}"#
+            )[0],
+            "token.rejected"
+        );
+        // A 422 about something else is no auth failure.
+        assert!(with_body(
+            &token,
+            422,
+            None,
+            r#"{"detail":[{"msg":"field required"}]}"#
+        )
+        .is_empty());
+        // RFC 6750 §3.1: a 400 with a Bearer challenge is an auth failure.
+        assert!(!with_body(&token, 400, Some(r#"Bearer error="invalid_request""#), "").is_empty());
+        // The server says expired 1 s past exp: expired.
+        let token = rs(json!({"exp": NOW - 1}));
+        assert_eq!(
+            with_body(&token, 401, None, r#"{"msg":"Token has expired"}"#)[0],
+            "token.expired"
+        );
+    }
+
+    #[test]
+    fn an_opaque_token_is_dated_by_its_expires_in() {
+        use super::super::Session;
+        let mut session = Session::default();
+        let mut login = exchange("POST", "https://api.example.com/login/", 200, &[], &[]);
+        login.request_body = Some(r#"{"username":"u","password":"p"}"#.into());
+        login.response_body = Some(
+            r#"{"data":{"accessToken":"Rq3kXz9mP2vL8nW4tY6bC1dF5gH7jK0s","expiresIn":60}}"#.into(),
+        );
+        assert!(session.diagnose(&login).is_empty());
+        let mut call = exchange(
+            "GET",
+            "https://api.example.com/v1",
+            401,
+            &[("Authorization", "Bearer Rq3kXz9mP2vL8nW4tY6bC1dF5gH7jK0s")],
+            &[("WWW-Authenticate", r#"Bearer error="invalid_token""#)],
+        );
+        call.started_ms = Some(T0_MS + 120_000);
+        let found = codes(&session.diagnose(&call));
+        assert_eq!(found[0], "token.expired", "{found:?}");
     }
 }

@@ -205,7 +205,7 @@ pub fn scenarios() -> Vec<Scenario> {
         scenario("token-scope-insufficient", "insufficient_scope: the token lacks a scope", &["token.scope_insufficient"], vec![bearer("/api/bearer/insufficient-scope", valid())]),
         scenario("token-alg-none", "An unsigned token (alg: none)", &["token.alg_none"], vec![bearer("/api/bearer/invalid-token", jwt(json!({"alg": "none"}), json!({})))]),
         scenario("token-encrypted", "An encrypted token (JWE)", &["token.encrypted"], vec![bearer("/api/bearer/invalid-token", format!("{}.a2V5.aXY.{}.dGFn", URL_SAFE_NO_PAD.encode(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#), CANARY_SIGNATURE))]),
-        scenario("token-opaque", "An opaque token that was refused", &["token.opaque"], vec![bearer("/api/bearer/invalid-token", format!("lab_{CANARY_SIGNATURE}"))]),
+        scenario("token-opaque", "An opaque token that was refused", &["token.rejected", "token.opaque"], vec![bearer("/api/bearer/invalid-token", format!("lab_{CANARY_SIGNATURE}"))]),
         scenario("token-dpop-bound", "A DPoP-bound token sent as Bearer", &["token.dpop_bound_as_bearer"], vec![bearer("/api/bearer/invalid-token", jwt(json!({"typ": "at+jwt"}), json!({"cnf": {"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}})))]),
         scenario("token-foreign", "A Microsoft Graph token sent to another API", &["token.foreign"], vec![bearer("/api/bearer/invalid-token", jwt(json!({"alg": "RS256", "nonce": "graph-nonce"}), json!({"aud": "00000003-0000-0000-c000-000000000000", "scp": "User.Read", "scope": null})))]),
         scenario("token-rejected", "A valid-looking token refused (revoked or key rotated)", &["token.rejected"], vec![bearer("/api/bearer/invalid-token", valid())]),
@@ -248,7 +248,7 @@ pub fn scenarios() -> Vec<Scenario> {
             Step { method: Some("POST"), body: Some("grant_type=refresh_token&refresh_token=lab-used-refresh-token".into()), headers: vec![("Content-Type".into(), "application/x-www-form-urlencoded".into())], ..get("/oauth/token") },
             bearer("/api/bearer/invalid-token", valid()),
         ]),
-        scenario("pattern-expiry-boundary", "A token that worked until it expired", &["pattern.expiry_boundary"], {
+        scenario("pattern-expiry-boundary", "A token that worked until it expired", &["token.expired", "pattern.expiry_boundary"], {
             let token = jwt(json!({}), json!({"exp": now + 2}));
             vec![bearer("/api/ok", token.clone()), Step { delay_ms: Some(3500), ..bearer("/api/bearer/invalid-token", token) }]
         }),
