@@ -250,3 +250,35 @@ pub fn markdown(report: &Report, source: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(status: u16, request: &str, response: &str) -> String {
+        format!(
+            r#"{{"startedDateTime":"2026-11-23T12:00:00.000Z","request":{{"method":"GET","url":"http://127.0.0.1:8080/private/","headers":[{request}]}},"response":{{"status":{status},"headers":[{response}],"content":{{}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn a_handshake_first_leg_is_not_reported_but_a_refusal_is() {
+        let challenge = r#"{"name":"WWW-Authenticate","value":"Digest realm=\"r\", nonce=\"n1\", qop=\"auth\""}"#;
+        let answer = r#"{"name":"Authorization","value":"Digest username=\"u\", realm=\"r\", nonce=\"n1\", uri=\"/private/\", response=\"0123\""}"#;
+        let har = |last: u16| {
+            format!(
+                r#"{{"log":{{"entries":[{},{}]}}}}"#,
+                entry(401, "", challenge),
+                entry(last, answer, if last == 401 { challenge } else { "" })
+            )
+        };
+        let report = diagnose_har(har(200).as_bytes(), |_| {}).expect("a HAR");
+        assert!(report.entries.is_empty(), "{:?}", report.entries);
+        assert_eq!(report.summary.failures, 0);
+        // The answer refused: the first leg is still a first leg of a failed handshake,
+        // and the refusal is reported.
+        let report = diagnose_har(har(401).as_bytes(), |_| {}).expect("a HAR");
+        let codes: Vec<_> = report.entries.iter().map(|e| e.findings[0].code).collect();
+        assert_eq!(codes.last(), Some(&"auth.digest_rejected"), "{codes:?}");
+    }
+}
