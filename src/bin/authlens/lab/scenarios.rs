@@ -195,6 +195,7 @@ pub fn scenarios() -> Vec<Scenario> {
         scenario("auth-scheme-mismatch", "Basic credentials sent to a Bearer API", &["auth.scheme_mismatch"], vec![with_auth("/api/bearer", basic_ok.clone())]),
         scenario("auth-basic-invalid", "Basic credentials without a colon", &["auth.basic_invalid"], vec![with_auth("/api/basic", format!("Basic {}", STANDARD.encode("lab-user")))]),
         scenario("auth-basic-rejected", "Well-formed Basic credentials refused", &["auth.basic_rejected"], vec![with_auth("/api/basic", basic_ok.clone())]),
+        scenario("auth-digest-rejected", "Digest credentials refused (a new nonce, not stale)", &["auth.digest_rejected"], vec![with_auth("/api/digest-refused", r#"Digest username="lab-user", realm="authlens-lab", nonce="lab-nonce-1", uri="/api/digest-refused", response="00000000000000000000000000000000", qop=auth, nc=00000001, cnonce="0a4f113b""#.into())]),
         scenario("token-expired", "An expired access token", &["token.expired"], vec![bearer("/api/bearer/invalid-token", jwt(json!({}), json!({"exp": now - 3600})))]),
         scenario("token-not-yet-valid", "A token that is not valid yet (nbf)", &["token.not_yet_valid"], vec![bearer("/api/bearer/invalid-token", jwt(json!({}), json!({"nbf": now + 3600, "exp": now + 7200})))]),
         scenario("token-exp-in-millis", "exp written in milliseconds", &["token.exp_in_millis"], vec![bearer("/api/bearer/invalid-token", jwt(json!({}), json!({"exp": (now + 3600) * 1000})))]),
@@ -230,6 +231,7 @@ pub fn scenarios() -> Vec<Scenario> {
         },
         scenario("status-nonstandard", "419 page expired (Laravel)", &["status.nonstandard"], vec![bearer("/api/page-expired", valid())]),
         scenario("session-cleared", "The server clears the session cookie on the 401", &["session.cleared_by_server"], vec![get("/session/login"), get("/api/session/revoked")]),
+        scenario("session-rejected", "The session cookie is sent, but the server ended the session", &["session.rejected"], vec![get("/session/login"), get("/api/session/ended")]),
         scenario("session-cookie-not-sent", "A cookie set for another path is not sent", &["session.cookie_not_sent"], vec![get("/session/login-scoped"), get("/api/session")]),
         scenario("session-cookie-expired", "The session cookie expired", &["session.cookie_expired"], vec![get("/session/login-short"), Step { delay_ms: Some(2500), ..get("/api/session") }]),
         scenario("cors-preflight", "A CORS preflight answered with 401", &["cors.preflight_unauthorized"], vec![Step { cross_origin: true, ..bearer("/cors/preflight-401", valid()) }]),
@@ -243,6 +245,12 @@ pub fn scenarios() -> Vec<Scenario> {
         scenario("pattern-after-login", "A token was obtained, then not sent", &["pattern.after_login"], vec![
             Step { method: Some("POST"), body: Some("grant_type=password&username=lab-user".into()), headers: vec![("Content-Type".into(), "application/x-www-form-urlencoded".into())], ..get("/oauth/token") },
             get("/api/bearer"),
+        ]),
+        scenario("oauth-invalid-client", "The token endpoint refuses the client's secret", &["oauth.invalid_client"], vec![
+            Step { method: Some("POST"), body: Some("grant_type=client_credentials&client_id=lab-client&client_secret=lab-wrong-secret".into()), headers: vec![("Content-Type".into(), "application/x-www-form-urlencoded".into())], ..get("/oauth/token") },
+        ]),
+        scenario("oauth-invalid-grant", "The token endpoint refuses a used refresh token", &["oauth.invalid_grant"], vec![
+            Step { method: Some("POST"), body: Some("grant_type=refresh_token&refresh_token=lab-used-refresh-token".into()), headers: vec![("Content-Type".into(), "application/x-www-form-urlencoded".into())], ..get("/oauth/token") },
         ]),
         scenario("pattern-refresh-race", "A refresh failed with invalid_grant", &["pattern.refresh_race"], vec![
             Step { method: Some("POST"), body: Some("grant_type=refresh_token&refresh_token=lab-used-refresh-token".into()), headers: vec![("Content-Type".into(), "application/x-www-form-urlencoded".into())], ..get("/oauth/token") },
@@ -288,6 +296,8 @@ pub fn route(method: &str, path: &str, host: &str, origin: Option<&str>) -> Opti
             .with("Content-Type", "application/problem+json"),
         "/api/malformed-challenge" => unauthorized("Bearer realm=\"authlens-lab, error=invalid_token"),
         "/api/digest" => unauthorized("Digest realm=\"authlens-lab\", qop=\"auth\", algorithm=SHA-256, nonce=\"new-nonce\", opaque=\"lab\", stale=true"),
+        // RFC 7616 §3.3: a wrong digest is answered with a new challenge, without stale.
+        "/api/digest-refused" => unauthorized("Digest realm=\"authlens-lab\", qop=\"auth\", algorithm=MD5, nonce=\"lab-nonce-2\", opaque=\"lab\""),
         "/api/dpop" => unauthorized("DPoP algs=\"ES256\", error=\"use_dpop_nonce\", error_description=\"Resource server requires nonce in DPoP proof\"")
             .with("DPoP-Nonce", "eyJ7S_zG.eyJH0-Z.HX4w-7v"),
         "/api/step-up" => unauthorized(&bearer_challenge(", error=\"insufficient_user_authentication\", error_description=\"A different authentication level is required\", acr_values=\"urn:authlens:lab:mfa\"")),
@@ -321,6 +331,8 @@ pub fn route(method: &str, path: &str, host: &str, origin: Option<&str>) -> Opti
         "/api/session" => Reply::json(401, &json!({"error": "no session"})),
         "/api/session/revoked" => Reply::json(401, &json!({"error": "session revoked"}))
             .with("Set-Cookie", "lab_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+        // An express-session style answer: the cookie arrives, the session is gone.
+        "/api/session/ended" => Reply::json(401, &json!({"message": "Your session has expired, please sign in again"})),
         "/cors/preflight-401" => unauthorized(&bearer_challenge("")),
         "/redirect/cross-origin" => Reply::redirect(307, &format!("http://{}/api/after-redirect", other_host(host))),
         "/api/after-redirect" => unauthorized(&bearer_challenge("")),
@@ -337,7 +349,10 @@ pub fn route(method: &str, path: &str, host: &str, origin: Option<&str>) -> Opti
 /// Token endpoint: `grant_type=refresh_token` fails with invalid_grant, anything else
 /// succeeds with a fresh access token.
 pub fn token_endpoint(body: &str) -> Reply {
-    if body.contains("grant_type=refresh_token") {
+    if body.contains("client_secret=lab-wrong-secret") {
+        // RFC 6749 §5.2: invalid_client may be answered with 401.
+        Reply::json(401, &json!({"error": "invalid_client", "error_description": "client authentication failed"}))
+    } else if body.contains("grant_type=refresh_token") {
         Reply::json(
             400,
             &json!({"error": "invalid_grant", "error_description": "refresh token already used"}),
