@@ -3,7 +3,7 @@
 //
 // The panel's page only exists once its tab is first selected, so it replays the HAR log
 // collected so far, then follows devtools.network.onRequestFinished.
-import { api, evalInPage, getHar, isFirefox } from '../shared/browser.js';
+import { api, evalInPage, getHar, isFirefox, responseBody } from '../shared/browser.js';
 import { loadCore } from '../shared/core.js';
 import { localize, t } from '../shared/i18n.js';
 import { renderChallenges } from '../shared/render.js';
@@ -703,13 +703,38 @@ async function drain() {
   draining = false;
 }
 
-api.devtools.network.onRequestFinished.addListener((request) => {
+// The server's own words (a JSON error body, a token answer) are evidence, but live
+// entries carry no response body: it must be asked for with getContent() (MDN:
+// devtools.network.Request). Only for the answers the core reads (failures and POSTs, at
+// most MAX_BODY_CHARS), and in arrival order, because the session is order-sensitive.
+const BODY_STATUSES = new Set([400, 401, 403, 407, 419, 422, 440, 498, 499]);
+const MAX_BODY_CHARS = 16 * 1024;
+/** @type {Promise<void>} */
+let arrivals = Promise.resolve();
+
+/**
+ * @param {chrome.devtools.network.Request} request
+ * @returns {Promise<HarEntryLike>}
+ */
+async function withBody(request) {
   const entry = /** @type {HarEntryLike} */ (/** @type {unknown} */ (request));
-  if (pending) pending.push(entry);
-  else {
-    queue.push(entry);
-    drain();
-  }
+  const wanted = BODY_STATUSES.has(entry.response.status) || entry.request.method === 'POST';
+  if (!wanted || entry.response.content?.text) return entry;
+  const text = await responseBody(request);
+  if (text !== null && text.length <= MAX_BODY_CHARS) entry.response.content = { ...entry.response.content, text };
+  return entry;
+}
+
+api.devtools.network.onRequestFinished.addListener((request) => {
+  arrivals = arrivals
+    .then(() => withBody(request))
+    .then((entry) => {
+      if (pending) pending.push(entry);
+      else {
+        queue.push(entry);
+        drain();
+      }
+    });
 });
 
 /**

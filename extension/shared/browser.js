@@ -55,3 +55,28 @@ export function evalInPage(expression) {
     ),
   );
 }
+
+/**
+ * The response body of a live DevTools request, or null. Chrome's getContent takes a
+ * callback of (content, encoding) (a promise of {content, encoding} only since Chrome
+ * 151); Firefox's `browser` namespace returns a promise of [content, mimeType] (MDN:
+ * devtools.network.onRequestFinished). Base64 (binary) bodies are not text: null.
+ * @param {chrome.devtools.network.Request} request
+ * @returns {Promise<string | null>}
+ */
+export function responseBody(request) {
+  return new Promise((resolve) => {
+    const text = (/** @type {unknown} */ content, /** @type {unknown} */ encoding) =>
+      resolve(typeof content === 'string' && encoding !== 'base64' ? content : null);
+    try {
+      if (isFirefox) {
+        /** @type {Promise<[unknown, unknown]>} */ (/** @type {any} */ (request).getContent())
+          .then(([content]) => text(content, ''), () => resolve(null));
+      } else {
+        request.getContent((content, encoding) => text(content, encoding));
+      }
+    } catch {
+      resolve(null);
+    }
+  });
+}

@@ -150,7 +150,9 @@ fn session_rejected(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut d = draft(
         "session.rejected",
         if words.is_some() { Likelihood::High } else { Likelihood::Medium },
-        if words.is_some() { 80 } else { 72 },
+        // Below session.cookie_not_sent and session.cookie_expired (75, 78): a cookie
+        // the browser withheld says *why* the session was not recognised.
+        if words.is_some() { 74 } else { 68 },
         "https://www.rfc-editor.org/rfc/rfc6265#section-8.3",
         if csrf {
             "The session cookie was sent, but the CSRF check failed"

@@ -161,7 +161,7 @@ pub fn token_error(ex: &Exchange) -> Option<TokenError> {
     if !matches!(ex.status, 400 | 401) {
         return None;
     }
-    token_call(ex)?;
+    let call = token_call(ex)?;
     let body: Option<Value> = ex
         .response_body
         .as_deref()
@@ -173,9 +173,10 @@ pub fn token_error(ex: &Exchange) -> Option<TokenError> {
             .map(str::to_owned)
     };
     let error = field("error");
-    // A 401 from a token path whose body is not an OAuth error is a plain 401, which the
-    // other detectors explain; a 400 is the token endpoint's own refusal either way.
-    if ex.status == 401 && error.is_none() {
+    // A 401 to a request that is not visibly a grant (a token path only) and says no
+    // OAuth error is a plain 401, which the other detectors explain; a 400 is the token
+    // endpoint's own refusal either way.
+    if ex.status == 401 && error.is_none() && call.grant_type.is_none() {
         return None;
     }
     Some(TokenError {
@@ -193,7 +194,13 @@ pub(super) fn detect(cx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let grant = call.grant_type.as_deref().unwrap_or("(none)");
-    let code = failure.error.as_deref().unwrap_or("");
+    // RFC 6749 §5.2 uses 401 for invalid_client only: a 401 to a grant whose body was not
+    // captured (DevTools' live entries have none) is that.
+    let code = failure.error.as_deref().unwrap_or(if ex.status == 401 {
+        "invalid_client"
+    } else {
+        ""
+    });
     let described = failure
         .description
         .as_deref()

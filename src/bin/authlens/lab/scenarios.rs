@@ -351,7 +351,10 @@ pub fn route(method: &str, path: &str, host: &str, origin: Option<&str>) -> Opti
 pub fn token_endpoint(body: &str) -> Reply {
     if body.contains("client_secret=lab-wrong-secret") {
         // RFC 6749 §5.2: invalid_client may be answered with 401.
-        Reply::json(401, &json!({"error": "invalid_client", "error_description": "client authentication failed"}))
+        Reply::json(
+            401,
+            &json!({"error": "invalid_client", "error_description": "client authentication failed"}),
+        )
     } else if body.contains("grant_type=refresh_token") {
         Reply::json(
             400,
