@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::words::Meaning;
 use super::{draft, Context};
 use crate::finding::{Action, Effort, Finding, Likelihood};
 use crate::schemes::SchemeView;
@@ -286,6 +287,12 @@ fn statuses(cx: &Context<'_>, out: &mut Vec<Finding>) {
     match ex.status {
         // A 403 to a request that carried nothing is "not signed in": auth.missing.
         403 if cx.auth_style() == super::AuthStyle::Nothing || cx.preflight => {}
+        // RFC 6750 §3.1: insufficient_scope answers 403; a token with the scope would
+        // pass, so "signing in again will not help" would be wrong advice.
+        403 if cx.challenge_error() == Some("insufficient_scope") => {}
+        // The server's words say nobody was recognised ("Authentication credentials were
+        // not provided", "Invalid username/password"): not "signed in but not allowed".
+        403 if cx.server_says(Meaning::Missing).is_some() || cx.server_says(Meaning::Credentials).is_some() => {}
         403 => draft(
             "status.forbidden",
             Likelihood::Medium,

@@ -122,6 +122,35 @@ pub(super) fn detect(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .push(out);
     }
 
+    // No challenge, but the server's words name the scheme it wants (express-jwt:
+    // "Format is Authorization: Bearer [token]").
+    if offered.is_empty() && !credentials.scheme.is_empty() {
+        if let Some(w) = cx.server_says(Meaning::Scheme) {
+            let wanted = ["Bearer", "Basic", "Digest", "DPoP", "Negotiate"]
+                .into_iter()
+                .find(|s| w.text.contains(s) && !credentials.is(s));
+            if wanted.is_some() || !w.text.contains(credentials.scheme) {
+                draft(
+                    "auth.scheme_mismatch",
+                    Likelihood::High,
+                    80,
+                    "https://www.rfc-editor.org/rfc/rfc9110#section-11.6.1",
+                    match wanted {
+                        Some(s) => format!("Sent {} credentials; the server wants {s}", credentials.scheme),
+                        None => format!("The server does not accept the {} scheme", credentials.scheme),
+                    },
+                )
+                .explain(
+                    "The app signed in the wrong way for this server.",
+                    format!("The request used the {} scheme, and the server's answer says it expects another: it does not look at these credentials at all.", credentials.scheme),
+                )
+                .evidence(header, format!("scheme {}", credentials.scheme))
+                .evidence(w.source.clone(), w.text.clone())
+                .fix(Effort::Medium, format!("Client: send `Authorization: {} <token>`.", wanted.unwrap_or("<the scheme the API documents>")), None)
+                .push(out);
+            }
+        }
+    }
     if credentials.is("Basic") {
         basic(cx, out);
     }
@@ -346,7 +375,11 @@ fn basic(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .push(out);
         return;
     }
-    if credentials.defects.is_empty() && matches!(cx.exchange.status, 401 | 407) {
+    // A 403 counts when the server says the user name or password was wrong (Django REST
+    // framework answers 403 when its first authentication class sends no challenge).
+    let refused =
+        matches!(cx.exchange.status, 401 | 407) || cx.server_says(Meaning::Credentials).is_some();
+    if credentials.defects.is_empty() && refused {
         let user = credentials
             .basic
             .as_ref()

@@ -217,8 +217,34 @@ pub fn diagnose_in(exchange: &Exchange, history: &[Summary], tolerance: Toleranc
     token::detect(&context, &mut findings);
     oauth::detect(&context, &mut findings);
     session::detect(&context, &mut findings);
+    yield_to_reasons(&mut findings);
     rank(&mut findings);
     findings
+}
+
+/// "Nothing was sent" is the symptom when another finding says *why* nothing was sent (a
+/// cookie the browser withheld or that expired, credentials left out of a cross-origin
+/// call, a token obtained and not attached, Authorization dropped on a redirect): that
+/// finding is the answer, so `auth.missing` ranks below it.
+fn yield_to_reasons(findings: &mut [Finding]) {
+    const REASONS: [&str; 5] = [
+        "session.cookie_expired",
+        "session.cookie_not_sent",
+        "cors.credentials_not_included",
+        "cors.auth_dropped_on_redirect",
+        "pattern.after_login",
+    ];
+    let Some(floor) = findings
+        .iter()
+        .filter(|f| REASONS.contains(&f.code) && f.likelihood >= Likelihood::Medium)
+        .map(|f| f.score)
+        .min()
+    else {
+        return;
+    };
+    for finding in findings.iter_mut().filter(|f| f.code == "auth.missing") {
+        finding.score = finding.score.min(floor.saturating_sub(1));
+    }
 }
 
 /// Whether the engine looks at this exchange at all. Healthy traffic raises nothing.

@@ -454,10 +454,34 @@ fn purpose(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
     }
 }
 
+/// Whether the server gave a specific reason of its own (expired, signature, issuer…):
+/// the heuristics about audiences and environments then stay quiet, because the server
+/// got past the checks they guess at (jsonwebtoken checks `aud` before `iss`, and a token
+/// refused for its signature was never judged by its audience).
+fn server_gave_reason(cx: &Context<'_>, except: Meaning) -> bool {
+    cx.said.iter().any(|s| {
+        s.meaning != except
+            && matches!(
+                s.meaning,
+                Meaning::Expired
+                    | Meaning::NotYetValid
+                    | Meaning::Signature
+                    | Meaning::Audience
+                    | Meaning::Issuer
+                    | Meaning::Revoked
+                    | Meaning::WrongKind
+                    | Meaning::Malformed
+                    | Meaning::Scope
+                    | Meaning::Scheme
+            )
+    })
+}
+
 fn target(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
     let Some(request) = &cx.target else {
         return;
     };
+    let quiet = server_gave_reason(cx, Meaning::Audience);
     let claims = &token.claims;
     // Graph tokens (the header nonce makes them verifiable only by Graph).
     let graph = claims
@@ -509,11 +533,15 @@ fn target(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
     // The server's words ("jwt audience invalid") settle it even for audiences that are
     // not URLs (client ids, API names).
     let aud_words = cx.server_says(Meaning::Audience);
-    if aud_words.is_some() || (!comparable.is_empty() && !comparable.iter().any(|a| matches(a))) {
+    if aud_words.is_some()
+        || (!quiet && !comparable.is_empty() && !comparable.iter().any(|a| matches(a)))
+    {
         let mut d = draft(
             "token.audience_mismatch",
             if aud_words.is_some() { Likelihood::High } else { Likelihood::Medium },
-            if aud_words.is_some() { 86 } else { 68 },
+            // Below token.id_token_as_access (86): an ID token's aud is the client, so
+            // its audience is refused as a consequence.
+            if aud_words.is_some() { 85 } else { 68 },
             "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.3",
             "The token is addressed to another API (aud)",
         )
@@ -569,7 +597,7 @@ fn target(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
             && !iss.path.contains("/oauth2/")
             && !request.host.ends_with(".okta.com");
         let internal_split = iss.is_loopback() && !request.is_loopback();
-        if (okta_org || internal_split) && cx.server_says(Meaning::Issuer).is_none() {
+        if (okta_org || internal_split) && !server_gave_reason(cx, Meaning::Other) {
             draft(
                 "token.issuer_suspect",
                 Likelihood::Medium,
@@ -605,7 +633,7 @@ fn target(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
         });
     let request_env = environment_of(request.host);
     let iss_known = iss_target.is_some() || !comparable.is_empty();
-    if iss_known && token_env != request_env {
+    if iss_known && token_env != request_env && !server_gave_reason(cx, Meaning::Other) {
         let name = |e: Option<&str>| e.unwrap_or("production").to_owned();
         draft(
             "pattern.env_mismatch",

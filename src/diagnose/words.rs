@@ -45,6 +45,10 @@ pub enum Meaning {
     WrongKind,
     /// The credentials could not be read at all (not a JWT, bad header).
     Malformed,
+    /// The wrong auth-scheme ("Format is Authorization: Bearer [token]").
+    Scheme,
+    /// A user name or password was refused ("Invalid username/password.").
+    Credentials,
     /// The session ended or is unknown (cookie sessions).
     Session,
     /// A CSRF token was missing or wrong (cookie sessions, double-submit).
@@ -209,54 +213,46 @@ fn push(said: &mut Vec<Said>, source: String, text: &str) {
 pub fn meaning(text: &str) -> Meaning {
     let t = text.to_ascii_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
-    if has(&["csrf", "xsrf"]) {
-        Meaning::Csrf
-    } else if has(&[
+    const WRONG_KIND: &[&str] = &[
         "refresh token",
         "non-refresh",
         "only access token",
         "token type",
         "wrong token",
         "refresh_token",
-    ]) && !has(&["expired", "revoked", "invalid_grant"])
-    {
-        Meaning::WrongKind
-    } else if has(&[
+    ];
+    // jsonwebtoken's "jwt not active" is nbf; introspection's "not active" (RFC 7662
+    // §2.2 `active: false`) is revoked or expired at the issuer, below.
+    const NOT_YET: &[&str] = &[
         "not yet valid",
-        "not active",
+        "jwt not active",
         "immature",
         "nbf",
         "not before",
         "used before",
-    ]) {
-        Meaning::NotYetValid
-    } else if has(&[
+    ];
+    const EXPIRED: &[&str] = &[
         "expired",
         "expiry",
         "exp claim",
+        "'exp'",
+        "\"exp\"",
         "timed out",
         "time-out",
         "timeout",
-    ]) {
-        if has(&["session", "login"]) && !has(&["token", "jwt"]) {
-            Meaning::Session
-        } else {
-            Meaning::Expired
-        }
-    } else if has(&[
+    ];
+    const REVOKED: &[&str] = &[
         "revoked",
         "blacklist",
         "blocklist",
         "inactive",
+        "not active",
         "logged out",
         "no longer valid",
-    ]) {
-        Meaning::Revoked
-    } else if has(&["audience", "aud claim", "\"aud\"", "aud mismatch"]) {
-        Meaning::Audience
-    } else if has(&["issuer", "iss claim", "\"iss\""]) {
-        Meaning::Issuer
-    } else if has(&[
+    ];
+    const AUDIENCE: &[&str] = &["audience", "aud claim", "\"aud\"", "'aud'", "aud mismatch"];
+    const ISSUER: &[&str] = &["issuer", "iss claim", "\"iss\"", "'iss'"];
+    const SIGNATURE: &[&str] = &[
         "signature",
         "verification failed",
         "signing key",
@@ -265,11 +261,28 @@ pub fn meaning(text: &str) -> Meaning {
         "unable to verify",
         "could not verify",
         "jwks",
-    ]) {
-        Meaning::Signature
-    } else if has(&["insufficient_scope", "scope"]) {
-        Meaning::Scope
-    } else if has(&[
+    ];
+    const SCHEME: &[&str] = &[
+        "bad_scheme",
+        "bad scheme",
+        "scheme",
+        "format is authorization",
+        "expected 'authorization:",
+        "' type in 'authorization'",
+    ];
+    const CREDENTIALS: &[&str] = &[
+        "invalid username",
+        "username/password",
+        "username or password",
+        "invalid password",
+        "wrong password",
+        "incorrect password",
+        "incorrect username",
+        "invalid credentials",
+        "bad credentials",
+        "invalid login",
+    ];
+    const MISSING: &[&str] = &[
         "missing authorization",
         "no authorization",
         "authorization header is missing",
@@ -293,11 +306,8 @@ pub fn meaning(text: &str) -> Meaning {
         "please sign in",
         "not logged in",
         "not signed in",
-    ]) {
-        Meaning::Missing
-    } else if has(&["session"]) {
-        Meaning::Session
-    } else if has(&[
+    ];
+    const MALFORMED: &[&str] = &[
         "malformed",
         "not enough segments",
         "wrong number of segments",
@@ -309,16 +319,48 @@ pub fn meaning(text: &str) -> Meaning {
         "invalid token format",
         "invalid crypto padding",
         "invalid payload",
-    ]) {
-        Meaning::Malformed
-    } else if has(&[
+    ];
+    const INVALID: &[&str] = &[
         "invalid_token",
         "invalid token",
         "token invalid",
         "token is invalid",
         "bad token",
         "not valid",
-    ]) {
+    ];
+    if has(&["csrf", "xsrf"]) {
+        Meaning::Csrf
+    } else if has(WRONG_KIND) && !has(&["expired", "revoked", "invalid_grant"]) {
+        Meaning::WrongKind
+    } else if has(NOT_YET) {
+        Meaning::NotYetValid
+    } else if has(EXPIRED) {
+        if has(&["session", "login"]) && !has(&["token", "jwt"]) {
+            Meaning::Session
+        } else {
+            Meaning::Expired
+        }
+    } else if has(REVOKED) {
+        Meaning::Revoked
+    } else if has(AUDIENCE) {
+        Meaning::Audience
+    } else if has(ISSUER) {
+        Meaning::Issuer
+    } else if has(SIGNATURE) {
+        Meaning::Signature
+    } else if has(&["insufficient_scope", "scope"]) {
+        Meaning::Scope
+    } else if has(SCHEME) {
+        Meaning::Scheme
+    } else if has(CREDENTIALS) {
+        Meaning::Credentials
+    } else if has(MISSING) {
+        Meaning::Missing
+    } else if has(&["session"]) {
+        Meaning::Session
+    } else if has(MALFORMED) {
+        Meaning::Malformed
+    } else if has(INVALID) {
         Meaning::Invalid
     } else {
         Meaning::Other
@@ -360,6 +402,15 @@ mod tests {
                 Meaning::Missing,
             ), // DRF
             ("Not enough segments", Meaning::Malformed),
+            ("Format is Authorization: Bearer [token]", Meaning::Scheme), // express-jwt
+            ("'exp' claim timestamp check failed", Meaning::Expired),   // jose
+            ("Unexpected 'aud' value", Meaning::Audience),              // jose
+            ("token is not active", Meaning::Revoked),                  // RFC 7662
+            ("Invalid username/password.", Meaning::Credentials),       // DRF
+            (
+                "Missing 'Bearer' type in 'Authorization' header. Expected 'Authorization: Bearer <JWT>'",
+                Meaning::Scheme,
+            ), // Flask-JWT-Extended
             ("jwt malformed", Meaning::Malformed),
             ("Missing CSRF token", Meaning::Csrf),
             ("Your session has expired", Meaning::Session),
