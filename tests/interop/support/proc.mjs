@@ -1,6 +1,6 @@
 // Starting the servers under test: free loopback ports, child processes whose output is
 // kept (the server's log is evidence in docs/interop.md), and readiness by polling.
-import { spawn as nodeSpawn } from 'node:child_process';
+import { execFileSync, spawn as nodeSpawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -116,4 +116,14 @@ export function readLog(path) {
   } catch {
     return '';
   }
+}
+
+/**
+ * Installed versions of Python distributions in the interop venv, as "name version".
+ * @param {string} python
+ * @param {string[]} dists
+ */
+export function pythonVersions(python, dists) {
+  const code = `import importlib.metadata as m, sys\nprint(", ".join(f"{d} {m.version(d)}" for d in sys.argv[1:]))`;
+  return execFileSync(python, ['-c', code, ...dists], { encoding: 'utf8' }).trim();
 }
