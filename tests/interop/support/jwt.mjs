@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 
 /** @param {Buffer | string} b */
-const b64url = (b) => Buffer.from(b).toString('base64url');
+export const b64url = (b) => Buffer.from(b).toString('base64url');
 
 /**
  * @param {Record<string, unknown>} claims
