@@ -74,9 +74,10 @@ const authOf = new WeakMap();
 
 /**
  * @param {string} dir
+ * @param {Tap} [tap]
  * @returns {Context}
  */
-export function context(dir) {
+export function context(dir, tap) {
   return {
     root,
     python: PYTHON,
@@ -89,6 +90,10 @@ export function context(dir) {
     },
     cancelAuth(page) {
       authOf.get(page)?.([]);
+    },
+    useProxy(proxy) {
+      if (!tap) throw new Error('useProxy: no tap in this context');
+      tap.setUpstream(proxy);
     },
     async fetchFromPage(page, url, init) {
       return page.evaluate(
@@ -270,13 +275,13 @@ export async function runAll(stacks, onScenario, onStackError) {
   const browser = await launchBrowser(tap.browserArgs);
   try {
     for (const stack of stacks) {
-      const ctx = context(join(stacksDir, stack.id));
+      const ctx = context(join(stacksDir, stack.id), tap);
       /** @type {Server | undefined} */
       let server;
       try {
         server = await stack.start(ctx);
-        tap.setUpstream(server.proxy ?? null);
         for (const scenario of stack.scenarios) {
+          tap.setUpstream(server.proxy ?? null);
           const har = await recordScenario(browser, tap, scenario, server, ctx);
           await onScenario(stack, scenario, server, har);
         }

@@ -53,6 +53,8 @@
  * @property {(page: import('puppeteer-core').Page, url: string, init?: RequestInit) => Promise<FetchResult>} fetchFromPage
  *   fetch() from the page's context (its cookies, its origin)
  * @property {(ms: number) => Promise<void>} sleep
+ * @property {(proxy: { host: string, port: number } | null) => void} useProxy for this
+ *   scenario, the recording tap forwards every request to this proxy (null: directly)
  */
 
 /**
