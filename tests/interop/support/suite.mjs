@@ -165,9 +165,9 @@ export function diagnose(har) {
  */
 export function findEntry(har, exp) {
   const method = exp.method ?? 'GET';
-  const matches = har.log.entries
-    .map((/** @type {any} */ e, /** @type {number} */ i) => ({ e, i }))
-    .filter(({ e }) => e.request.url.includes(exp.url) && e.request.method === method && e.response.status === exp.status);
+  /** @type {{ e: any, i: number }[]} */
+  const all = har.log.entries.map((/** @type {any} */ e, /** @type {number} */ i) => ({ e, i }));
+  const matches = all.filter(({ e }) => e.request.url.includes(exp.url) && e.request.method === method && e.response.status === exp.status);
   return matches[exp.nth ?? 0]?.i ?? -1;
 }
 
