@@ -5,7 +5,10 @@
 // WWW-Authenticate: neither express-jwt nor Express sets one).
 //
 // The tokens are minted by the stack with jsonwebtoken, as the app's login would; every
-// secret is a canary.
+// secret is a canary. The API runs on loopback and trusts the issuer https://auth.authlens.test/
+// and the audience https://api.authlens.test (valid-token: 200), as an app in development
+// against a hosted authorization server does: no "environment mismatch" or audience
+// finding is right for a token with that issuer and audience.
 import express from 'express';
 import { expressjwt } from 'express-jwt';
 import jwt from 'jsonwebtoken';
@@ -153,7 +156,7 @@ export default {
       'An expired access token',
       'The page fetches /api/me with Authorization: Bearer <JWT with exp 2 h ago>',
       (s) => `Bearer ${s.data.tokens.expired}`,
-      { status: 401, top: 'token.expired', absent: ['auth.missing'] },
+      { status: 401, top: 'token.expired', absent: ['auth.missing', 'token.audience_mismatch', 'pattern.env_mismatch'] },
       'jsonwebtoken throws TokenExpiredError("jwt expired") when exp is before its clock (no clockTolerance set); express-jwt wraps it as UnauthorizedError code "invalid_token" with status 401.',
       '401 {"error":"invalid_token","message":"jwt expired"}; log: UnauthorizedError [invalid_token]: jwt expired (TokenExpiredError)',
     ),
@@ -162,7 +165,7 @@ export default {
       'A token minted for another API (audience)',
       'The page fetches /api/me with a JWT whose aud is https://billing.authlens.test; the API expects https://api.authlens.test',
       (s) => `Bearer ${s.data.tokens.wrongAudience}`,
-      { status: 401, top: 'token.audience_mismatch', absent: ['auth.missing'] },
+      { status: 401, top: 'token.audience_mismatch', absent: ['auth.missing', 'pattern.env_mismatch'] },
       'express-jwt passes audience to jsonwebtoken.verify, which throws JsonWebTokenError("jwt audience invalid. expected: https://api.authlens.test"); status 401 code invalid_token. The token is valid, for another audience.',
       '401 {"error":"invalid_token","message":"jwt audience invalid. expected: https://api.authlens.test"}; log: UnauthorizedError [invalid_token]: jwt audience invalid. expected: https://api.authlens.test (JsonWebTokenError)',
     ),
@@ -171,8 +174,8 @@ export default {
       'A token from an issuer the API does not trust',
       'The page fetches /api/me with a JWT whose iss is https://auth.authlens.test/tenants/other/; the API trusts https://auth.authlens.test/ only',
       (s) => `Bearer ${s.data.tokens.wrongIssuer}`,
-      { status: 401, top: 'token.issuer_suspect', absent: ['auth.missing'] },
-      'jsonwebtoken.verify with the issuer option throws JsonWebTokenError("jwt issuer invalid. expected: https://auth.authlens.test/"); 401 invalid_token. The server says in words that the issuer is wrong; token.issuer_suspect is the catalogue\'s issuer code (the server\'s message is the evidence, issue #11).',
+      { status: 401, top: 'token.issuer_suspect', absent: ['auth.missing', 'token.audience_mismatch', 'pattern.env_mismatch'] },
+      'jsonwebtoken.verify with the issuer option throws JsonWebTokenError("jwt issuer invalid. expected: https://auth.authlens.test/"); 401 invalid_token. The server says in words that the issuer is wrong; token.issuer_suspect is the catalogue\'s issuer code (the server\'s message is the evidence, issue #11). jsonwebtoken checks the signature, nbf, exp and aud before iss (verify.js), so the audience passed: no audience finding.',
       '401 {"error":"invalid_token","message":"jwt issuer invalid. expected: https://auth.authlens.test/"}; log: UnauthorizedError [invalid_token]: jwt issuer invalid. expected: https://auth.authlens.test/ (JsonWebTokenError)',
     ),
     meScenario(
@@ -180,7 +183,7 @@ export default {
       'A token signed with the key used before a rotation',
       'The page fetches /api/me with a JWT signed with the previous HS256 secret (the app rotated its secret); claims are otherwise valid',
       (s) => `Bearer ${s.data.tokens.rotatedKey}`,
-      { status: 401, top: 'token.rejected', absent: ['auth.missing'] },
+      { status: 401, top: 'token.rejected', absent: ['auth.missing', 'token.audience_mismatch', 'pattern.env_mismatch'] },
       'jsonwebtoken throws JsonWebTokenError("invalid signature"); 401 invalid_token. Nothing in the claims is wrong: the signature no longer verifies (rotated key), which is token.rejected.',
       '401 {"error":"invalid_token","message":"invalid signature"}; log: UnauthorizedError [invalid_token]: invalid signature (JsonWebTokenError)',
     ),
@@ -189,7 +192,7 @@ export default {
       'A refresh token sent as the access token',
       'The page fetches /api/me with the app\'s refresh token (a JWT with token_type "refresh", signed with the refresh secret, as the ACCESS_/REFRESH_TOKEN_SECRET convention does)',
       (s) => `Bearer ${s.data.tokens.refresh}`,
-      { status: 401, top: 'token.refresh_token_as_access', absent: ['auth.missing'] },
+      { status: 401, top: 'token.refresh_token_as_access', absent: ['auth.missing', 'token.audience_mismatch', 'pattern.env_mismatch'] },
       'The refresh token is signed with REFRESH_TOKEN_SECRET, so express-jwt (secret: the access secret) gets JsonWebTokenError("invalid signature"); 401 invalid_token. The cause is the token kind: its claims say token_type "refresh" (the djangorestframework-simplejwt / Node tutorial convention).',
       '401 {"error":"invalid_token","message":"invalid signature"}; log: UnauthorizedError [invalid_token]: invalid signature (JsonWebTokenError)',
     ),
@@ -198,16 +201,25 @@ export default {
       '`Bearer undefined`: the app sent a variable that was never set',
       'The page fetches /api/me with Authorization: Bearer undefined (a template with an unset token variable)',
       () => 'Bearer undefined',
-      { status: 401, top: 'auth.malformed', absent: ['auth.missing'] },
+      { status: 401, top: 'auth.malformed', absent: ['auth.missing', 'pattern.env_mismatch'] },
       'express-jwt takes "undefined" as the token; jsonwebtoken.decode returns null and express-jwt throws UnauthorizedError("invalid_token", "jwt malformed"); 401. The header is a client placeholder.',
       '401 {"error":"invalid_token","message":"jwt malformed"}; log: UnauthorizedError [invalid_token]: jwt malformed',
+    ),
+    meScenario(
+      'jwt-scheme',
+      'A valid token sent with the scheme "JWT" instead of "Bearer"',
+      'The page fetches /api/me with Authorization: JWT <a valid token> (passport-jwt\'s old fromAuthHeader() convention)',
+      (s) => `JWT ${s.data.tokens.valid}`,
+      { status: 401, top: 'auth.scheme_mismatch', absent: ['auth.missing', 'token.audience_mismatch', 'pattern.env_mismatch'] },
+      'express-jwt reads only "Bearer <token>": another scheme throws UnauthorizedError("credentials_bad_scheme", "Format is Authorization: Bearer [token]") (credentialsRequired), answered 401. The token is fine; the scheme is wrong, and the server says which one it wants.',
+      '401 {"error":"credentials_bad_scheme","message":"Format is Authorization: Bearer [token]"}, no WWW-Authenticate; log: UnauthorizedError [credentials_bad_scheme]: Format is Authorization: Bearer [token]',
     ),
     meScenario(
       'not-yet-valid',
       'A token that is not valid yet (nbf in 1 h)',
       'The page fetches /api/me with a JWT whose nbf is an hour after now',
       (s) => `Bearer ${s.data.tokens.notYetValid}`,
-      { status: 401, top: 'token.not_yet_valid', absent: ['auth.missing'] },
+      { status: 401, top: 'token.not_yet_valid', absent: ['auth.missing', 'token.audience_mismatch', 'pattern.env_mismatch'] },
       'jsonwebtoken throws NotBeforeError("jwt not active") when nbf is after its clock; 401 invalid_token.',
       '401 {"error":"invalid_token","message":"jwt not active"}; log: UnauthorizedError [invalid_token]: jwt not active (NotBeforeError)',
     ),

@@ -387,6 +387,26 @@ export default {
       serverSaid: 'first refresh 200 with a new refresh_token; second 400 {"error":"invalid_grant","error_description":"grant request is invalid"}, no WWW-Authenticate; log: provider refresh_token.consumed, then provider grant.revoked, provider grant.error: InvalidGrant invalid_grant: grant request is invalid (refresh token already used)',
     },
     {
+      id: 'grant-revoked-after-reuse',
+      title: 'The newest access token, after the provider saw a refresh token reused',
+      did: 'As refresh-token-reuse (sign in, refresh once, reuse the first refresh token: 400), then the SPA calls the provider\'s userinfo endpoint (/me) with the access token from the successful refresh',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       */
+      async run(page, server) {
+        const data = await openSpa(page, server);
+        const tokens = await signIn(page, data);
+        const refresh = () => tokenRequest(page, data, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: SPA });
+        const fresh = JSON.parse(check(await refresh(), 200, 'first refresh').body);
+        check(await refresh(), 400, 'reused refresh');
+        check(await pageFetch(page, { url: `${data.issuer}/me`, headers: { Authorization: `Bearer ${fresh.access_token}` } }), 401, 'userinfo');
+      },
+      expect: [{ url: '/me', method: 'GET', status: 401, top: 'pattern.refresh_race', absent: ['auth.missing', 'session.cookie_not_sent'] }],
+      why: 'On refresh token reuse oidc-provider revokes the whole grant (grant.revoked), the access token from the successful refresh included; its userinfo endpoint then answers 401 with its RFC 6750 challenge, invalid_token. The access token was fine until the client reused a rotated refresh token: the cause is the refresh race seconds before, not the token itself.',
+      serverSaid: 'first refresh 200; reuse 400 invalid_grant; userinfo 401 {"error":"invalid_token","error_description":"invalid token provided"}, WWW-Authenticate: Bearer realm="http://127.0.0.1:P", error="invalid_token", error_description="invalid token provided"; log: provider grant.revoked, provider grant.error: InvalidGrant invalid_grant: grant request is invalid (refresh token already used)',
+    },
+    {
       id: 'id-token-as-access',
       title: 'The ID token sent to the API instead of the access token',
       did: 'The SPA signs in (authorization code + PKCE) and calls /api/reports with Authorization: Bearer <id_token>',
