@@ -274,7 +274,7 @@ export default {
       },
       expect: [{ url: '/token', method: 'POST', status: 401, top: 'auth.basic_rejected', absent: ['auth.missing'] }],
       why: 'oidc-provider authenticates the client (client_secret_basic); the secret does not match, so it answers RFC 6749 §5.2 invalid_client with 401 and, because the client authenticated with the Authorization header, a Basic challenge (lib/shared/client_auth.js). A well-formed Basic credential refused: a wrong secret.',
-      serverSaid: '401 {"error":"invalid_client","error_description":"client authentication failed"}, WWW-Authenticate: Basic realm="http://127.0.0.1:P", error="invalid_client", error_description="client authentication failed"; log: provider grant.error: InvalidClient invalid_client: client authentication failed (invalid secret provided)',
+      serverSaid: '401 {"error":"invalid_client","error_description":"client authentication failed"}, WWW-Authenticate: Basic realm="http://127.0.0.1:P", error="invalid_client", error_description="client authentication failed"; log: provider grant.error: InvalidClientAuth invalid_client: client authentication failed (invalid secret provided)',
     },
     {
       id: 'opaque-revoked',
@@ -303,7 +303,7 @@ export default {
         { url: '/api/archive', method: 'GET', status: 401, top: 'token.rejected', absent: ['auth.missing'] },
       ],
       why: 'After RFC 7009 revocation oidc-provider destroys the token, so RFC 7662 introspection answers {"active":false}; the resource server then answers 401 with an RFC 6750 invalid_token challenge. The token is well formed and was accepted seconds before: it was revoked (token.rejected: "revoked, rotated key, …").',
-      serverSaid: 'first call 200; revocation 200; second call 401 {"error":"invalid_token","error_description":"The access token is not active"}, WWW-Authenticate: Bearer realm="archive", error="invalid_token", error_description="The access token is not active"; log: provider revocation.success, rs: introspection → {"active":false}',
+      serverSaid: 'first call 200; revocation 200; second call 401 {"error":"invalid_token","error_description":"The access token is not active"}, WWW-Authenticate: Bearer realm="archive", error="invalid_token", error_description="The access token is not active"; log: provider: POST /token/revocation 200, then provider: POST /token/introspection 200, rs: introspection → {"active":false}',
     },
     {
       id: 'jwt-expired',
