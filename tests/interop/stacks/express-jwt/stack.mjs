@@ -21,6 +21,7 @@ const OLD_SECRET = 'canary-express-jwt-access-secret-2026-11';
 /** Refresh tokens are signed with their own secret (ACCESS_/REFRESH_TOKEN_SECRET). */
 const REFRESH_SECRET = 'canary-express-jwt-refresh-secret-2026-12';
 const AUDIENCE = 'https://api.authlens.test';
+const USER = { identifier: 'ada@authlens.test', password: 'canary-password-ada-0003' };
 const ISSUER = 'https://auth.authlens.test/';
 
 /**
@@ -105,6 +106,15 @@ export default {
     app.get('/favicon.ico', (_req, res) => {
       res.status(204).end();
     });
+    // The app's login (Strapi's convention: POST /auth/local answers {"jwt": …, "user": …}).
+    app.post('/auth/local', express.json(), (req, res) => {
+      if (req.body?.identifier !== USER.identifier || req.body?.password !== USER.password) {
+        res.status(400).json({ error: { status: 400, name: 'ValidationError', message: 'Invalid identifier or password' } });
+        return;
+      }
+      const t = now();
+      res.json({ jwt: mint({ iss: ISSUER, aud: AUDIENCE, iat: t, exp: t + 3600 }), user: { id: 42, username: 'ada', email: USER.identifier } });
+    });
     app.use(
       '/api',
       expressjwt({ secret: SECRET, algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER }),
@@ -160,6 +170,28 @@ export default {
       'jsonwebtoken throws TokenExpiredError("jwt expired") when exp is before its clock (no clockTolerance set); express-jwt wraps it as UnauthorizedError code "invalid_token" with status 401.',
       '401 {"error":"invalid_token","message":"jwt expired"}; log: UnauthorizedError [invalid_token]: jwt expired (TokenExpiredError)',
     ),
+    {
+      id: 'login-jwt-not-sent',
+      title: 'The login answered {"jwt": …}, the next call went without it',
+      did: 'The page POSTs JSON credentials to /auth/local (200 {"jwt":…,"user":…}), then fetches /api/me without Authorization',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       */
+      async run(page, server) {
+        await ensureOn(page, server.origin);
+        const login = await pageFetch(page, { url: '/auth/local', method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(USER) });
+        if (login.status !== 200) throw new Error(`login: ${login.status} ${login.body}`);
+        const { status } = await pageFetch(page, { url: '/api/me' });
+        if (status !== 401) throw new Error(`/api/me: expected 401, got ${status}`);
+      },
+      expect: [
+        { url: '/auth/local', method: 'POST', status: 200, top: null },
+        { url: '/api/me', method: 'GET', status: 401, top: 'pattern.after_login', absent: ['token.audience_mismatch', 'pattern.env_mismatch'] },
+      ],
+      why: 'The login succeeded and returned a token under "jwt" (the Strapi convention); the API call right after carries no Authorization, so express-jwt throws credentials_required, 401. The token from the login was not attached.',
+      serverSaid: 'login 200 {"jwt":"<HS256 JWT>","user":{…}}; /api/me 401 {"error":"credentials_required","message":"No authorization token was found"}, no WWW-Authenticate; log: UnauthorizedError [credentials_required]: No authorization token was found',
+    },
     meScenario(
       'wrong-audience',
       'A token minted for another API (audience)',
