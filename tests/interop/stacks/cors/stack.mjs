@@ -44,10 +44,11 @@ function check(got, want, what) {
   if (got.status !== want) throw new Error(`${what}: expected ${want}, got ${got.status} ${got.body.slice(0, 200)}`);
 }
 
+/** @type {import('../../support/types.mjs').Stack} */
 export default {
   id: 'cors',
   title: 'cors 2 (expressjs) in front of an authenticated Express 5 API on another origin',
-  /** @returns {Promise<any>} */
+  /** @returns {Promise<import('../../support/types.mjs').Server>} */
   async start() {
     const log = serverLog();
     const passport = new Passport();

@@ -89,10 +89,11 @@ function meScenario(id, title, did, authorization, expect, why, serverSaid) {
   };
 }
 
+/** @type {import('../../support/types.mjs').Stack} */
 export default {
   id: 'express-jwt',
   title: 'Express 5 + express-jwt 8 (jsonwebtoken 9), HS256 access tokens',
-  /** @returns {Promise<any>} */
+  /** @returns {Promise<import('../../support/types.mjs').Server>} */
   async start() {
     const log = serverLog();
     const app = express();

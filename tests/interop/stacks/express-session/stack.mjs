@@ -45,10 +45,11 @@ function check(got, want, what) {
   if (got.status !== want) throw new Error(`${what}: expected ${want}, the server answered ${got.status}`);
 }
 
+/** @type {import('../../support/types.mjs').Stack} */
 export default {
   id: 'express-session',
   title: 'Express 5 + express-session 1 (cookie login) and passport-http-bearer 1 (its API)',
-  /** @returns {Promise<any>} */
+  /** @returns {Promise<import('../../support/types.mjs').Server>} */
   async start() {
     const log = serverLog();
     /** @type {Map<string, string>} opaque access token -> user email */

@@ -121,10 +121,11 @@ async function signIn(page, data) {
   return JSON.parse(got.body);
 }
 
+/** @type {import('../../support/types.mjs').Stack} */
 export default {
   id: 'oidc-provider',
   title: 'oidc-provider 8 (OpenID Provider) + a resource server (express-oauth2-jwt-bearer 1, RFC 7662 introspection)',
-  /** @returns {Promise<any>} */
+  /** @returns {Promise<import('../../support/types.mjs').Server>} */
   async start() {
     const log = serverLog();
     const { privateKey } = await generateKeyPair('RS256', { extractable: true });
