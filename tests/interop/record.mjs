@@ -11,7 +11,12 @@ const stacks = await loadStacks(process.argv.slice(2));
 let failed = false;
 await runAll(
   stacks,
-  (stack, scenario, server, har) => {
+  (stack, scenario, server, har, error) => {
+    if (!har) {
+      failed = true;
+      console.error(`FAIL ${stack.id}/${scenario.id}: ${error instanceof Error ? error.stack : error}`);
+      return;
+    }
     writeFixture(stack, scenario, server, har);
     const { hit, results } = judge(har, scenario.expect);
     console.log(`${hit ? 'hit ' : 'MISS'} ${stack.id}/${scenario.id}`);

@@ -216,7 +216,12 @@ export function shape(har, expect) {
 
 /** @param {string} value */
 export function normaliseChallenge(value) {
-  return value.replace(/\b(nonce|opaque|cnonce)\s*=\s*("(?:[^"\\]|\\.)*"|[^,\s]*)/gi, '$1=…');
+  return (
+    value
+      .replace(/\b(nonce|opaque|cnonce)\s*=\s*("(?:[^"\\]|\\.)*"|[^,\s]*)/gi, '$1=…')
+      // A realm or resource URL names the server's loopback port, which is free-picked per run.
+      .replace(/\b(127\.0\.0\.1|localhost|\[::1\]):\d+/g, '$1:PORT')
+  );
 }
 
 /**
@@ -267,8 +272,9 @@ export function readFixtureHar(stackId, scenarioId) {
  * Starts every stack once, runs every scenario (callbacks get each result), stops them.
  * One Chromium for the whole run, all its traffic through one recording tap.
  * @param {Stack[]} stacks
- * @param {(stack: Stack, scenario: Scenario, server: Server, har: any) => Promise<void> | void} onScenario
- * @param {(stack: Stack, error: unknown, server?: Server) => void} [onStackError]
+ * @param {(stack: Stack, scenario: Scenario, server: Server, har: any, error?: unknown) => Promise<void> | void} onScenario
+ *   har is null when the scenario could not run; error says why
+ * @param {(stack: Stack, error: unknown, server?: Server) => Promise<void> | void} [onStackError]
  */
 export async function runAll(stacks, onScenario, onStackError) {
   const tap = await startTap();
@@ -282,11 +288,21 @@ export async function runAll(stacks, onScenario, onStackError) {
         server = await stack.start(ctx);
         for (const scenario of stack.scenarios) {
           tap.setUpstream(server.proxy ?? null);
-          const har = await recordScenario(browser, tap, scenario, server, ctx);
-          await onScenario(stack, scenario, server, har);
+          /** @type {any} */
+          let har = null;
+          /** @type {unknown} */
+          let failure;
+          try {
+            har = await recordScenario(browser, tap, scenario, server, ctx);
+          } catch (error) {
+            // One scenario that cannot run (a login refused, a page that never loads)
+            // must not hide the others.
+            failure = error;
+          }
+          await onScenario(stack, scenario, server, har, failure);
         }
       } catch (error) {
-        if (onStackError) onStackError(stack, error, server);
+        if (onStackError) await onStackError(stack, error, server);
         else throw error;
       } finally {
         tap.setUpstream(null);
