@@ -49,6 +49,14 @@ function pairs(raw) {
 /** @param {{name: string, value: string}[]} list */
 const flat = (list) => list.flatMap((h) => [h.name, h.value]);
 
+/**
+ * 127.0.0.0/8, ::1 and localhost (RFC 6761 §6.3).
+ * @param {string} host a URL's hostname
+ */
+export function isLoopback(host) {
+  return /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]' || host === 'localhost' || host.endsWith('.localhost');
+}
+
 /** Starts the tap on a free loopback port. */
 export async function startTap() {
   /** @type {Leg[]} */
@@ -57,6 +65,7 @@ export async function startTap() {
   /** @type {{ host: string, port: number } | null} */
   let upstream = null;
   let inflight = 0;
+  let refused = 0;
   const agent = new Agent({ keepAlive: true });
 
   const server = createServer((req, res) => {
@@ -78,8 +87,15 @@ export async function startTap() {
         res.writeHead(400, { 'content-type': 'text/plain' }).end('the interop tap is a forward proxy: absolute-form requests only\n');
         return;
       }
-      legs.push(leg);
       const target = new URL(url);
+      if (!isLoopback(target.hostname)) {
+        // Only servers on this machine are ever contacted: Chromium's own background
+        // requests (network time, component updates) are refused here, unrecorded.
+        refused += 1;
+        res.writeHead(502, { 'content-type': 'text/plain' }).end('the interop tap only reaches loopback\n');
+        return;
+      }
+      legs.push(leg);
       const up = upstream;
       const out = httpRequest(
         {
@@ -129,6 +145,8 @@ export async function startTap() {
     setUpstream(next) {
       upstream = next;
     },
+    /** Requests to hosts other than loopback, refused without a connection. */
+    refused: () => refused,
     /** Requests received and not yet fully answered. */
     inflight: () => inflight,
     /** Every leg since the last call, in the order the requests arrived. */
