@@ -69,6 +69,24 @@ export default {
       why: 'PyJWT raised ExpiredSignatureError ("Signature has expired"): the token is past exp on the server\'s clock (RFC 7519 §4.1.4).',
     },
     {
+      id: 'expired-after-success',
+      title: 'A token that worked, then expired (expires_in said so)',
+      did: 'POST /token with ttl=2 (answer expires_in: 2), fetch("/api/items") at once (200), wait 3 s, then the same call with the same token',
+      async run(page, server, ctx) {
+        await page.goto(server.origin + '/');
+        const t = await token(page, ctx, { ttl: '2' });
+        await items(page, ctx, `Bearer ${t.access_token}`);
+        await ctx.sleep(3000);
+        await items(page, ctx, `Bearer ${t.access_token}`);
+      },
+      expect: [
+        { url: '/api/items', status: 200, top: null },
+        { url: '/api/items', status: 401, top: 'token.expired' },
+      ],
+      serverSaid: '200 {"access_token", "expires_in": 2, …}; 200 to the first call; 401 {"detail": "Could not validate credentials"}, WWW-Authenticate: Bearer scope="items:read", error="invalid_token", error_description="Signature has expired" to the second',
+      why: 'The same token succeeded before its exp and is refused after it with PyJWT\'s ExpiredSignatureError: it expired (RFC 7519 §4.1.4); the token answer\'s expires_in said when.',
+    },
+    {
       id: 'wrong-audience',
       title: 'A token minted for another API (aud)',
       did: 'POST /token asking for audience https://billing.example.test/, then fetch("/api/items") with that token',
