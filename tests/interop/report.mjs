@@ -50,7 +50,7 @@ for (const stackId of readdirSync(fixturesDir).sort()) {
     s.all += 1;
     if (hit) s.hit += 1;
     s.rows.push(
-      `| ${code(id)}: ${cell(meta.title)} | ${cell(meta.did)} | ${cell(meta.serverSaid)} | ${cell(expected.join('; '))}. ${cell(meta.why)} | ${cell(said.join('; '))} | ${hit ? 'hit' : meta.knownMiss ? `known miss: ${cell(meta.knownMiss)}` : '**miss**'} |`,
+      `| ${code(id)}: ${cell(meta.title)} | ${cell(meta.did)} | ${cell(meta.serverSaid)}${meta.serverLog?.length ? `<br>log: ${meta.serverLog.map((/** @type {string} */ l) => code(cell(l.replaceAll('`', "'")))).join('<br>')}` : ''} | ${cell(expected.join('; '))}. ${cell(meta.why)} | ${cell(said.join('; '))} | ${hit ? 'hit' : meta.knownMiss ? `known miss: ${cell(meta.knownMiss)}` : '**miss**'} |`,
     );
   }
   stacks.push(s);

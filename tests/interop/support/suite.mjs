@@ -233,6 +233,20 @@ export function fixturePaths(stackId, scenarioId) {
   return { dir, har: join(dir, `${scenarioId}.har`), expect: join(dir, `${scenarioId}.expect.json`) };
 }
 
+/** What the server logged during each recorded scenario, by its HAR. */
+const serverLogs = new WeakMap();
+
+/**
+ * The last lines the server logged while the scenario ran (evidence for docs/interop.md).
+ * @param {any} har
+ */
+export function serverLogOf(har) {
+  const text = String(serverLogs.get(har) ?? '');
+  // eslint-disable-next-line no-control-regex -- Werkzeug colours its log lines (ANSI SGR).
+  const lines = text.split('\n').map((l) => l.replace(/\u001b\[[0-9;]*m/g, '').trimEnd()).filter(Boolean);
+  return lines.slice(-8).map((l) => (l.length > 300 ? l.slice(0, 300) + '…' : l));
+}
+
 /**
  * Writes a scenario's fixture: the HAR and its expectations, with what the server was.
  * @param {Stack} stack
@@ -251,6 +265,7 @@ export function writeFixture(stack, scenario, server, har) {
     title: scenario.title,
     did: scenario.did,
     serverSaid: scenario.serverSaid,
+    serverLog: serverLogOf(har),
     why: scenario.why,
     expect: scenario.expect,
     ...(scenario.knownMiss ? { knownMiss: scenario.knownMiss } : {}),
@@ -292,8 +307,11 @@ export async function runAll(stacks, onScenario, onStackError) {
           let har = null;
           /** @type {unknown} */
           let failure;
+          // Some stacks' logs() are several files put together, so "new" is by line.
+          const before = new Set(server.logs().split('\n'));
           try {
             har = await recordScenario(browser, tap, scenario, server, ctx);
+            serverLogs.set(har, server.logs().split('\n').filter((l) => !before.has(l)).join('\n'));
           } catch (error) {
             // One scenario that cannot run (a login refused, a page that never loads)
             // must not hide the others.
