@@ -3,7 +3,7 @@
 #   make test   runs every check and test, real browsers included
 # Both install what they need first (tools/setup.sh is idempotent).
 
-.PHONY: run test setup build lint e2e bench clean
+.PHONY: run test setup build lint e2e interop bench clean
 
 run: build
 	cargo build --release --bin authlens
@@ -20,9 +20,16 @@ test: setup
 	npx --no-install tsc -p tsconfig.json
 	npx --no-install web-ext lint --source-dir dist/firefox --warnings-as-errors
 	node --test --test-concurrency=1 tests/e2e/
+	node --test --test-concurrency=1 tests/interop/
 
 setup:
 	tools/setup.sh
+
+# The interop suite alone (real servers, real Chromium, the real CLI): docs/interop.md.
+# `make interop INTEROP_UPDATE=1` re-records the fixtures; then `node tests/interop/report.mjs`.
+interop: setup
+	cargo build --bin authlens
+	node --test --test-concurrency=1 tests/interop/
 
 build: setup
 	tools/build.sh

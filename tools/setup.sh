@@ -51,3 +51,30 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -q
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q "${missing[@]}"
 fi
+
+# 5. The interop suite's real servers (tests/interop/, docs/interop.md): Debian's squid (a
+#    forward proxy with its Basic and Digest helpers in /usr/lib/squid) and lighttpd
+#    (mod_auth, mod_authn_file), and a Python venv with the pinned web frameworks. The
+#    package's own services are never started: the suite runs each server itself, in the
+#    foreground, on a free loopback port (policy-rc.d keeps apt from starting them where
+#    there is no init, and we stop nothing we did not start).
+interop_missing=()
+command -v squid >/dev/null || interop_missing+=(squid)
+command -v lighttpd >/dev/null || interop_missing+=(lighttpd)
+if [ ${#interop_missing[@]} -gt 0 ]; then
+  say "installing ${interop_missing[*]} from Debian (interop servers)"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${interop_missing[@]}"
+fi
+# The venv is rebuilt only when tests/interop/requirements.txt changed (as npm ci above).
+venv=target/interop-venv
+req_sum=$(sha256sum tests/interop/requirements.txt | cut -d' ' -f1)
+if [ "$(cat "$venv/.authlens-requirements" 2>/dev/null || true)" != "$req_sum" ]; then
+  say "installing the interop suite's Python packages into $venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --no-input -r tests/interop/requirements.txt
+  echo "$req_sum" > "$venv/.authlens-requirements"
+fi

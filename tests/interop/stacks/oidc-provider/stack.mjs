@@ -1,0 +1,428 @@
+// @ts-check
+// panva's oidc-provider 8 (a certified OpenID Provider) as the OAuth 2.0 authorization
+// server, with a resource server in front of two APIs:
+//   - /api/reports: JWT access tokens (resource indicator, accessTokenFormat "jwt"),
+//     validated by Auth0's express-oauth2-jwt-bearer 1 against the provider's discovery and
+//     JWKS, which answers RFC 6750 challenges itself (realm="api", error, scope);
+//   - /api/archive: opaque access tokens, checked by RFC 7662 introspection at the
+//     provider; a token that is not active gets `Bearer error="invalid_token"`.
+// Clients: "backend" and "backend-short" (confidential, client_secret_basic,
+// client_credentials; the short one's access tokens live 1 s) and "spa" (public, PKCE,
+// authorization code + rotated refresh tokens), whose origin is the resource server's.
+// Every token request is a fetch() from the SPA's page (CORS allowed by clientBasedCORS),
+// the sign-in goes through the provider's own development login and consent pages.
+// Every secret is a canary.
+import { createHash, randomBytes } from 'node:crypto';
+
+import express from 'express';
+import { auth, requiredScopes } from 'express-oauth2-jwt-bearer';
+import { exportJWK, generateKeyPair } from 'jose';
+import Provider, { errors } from 'oidc-provider';
+
+import { listen, pageFetch, pkgVersion, serverLog, sleep } from '../express-jwt/support.mjs';
+
+const BACKEND = { id: 'backend', secret: 'canary-oidc-backend-secret-5b1e0c7d' };
+const BACKEND_SHORT = { id: 'backend-short', secret: 'canary-oidc-backend-short-secret-93ab' };
+const RS_CLIENT = { id: 'resource-server', secret: 'canary-oidc-rs-introspection-secret-c4d2' };
+const SPA = 'spa';
+const USER = { login: 'ada', password: 'canary-oidc-password-ada' };
+
+/**
+ * @typedef {object} Data
+ * @property {string} issuer the provider's origin (its issuer identifier)
+ * @property {string} rs the resource server's origin (also the SPA's)
+ */
+
+/** @param {string} value */
+const b64 = (value) => Buffer.from(value).toString('base64');
+
+/**
+ * @param {{status: number | string, body: string}} got
+ * @param {number | string} want
+ * @param {string} what
+ */
+function check(got, want, what) {
+  if (got.status !== want) throw new Error(`${what}: expected ${want}, got ${got.status} ${got.body.slice(0, 300)}`);
+  return got;
+}
+
+/**
+ * The SPA's page, where its script runs.
+ * @param {import('puppeteer-core').Page} page
+ * @param {any} server
+ * @returns {Promise<Data>}
+ */
+async function openSpa(page, server) {
+  const data = /** @type {Data} */ (server.data);
+  if (!page.url().startsWith(`${data.rs}/`)) await page.goto(`${data.rs}/`);
+  return data;
+}
+
+/**
+ * A token request from the page, as the app's script sends it (form-encoded).
+ * @param {import('puppeteer-core').Page} page
+ * @param {Data} data
+ * @param {Record<string, string>} params
+ * @param {{id: string, secret: string}} [client] client_secret_basic; none for the public SPA
+ */
+function tokenRequest(page, data, params, client) {
+  /** @type {Record<string, string>} */
+  const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+  if (client) headers.Authorization = `Basic ${b64(`${client.id}:${client.secret}`)}`;
+  return pageFetch(page, { url: `${data.issuer}/token`, method: 'POST', headers, body: new URLSearchParams(params).toString() });
+}
+
+/**
+ * client_credentials for one resource; resolves to the access token.
+ * @param {import('puppeteer-core').Page} page
+ * @param {Data} data
+ * @param {string} resource
+ * @param {string} scope
+ * @param {{id: string, secret: string}} [client]
+ */
+async function clientCredentials(page, data, resource, scope, client = BACKEND) {
+  const got = check(await tokenRequest(page, data, { grant_type: 'client_credentials', resource, scope }, client), 200, 'client_credentials');
+  return /** @type {{access_token: string}} */ (JSON.parse(got.body)).access_token;
+}
+
+/**
+ * The SPA's sign-in: authorization code with PKCE through the provider's development
+ * login and consent pages, then the code exchange from the callback page.
+ * @param {import('puppeteer-core').Page} page
+ * @param {Data} data
+ * @returns {Promise<{access_token: string, id_token: string, refresh_token: string}>}
+ */
+async function signIn(page, data) {
+  await openSpa(page, { data });
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const authorize = new URL(`${data.issuer}/auth`);
+  for (const [k, v] of Object.entries({
+    client_id: SPA,
+    response_type: 'code',
+    redirect_uri: `${data.rs}/callback`,
+    scope: 'openid offline_access',
+    prompt: 'consent',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: randomBytes(8).toString('hex'),
+  })) authorize.searchParams.set(k, v);
+  await page.goto(authorize.href);
+  await page.waitForSelector('input[name=login]');
+  await page.type('input[name=login]', USER.login);
+  await page.type('input[name=password]', USER.password);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  await page.waitForSelector('input[name=prompt][value=consent]');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('button[type=submit]')]);
+  await page.waitForFunction((/** @type {string} */ cb) => location.href.startsWith(cb), {}, `${data.rs}/callback`);
+  const code = new URL(page.url()).searchParams.get('code');
+  if (!code) throw new Error(`no code in ${page.url()}`);
+  const got = check(await tokenRequest(page, data, { grant_type: 'authorization_code', code, redirect_uri: `${data.rs}/callback`, client_id: SPA, code_verifier: verifier }), 200, 'code exchange');
+  return JSON.parse(got.body);
+}
+
+/** @type {import('../../support/types.mjs').Stack} */
+export default {
+  id: 'oidc-provider',
+  title: 'oidc-provider 8 (OpenID Provider) + a resource server (express-oauth2-jwt-bearer 1, RFC 7662 introspection)',
+  /** @returns {Promise<import('../../support/types.mjs').Server>} */
+  async start() {
+    const log = serverLog();
+    const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+    const jwk = { ...(await exportJWK(privateKey)), kid: 'canary-oidc-key-1', use: 'sig', alg: 'RS256' };
+
+    // Both servers need each other's origin: listen first, attach the handlers after.
+    /** @type {import('node:http').RequestListener} */
+    let providerHandler = (_req, res) => {
+      res.end();
+    };
+    /** @type {import('node:http').RequestListener} */
+    let rsHandler = (_req, res) => {
+      res.end();
+    };
+    const op = await listen((req, res) => providerHandler(req, res));
+    const rsHttp = await listen((req, res) => rsHandler(req, res));
+    const issuer = op.origin;
+    const rs = rsHttp.origin;
+
+    /** @type {Record<string, {scope: string, accessTokenFormat: 'jwt' | 'opaque'}>} */
+    const resources = {
+      [`${rs}/api/reports`]: { scope: 'reports:read reports:write', accessTokenFormat: 'jwt' },
+      [`${rs}/api/billing`]: { scope: 'billing:read', accessTokenFormat: 'jwt' },
+      [`${rs}/api/archive`]: { scope: 'archive:read', accessTokenFormat: 'opaque' },
+    };
+    const provider = new Provider(issuer, {
+      clients: [
+        { client_id: BACKEND.id, client_secret: BACKEND.secret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] },
+        { client_id: BACKEND_SHORT.id, client_secret: BACKEND_SHORT.secret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] },
+        { client_id: RS_CLIENT.id, client_secret: RS_CLIENT.secret, grant_types: [], response_types: [], redirect_uris: [] },
+        { client_id: SPA, token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], redirect_uris: [`${rs}/callback`] },
+      ],
+      jwks: { keys: [jwk] },
+      cookies: { keys: ['canary-oidc-cookie-key-0001'] },
+      scopes: ['openid', 'offline_access', 'reports:read', 'reports:write', 'billing:read', 'archive:read'],
+      findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
+      clientBasedCORS: (_ctx, origin) => origin === rs,
+      rotateRefreshToken: true,
+      features: {
+        devInteractions: { enabled: true },
+        clientCredentials: { enabled: true },
+        introspection: { enabled: true },
+        revocation: { enabled: true },
+        resourceIndicators: {
+          enabled: true,
+          useGrantedResource: async () => true,
+          getResourceServerInfo: async (_ctx, resource, client) => {
+            const info = resources[resource];
+            if (!info) throw new errors.InvalidTarget();
+            return { ...info, audience: resource, accessTokenTTL: client.clientId === BACKEND_SHORT.id ? 1 : 3600, jwt: { sign: { alg: 'RS256' } } };
+          },
+        },
+      },
+    });
+    provider.use(async (ctx, next) => {
+      await next();
+      log.log(`provider: ${ctx.method} ${ctx.path} ${ctx.status}`);
+    });
+    for (const event of ['grant.error', 'introspection.error', 'revocation.error', 'server_error', 'authorization.error']) {
+      provider.on(event, (_ctx, err) => log.log(`provider ${event}: ${err.name} ${err.error ?? ''}: ${err.error_description ?? err.message}${err.error_detail ? ` (${err.error_detail})` : ''}`));
+    }
+    for (const event of ['grant.success', 'grant.revoked', 'revocation.success', 'access_token.destroyed', 'refresh_token.consumed']) {
+      provider.on(event, () => log.log(`provider ${event}`));
+    }
+    providerHandler = provider.callback();
+
+    // The resource server, which also serves the SPA's pages.
+    const app = express();
+    app.set('env', 'production');
+    app.use((req, res, next) => {
+      res.on('finish', () => log.log(`rs: ${req.method} ${req.originalUrl} ${res.statusCode}${res.getHeader('www-authenticate') ? ` WWW-Authenticate: ${res.getHeader('www-authenticate')}` : ''}`));
+      next();
+    });
+    app.get('/', (_req, res) => {
+      res.type('html').send('<!doctype html><meta charset="utf-8"><title>SPA</title><h1>SPA</h1>');
+    });
+    app.get('/callback', (_req, res) => {
+      res.type('html').send('<!doctype html><meta charset="utf-8"><title>SPA callback</title><h1>Signing in…</h1>');
+    });
+    app.get('/favicon.ico', (_req, res) => {
+      res.status(204).end();
+    });
+    const reportsAuth = auth({ issuerBaseURL: issuer, audience: `${rs}/api/reports` });
+    app.get('/api/reports', reportsAuth, (req, res) => {
+      res.json({ reports: [], sub: req.auth?.payload.sub ?? null });
+    });
+    app.post('/api/reports', reportsAuth, requiredScopes('reports:write'), (_req, res) => {
+      res.status(201).json({ created: true });
+    });
+    // Opaque tokens: RFC 7662 introspection, RFC 6750 challenges.
+    app.get('/api/archive', async (req, res) => {
+      const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+      if (!match) {
+        res.set('WWW-Authenticate', 'Bearer realm="archive"').status(401).json({ error: 'invalid_request', error_description: 'no access token' });
+        return;
+      }
+      const answer = await fetch(`${issuer}/token/introspection`, {
+        method: 'POST',
+        headers: { Authorization: `Basic ${b64(`${RS_CLIENT.id}:${RS_CLIENT.secret}`)}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: match[1], token_type_hint: 'access_token' }),
+      });
+      const info = /** @type {{active: boolean, aud?: string | string[], scope?: string}} */ (await answer.json());
+      log.log(`rs: introspection → ${JSON.stringify({ active: info.active, aud: info.aud, scope: info.scope })}`);
+      const aud = [info.aud ?? []].flat();
+      if (!info.active || !aud.includes(`${rs}/api/archive`)) {
+        const description = info.active ? 'The access token is for another resource' : 'The access token is not active';
+        res.set('WWW-Authenticate', `Bearer realm="archive", error="invalid_token", error_description="${description}"`).status(401).json({ error: 'invalid_token', error_description: description });
+        return;
+      }
+      res.json({ documents: [] });
+    });
+    // Errors from express-oauth2-jwt-bearer carry their status and the RFC 6750 challenge
+    // (err.headers); the app answers them as JSON, as an API does.
+    app.use(
+      /** @type {import('express').ErrorRequestHandler} */
+      (err, _req, res, next) => {
+        if (!err.status || !err.headers) return next(err);
+        log.log(`rs: ${err.name}: ${err.message}`);
+        res.status(err.status).set(err.headers).json({ error: err.code, error_description: err.message });
+      },
+    );
+    rsHandler = app;
+
+    return {
+      version: `oidc-provider ${pkgVersion('oidc-provider')}, express-oauth2-jwt-bearer ${pkgVersion('express-oauth2-jwt-bearer')}, express ${pkgVersion('express')}`,
+      origin: rs,
+      data: /** @type {Data} */ ({ issuer, rs }),
+      stop: async () => {
+        await rsHttp.stop();
+        await op.stop();
+      },
+      logs: log.text,
+    };
+  },
+  scenarios: [
+    {
+      id: 'client-secret-wrong',
+      title: 'The token endpoint refuses a wrong client secret',
+      did: 'The page POSTs grant_type=client_credentials to /token with Authorization: Basic backend:<wrong secret>',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       */
+      async run(page, server) {
+        const data = await openSpa(page, server);
+        check(await tokenRequest(page, data, { grant_type: 'client_credentials', resource: `${data.rs}/api/reports`, scope: 'reports:read' }, { id: BACKEND.id, secret: 'canary-oidc-wrong-secret' }), 401, 'token');
+      },
+      expect: [{ url: '/token', method: 'POST', status: 401, top: 'auth.basic_rejected', absent: ['auth.missing'] }],
+      why: 'oidc-provider authenticates the client (client_secret_basic); the secret does not match, so it answers RFC 6749 §5.2 invalid_client with 401 and, because the client authenticated with the Authorization header, a Basic challenge (lib/shared/client_auth.js). A well-formed Basic credential refused: a wrong secret.',
+      serverSaid: '401 {"error":"invalid_client","error_description":"client authentication failed"}, WWW-Authenticate: Basic realm="http://127.0.0.1:P", error="invalid_client", error_description="client authentication failed"; log: provider grant.error: InvalidClientAuth invalid_client: client authentication failed (invalid secret provided)',
+    },
+    {
+      id: 'opaque-revoked',
+      title: 'An opaque access token used after it was revoked (RFC 7009)',
+      did: 'The page gets an opaque access token (client_credentials, resource /api/archive), calls /api/archive (200), revokes the token at /token/revocation, then calls /api/archive again with it',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       */
+      async run(page, server) {
+        const data = await openSpa(page, server);
+        const token = await clientCredentials(page, data, `${data.rs}/api/archive`, 'archive:read');
+        const call = () => pageFetch(page, { url: '/api/archive', headers: { Authorization: `Bearer ${token}` } });
+        check(await call(), 200, 'archive before revocation');
+        const revoke = await pageFetch(page, {
+          url: `${data.issuer}/token/revocation`,
+          method: 'POST',
+          headers: { Authorization: `Basic ${b64(`${BACKEND.id}:${BACKEND.secret}`)}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
+        });
+        check(revoke, 200, 'revocation');
+        check(await call(), 401, 'archive after revocation');
+      },
+      expect: [
+        { url: '/api/archive', method: 'GET', status: 200, top: null },
+        { url: '/api/archive', method: 'GET', status: 401, top: 'token.rejected', absent: ['auth.missing'] },
+      ],
+      why: 'After RFC 7009 revocation oidc-provider destroys the token, so RFC 7662 introspection answers {"active":false}; the resource server then answers 401 with an RFC 6750 invalid_token challenge. The token is well formed and was accepted seconds before: it was revoked (token.rejected: "revoked, rotated key, …").',
+      serverSaid: 'first call 200; revocation 200; second call 401 {"error":"invalid_token","error_description":"The access token is not active"}, WWW-Authenticate: Bearer realm="archive", error="invalid_token", error_description="The access token is not active"; log: provider: POST /token/revocation 200, then provider: POST /token/introspection 200, rs: introspection → {"active":false}',
+    },
+    {
+      id: 'jwt-expired',
+      title: 'A JWT access token used after its exp',
+      did: 'The page gets a JWT access token for /api/reports from the client "backend-short" (access tokens live 1 s), calls /api/reports at once (200), waits 7 s, and calls again',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       */
+      async run(page, server) {
+        const data = await openSpa(page, server);
+        const token = await clientCredentials(page, data, `${data.rs}/api/reports`, 'reports:read', BACKEND_SHORT);
+        const call = () => pageFetch(page, { url: '/api/reports', headers: { Authorization: `Bearer ${token}` } });
+        check(await call(), 200, 'reports at once');
+        await sleep(7000);
+        check(await call(), 401, 'reports after exp');
+      },
+      expect: [
+        { url: '/api/reports', method: 'GET', status: 200, top: null },
+        { url: '/api/reports', method: 'GET', status: 401, top: 'token.expired', absent: ['auth.missing', 'token.rejected'] },
+      ],
+      why: 'The token\'s exp is iat + 1 s (resource server accessTokenTTL); express-oauth2-jwt-bearer allows 5 s of clock tolerance, so 7 s later its exp check fails and it throws InvalidTokenError, answered 401 with the RFC 6750 challenge. The server refused the token for being past exp on its clock: token.expired, however small the margin (issue #11).',
+      serverSaid: 'first call 200; second call 401 {"error":"invalid_token","error_description":"\\"exp\\" claim timestamp check failed"}, WWW-Authenticate: Bearer realm="api", error="invalid_token", error_description="\'exp\' claim timestamp check failed", DPoP algs="RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES256K ES384 ES512 EdDSA"; log: rs: InvalidTokenError: "exp" claim timestamp check failed',
+    },
+    {
+      id: 'jwt-wrong-audience',
+      title: 'A JWT access token for another resource server (audience)',
+      did: 'The page gets a JWT access token for the resource /api/billing and calls /api/reports with it',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       */
+      async run(page, server) {
+        const data = await openSpa(page, server);
+        const token = await clientCredentials(page, data, `${data.rs}/api/billing`, 'billing:read');
+        check(await pageFetch(page, { url: '/api/reports', headers: { Authorization: `Bearer ${token}` } }), 401, 'reports');
+      },
+      expect: [{ url: '/api/reports', method: 'GET', status: 401, top: 'token.audience_mismatch', absent: ['auth.missing'] }],
+      why: 'oidc-provider puts the resource indicator in aud (http://127.0.0.1:R/api/billing); express-oauth2-jwt-bearer is configured with audience http://127.0.0.1:R/api/reports, its aud validator fails ("Unexpected \'aud\' value") and it answers 401 invalid_token. The audience names another API on the same host.',
+      serverSaid: '401 {"error":"invalid_token","error_description":"Unexpected \'aud\' value"}, WWW-Authenticate: Bearer realm="api", error="invalid_token", error_description="Unexpected \'aud\' value", DPoP algs="RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES256K ES384 ES512 EdDSA"; log: rs: InvalidTokenError: Unexpected \'aud\' value',
+    },
+    {
+      id: 'insufficient-scope',
+      title: 'A JWT access token without the scope the route requires',
+      did: 'The page gets a JWT access token for /api/reports with scope reports:read and POSTs to /api/reports, which requires reports:write',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       */
+      async run(page, server) {
+        const data = await openSpa(page, server);
+        const token = await clientCredentials(page, data, `${data.rs}/api/reports`, 'reports:read');
+        check(await pageFetch(page, { url: '/api/reports', method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: '{}' }), 403, 'reports POST');
+      },
+      expect: [{ url: '/api/reports', method: 'POST', status: 403, top: 'token.scope_insufficient', absent: ['auth.missing', 'status.forbidden'] }],
+      why: 'express-oauth2-jwt-bearer\'s requiredScopes("reports:write") throws InsufficientScopeError: 403 with the RFC 6750 §3.1 insufficient_scope challenge naming the scope. The token is valid; it lacks a scope.',
+      serverSaid: '403 {"error":"insufficient_scope","error_description":"Insufficient Scope"}, WWW-Authenticate: Bearer realm="api", error="insufficient_scope", error_description="Insufficient Scope", scope="reports:write"; log: rs: InsufficientScopeError: Insufficient Scope',
+    },
+    {
+      id: 'refresh-token-reuse',
+      title: 'A rotated refresh token used again',
+      did: 'The SPA signs in (authorization code + PKCE, scope openid offline_access), refreshes once (the provider rotates the refresh token), then refreshes again with the first refresh token',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       */
+      async run(page, server) {
+        const data = await openSpa(page, server);
+        const tokens = await signIn(page, data);
+        if (!tokens.refresh_token) throw new Error('no refresh_token from the code exchange');
+        const refresh = () => tokenRequest(page, data, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: SPA });
+        const first = check(await refresh(), 200, 'first refresh');
+        if (JSON.parse(first.body).refresh_token === tokens.refresh_token) throw new Error('the refresh token was not rotated');
+        check(await refresh(), 400, 'reused refresh');
+      },
+      expect: [
+        { url: '/token', method: 'POST', status: 200, nth: 1, top: null },
+        { url: '/token', method: 'POST', status: 400, top: 'pattern.refresh_race', absent: ['auth.missing', 'session.cookie_not_sent'] },
+      ],
+      why: 'With rotateRefreshToken, oidc-provider consumes a refresh token when it is used and issues a new one; presenting the consumed one again is treated as reuse: it answers RFC 6749 §5.2 invalid_grant (400) and revokes the whole grant. The client reused the refresh token from before a successful refresh (pattern.refresh_race; issue #16 may give this its own code). A public client\'s token request carries no Authorization by design (client_id in the body), and the provider\'s interaction cookies (Path=/interaction/…, /auth/…) play no part in it.',
+      serverSaid: 'first refresh 200 with a new refresh_token; second 400 {"error":"invalid_grant","error_description":"grant request is invalid"}, no WWW-Authenticate; log: provider refresh_token.consumed, then provider grant.revoked, provider grant.error: InvalidGrant invalid_grant: grant request is invalid (refresh token already used)',
+    },
+    {
+      id: 'grant-revoked-after-reuse',
+      title: 'The newest access token, after the provider saw a refresh token reused',
+      did: 'As refresh-token-reuse (sign in, refresh once, reuse the first refresh token: 400), then the SPA calls the provider\'s userinfo endpoint (/me) with the access token from the successful refresh',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       */
+      async run(page, server) {
+        const data = await openSpa(page, server);
+        const tokens = await signIn(page, data);
+        const refresh = () => tokenRequest(page, data, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: SPA });
+        const fresh = JSON.parse(check(await refresh(), 200, 'first refresh').body);
+        check(await refresh(), 400, 'reused refresh');
+        check(await pageFetch(page, { url: `${data.issuer}/me`, headers: { Authorization: `Bearer ${fresh.access_token}` } }), 401, 'userinfo');
+      },
+      expect: [{ url: '/me', method: 'GET', status: 401, top: 'pattern.refresh_race', absent: ['auth.missing', 'session.cookie_not_sent'] }],
+      why: 'On refresh token reuse oidc-provider revokes the whole grant (grant.revoked), the access token from the successful refresh included; its userinfo endpoint then answers 401 with its RFC 6750 challenge, invalid_token. The access token was fine until the client reused a rotated refresh token: the cause is the refresh race seconds before, not the token itself.',
+      serverSaid: 'first refresh 200; reuse 400 invalid_grant; userinfo 401 {"error":"invalid_token","error_description":"invalid token provided"}, WWW-Authenticate: Bearer realm="http://127.0.0.1:P", error="invalid_token", error_description="invalid token provided"; log: provider grant.revoked, provider grant.error: InvalidGrant invalid_grant: grant request is invalid (refresh token already used)',
+    },
+    {
+      id: 'id-token-as-access',
+      title: 'The ID token sent to the API instead of the access token',
+      did: 'The SPA signs in (authorization code + PKCE) and calls /api/reports with Authorization: Bearer <id_token>',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       */
+      async run(page, server) {
+        const data = await openSpa(page, server);
+        const tokens = await signIn(page, data);
+        check(await pageFetch(page, { url: '/api/reports', headers: { Authorization: `Bearer ${tokens.id_token}` } }), 401, 'reports');
+      },
+      expect: [{ url: '/api/reports', method: 'GET', status: 401, top: 'token.id_token_as_access', absent: ['auth.missing', 'session.cookie_not_sent'] }],
+      why: 'The ID token is signed by the same provider key, so the signature verifies, but its aud is the client id "spa", not the API: express-oauth2-jwt-bearer\'s aud check fails and it answers 401 invalid_token. The token is an ID token (aud "spa", the client id; at_hash; typ JWT, not at+jwt), meant for the client, not for APIs (OIDC Core §2). The provider\'s sign-in cookies (same host, other port, Path=/interaction/…) play no part in a Bearer call.',
+      serverSaid: '401 {"error":"invalid_token","error_description":"Unexpected \'aud\' value"}, WWW-Authenticate: Bearer realm="api", error="invalid_token", error_description="Unexpected \'aud\' value", DPoP algs="RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES256K ES384 ES512 EdDSA"; log: rs: InvalidTokenError: Unexpected \'aud\' value',
+    },
+  ],
+};
