@@ -65,9 +65,9 @@ export default {
         await ctx.fetchFromPage(page, '/logout', { method: 'POST' });
         await ctx.fetchFromPage(page, '/api/me');
       },
-      expect: [{ url: '/api/me', status: 401, top: 'auth.missing', absent: ['session.cookie_not_sent', 'token.expired', 'token.rejected'] }],
+      expect: [{ url: '/api/me', status: 401, top: 'session.rejected', absent: ['session.cookie_not_sent', 'token.expired', 'token.rejected', 'auth.missing'] }],
       serverSaid: '200 to /logout with Set-Cookie: session=<signed {"_permanent": false}>; HttpOnly; Path=/; SameSite=Lax (the session no longer names a user), then 401 "Unauthorized" (HTML, no WWW-Authenticate) to /api/me, which sent that cookie',
-      why: 'The user signed out: logout_user() removed the user id from the session, so the next call, with the replaced cookie, is simply not signed in (RFC 9110 §11.6.2). The browser withheld nothing, and no token is involved.',
+      why: 'The user signed out: logout_user() removed the user id from the session, so the next call, with the replaced cookie, is simply not signed in (RFC 9110 §11.6.2). The browser withheld nothing, and no token is involved: the session cookie was sent and carries no signed-in user, which the catalogue names session.rejected (cookie advice: sign in again), not auth.missing (whose advice is about an Authorization header).',
     },
     {
       id: 'credentials-omitted',

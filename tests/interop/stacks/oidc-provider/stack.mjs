@@ -273,8 +273,8 @@ export default {
         const data = await openSpa(page, server);
         check(await tokenRequest(page, data, { grant_type: 'client_credentials', resource: `${data.rs}/api/reports`, scope: 'reports:read' }, { id: BACKEND.id, secret: 'canary-oidc-wrong-secret' }), 401, 'token');
       },
-      expect: [{ url: '/token', method: 'POST', status: 401, top: 'auth.basic_rejected', absent: ['auth.missing'] }],
-      why: 'oidc-provider authenticates the client (client_secret_basic); the secret does not match, so it answers RFC 6749 §5.2 invalid_client with 401 and, because the client authenticated with the Authorization header, a Basic challenge (lib/shared/client_auth.js). A well-formed Basic credential refused: a wrong secret.',
+      expect: [{ url: '/token', method: 'POST', status: 401, top: 'oauth.invalid_client', absent: ['auth.missing'] }],
+      why: 'oidc-provider authenticates the client (client_secret_basic); the secret does not match, so it answers RFC 6749 §5.2 invalid_client with 401 and, because the client authenticated with the Authorization header, a Basic challenge (lib/shared/client_auth.js). A well-formed Basic credential refused: a wrong client secret, which the server itself names invalid_client (oauth.invalid_client).',
       serverSaid: '401 {"error":"invalid_client","error_description":"client authentication failed"}, WWW-Authenticate: Basic realm="http://127.0.0.1:P", error="invalid_client", error_description="client authentication failed"; log: provider grant.error: InvalidClientAuth invalid_client: client authentication failed (invalid secret provided)',
     },
     {
@@ -382,9 +382,9 @@ export default {
       },
       expect: [
         { url: '/token', method: 'POST', status: 200, nth: 1, top: null },
-        { url: '/token', method: 'POST', status: 400, top: 'pattern.refresh_race', absent: ['auth.missing', 'session.cookie_not_sent'] },
+        { url: '/token', method: 'POST', status: 400, top: 'oauth.invalid_grant', absent: ['auth.missing', 'session.cookie_not_sent'] },
       ],
-      why: 'With rotateRefreshToken, oidc-provider consumes a refresh token when it is used and issues a new one; presenting the consumed one again is treated as reuse: it answers RFC 6749 §5.2 invalid_grant (400) and revokes the whole grant. The client reused the refresh token from before a successful refresh (pattern.refresh_race; issue #16 may give this its own code). A public client\'s token request carries no Authorization by design (client_id in the body), and the provider\'s interaction cookies (Path=/interaction/…, /auth/…) play no part in it.',
+      why: 'With rotateRefreshToken, oidc-provider consumes a refresh token when it is used and issues a new one; presenting the consumed one again is treated as reuse: it answers RFC 6749 §5.2 invalid_grant (400) and revokes the whole grant. The client reused the refresh token from before a successful refresh: the token endpoint\'s own answer is invalid_grant, for a refresh token already spent (oauth.invalid_grant). A public client\'s token request carries no Authorization by design (client_id in the body), and the provider\'s interaction cookies (Path=/interaction/…, /auth/…) play no part in it.',
       serverSaid: 'first refresh 200 with a new refresh_token; second 400 {"error":"invalid_grant","error_description":"grant request is invalid"}, no WWW-Authenticate; log: provider refresh_token.consumed, then provider grant.revoked, provider grant.error: InvalidGrant invalid_grant: grant request is invalid (refresh token already used)',
     },
     {

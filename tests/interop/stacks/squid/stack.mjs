@@ -80,9 +80,9 @@ function scenario(scheme, answer) {
       id: `${scheme}-wrong-password`,
       title: `${Scheme} proxy: a wrong proxy password`,
       did: `open /page through squid (${Scheme}); the user types alice / a wrong password into the proxy prompt, then cancels the second prompt`,
-      expect: [{ url: '/page', status: 407, nth: 1, top: 'status.proxy_auth', absent: ['auth.missing', 'challenge.digest_stale'] }],
+      expect: [{ url: '/page', status: 407, nth: 1, top: `auth.${scheme}_rejected`, absent: ['auth.missing', 'challenge.digest_stale'] }],
       serverSaid: `407 to the first leg, then 407 again (${challenge}${scheme === 'digest' ? ', a new nonce' : ''}) to the retry carrying Proxy-Authorization: ${Scheme} …; access.log: TCP_DENIED/407 … alice HIER_NONE`,
-      why: `squid's ${scheme === 'basic' ? 'basic_ncsa_auth' : 'digest_file_auth'} helper refused alice's password and squid challenged again${scheme === 'digest' ? ' with stale=false (RFC 7616 §3.3: not a stale nonce)' : ''}: the proxy refused the proxy credentials (RFC 9110 §15.5.8).`,
+      why: `squid's ${scheme === 'basic' ? 'basic_ncsa_auth' : 'digest_file_auth'} helper refused alice's password and squid challenged again${scheme === 'digest' ? ' with stale=false (RFC 7616 §3.3: not a stale nonce)' : ''}: the proxy read the proxy credentials and refused them (RFC 9110 §15.5.8), so the answer is the refused ${Scheme} credentials (auth.${scheme}_rejected covers a proxy's 407 as well as a 401), not a proxy that merely asks.`,
     };
   }
   return {
