@@ -690,7 +690,7 @@ impl CookieJar {
                             Reason::Expired,
                             format!(
                                 "{name} expired {} before this request (RFC 6265bis §5.7 step 25: expired cookies are evicted).",
-                                crate::diagnose::fmt_duration((now - expiry) / 1000)
+                                crate::diagnose::fmt_duration(now.saturating_sub(expiry) / 1000)
                             ),
                             true,
                             Some(expiry),
@@ -751,7 +751,7 @@ impl CookieJar {
                     let strict = live.same_site == Some(SameSite::Strict);
                     let lax = live.same_site == Some(SameSite::Lax)
                         || (live.same_site.is_none() && lax_by_default);
-                    let young = matches!((live.creation_ms, request.now_ms), (Some(c), Some(n)) if n - c <= LAX_ALLOWING_UNSAFE_MS);
+                    let young = matches!((live.creation_ms, request.now_ms), (Some(c), Some(n)) if n.saturating_sub(c) <= LAX_ALLOWING_UNSAFE_MS);
                     let lax_allowed = request.top_navigation
                         && (request.safe_method || (live.same_site.is_none() && young));
                     if strict {
@@ -1190,4 +1190,608 @@ fn fingerprint(value: &str) -> u64 {
     value.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::diagnose::test_support::{exchange, T0_MS};
+
+    /// A GET at T0 + `secs` with these request and response headers.
+    fn ex(url: &str, secs: i64, req: &[(&str, &str)], resp: &[(&str, &str)]) -> Exchange {
+        let mut e = exchange("GET", url, 200, req, resp);
+        e.started_ms = Some(T0_MS + secs * 1000);
+        e
+    }
+
+    fn set(url: &str, lines: &[&str]) -> Exchange {
+        let resp: Vec<(&str, &str)> = lines.iter().map(|l| ("Set-Cookie", *l)).collect();
+        ex(url, 0, &[], &resp)
+    }
+
+    fn names(r: &RequestCookies) -> Vec<&str> {
+        r.expected.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    fn reason_of(r: &RequestCookies, name: &str) -> Option<Reason> {
+        r.withheld.iter().find(|w| w.name == name).map(|w| w.reason)
+    }
+
+    fn jar() -> CookieJar {
+        CookieJar::new(Browser::Chromium, false)
+    }
+
+    /// §5.7 steps 8-10 and §5.8.3: host-only without Domain, domain cookies with it (a
+    /// leading dot ignored), and refusal of a Domain that does not cover the host.
+    #[test]
+    fn host_only_and_domain_cookies() {
+        let mut j = jar();
+        j.observe(&set(
+            "https://app.example.com/",
+            &[
+                "host=1; Path=/",
+                "dom=1; Domain=.example.com; Path=/",
+                "bad=1; Domain=other.example; Path=/",
+            ],
+        ));
+        let here = j.observe(&ex("https://app.example.com/x", 1, &[], &[]));
+        assert_eq!(names(&here), ["host", "dom"]);
+        assert_eq!(
+            reason_of(&here, "bad"),
+            Some(Reason::Domain),
+            "refused when set"
+        );
+        let api = j.observe(&ex("https://api.example.com/x", 1, &[], &[]));
+        assert_eq!(names(&api), ["dom"]);
+        assert_eq!(reason_of(&api, "host"), Some(Reason::Domain));
+        assert!(
+            api.withheld.iter().all(|w| w.name != "bad"),
+            "refusals are told where they applied"
+        );
+        let deep = j.observe(&ex("https://a.b.example.com/", 1, &[], &[]));
+        assert_eq!(names(&deep), ["dom"]);
+        let other = j.observe(&ex("https://notexample.com/", 1, &[], &[]));
+        assert!(other.expected.is_empty() && other.withheld.is_empty());
+    }
+
+    /// §5.7 step 9 without a PSL: one label and the known multi-label suffixes are public;
+    /// a Domain equal to the host makes a host-only cookie (IP addresses included).
+    #[test]
+    fn public_suffixes_and_ip_addresses() {
+        let mut j = jar();
+        j.observe(&set(
+            "https://shop.example.co.uk/",
+            &[
+                "a=1; Domain=co.uk",
+                "b=1; Domain=uk",
+                "c=1; Domain=example.co.uk",
+            ],
+        ));
+        let r = j.observe(&ex("https://www.example.co.uk/", 1, &[], &[]));
+        assert_eq!(names(&r), ["c"]);
+        let r = j.observe(&ex("https://shop.example.co.uk/", 1, &[], &[]));
+        assert_eq!(reason_of(&r, "a"), Some(Reason::Domain));
+        assert_eq!(reason_of(&r, "b"), Some(Reason::Domain));
+        assert_eq!(registrable_domain("a.b.example.co.uk"), "example.co.uk");
+        assert_eq!(registrable_domain("me.github.io"), "me.github.io");
+        assert_eq!(registrable_domain("www.abc.de"), "abc.de");
+        assert_eq!(registrable_domain("localhost"), "localhost");
+        let mut j = jar();
+        j.observe(&set(
+            "http://127.0.0.1:8080/",
+            &[
+                "ip=1; Domain=127.0.0.1; Path=/",
+                "no=1; Domain=0.0.1; Path=/",
+            ],
+        ));
+        let r = j.observe(&ex("http://127.0.0.1:9090/", 1, &[], &[]));
+        assert_eq!(
+            names(&r),
+            ["ip"],
+            "ports do not separate cookies (RFC 6265bis §8.5)"
+        );
+        assert!(
+            !domain_match("10.0.0.1", "0.0.1") && domain_match("a.example", "example"),
+            "an IP only matches itself"
+        );
+    }
+
+    /// §5.1.4: the default-path and path-match, with the draft's own cases.
+    #[test]
+    fn default_path_and_path_match() {
+        assert_eq!(default_path("/a/b/c"), "/a/b");
+        assert_eq!(default_path("/a"), "/");
+        assert_eq!(default_path(""), "/");
+        assert_eq!(default_path("x/y"), "/");
+        assert!(path_match("/a/b", "/a/b"));
+        assert!(path_match("/a/b/c", "/a/b"));
+        assert!(path_match("/a/b/c", "/a/b/"));
+        assert!(!path_match("/a/bc", "/a/b"));
+        assert!(!path_match("/a", "/a/b"));
+        let mut j = jar();
+        j.observe(&set("https://example.com/docs/api/login", &["d=1"]));
+        assert_eq!(
+            names(&j.observe(&ex("https://example.com/docs/api/x", 1, &[], &[]))),
+            ["d"]
+        );
+        let r = j.observe(&ex("https://example.com/docs/apix", 1, &[], &[]));
+        assert_eq!(reason_of(&r, "d"), Some(Reason::Path));
+        assert!(
+            r.withheld[0].explanation.contains("Path=/docs/api"),
+            "{:?}",
+            r.withheld
+        );
+    }
+
+    /// Secure: set only from secure origins, sent only to them; loopback counts as secure
+    /// (Chromium and Firefox treat http://localhost as potentially trustworthy).
+    #[test]
+    fn secure_cookies() {
+        let mut j = jar();
+        j.observe(&set("https://example.com/", &["s=1; Secure; Path=/"]));
+        assert_eq!(
+            names(&j.observe(&ex("https://example.com/", 1, &[], &[]))),
+            ["s"]
+        );
+        let r = j.observe(&ex("http://example.com/", 1, &[], &[]));
+        assert_eq!(reason_of(&r, "s"), Some(Reason::Secure));
+        assert!(r.expected.is_empty());
+        // §5.7 step 19: plain http may not overwrite it.
+        j.observe(&set("http://example.com/", &["s=2; Path=/"]));
+        let r = j.observe(&ex("https://example.com/", 2, &[], &[]));
+        assert_eq!(names(&r), ["s"]);
+        let mut j = jar();
+        j.observe(&set("http://example.com/", &["s=1; Secure; Path=/"]));
+        let r = j.observe(&ex("http://example.com/", 1, &[], &[]));
+        assert_eq!(
+            reason_of(&r, "s"),
+            Some(Reason::Secure),
+            "refused at set time"
+        );
+        assert!(r.withheld[0].explanation.contains("refused"));
+        let mut j = jar();
+        j.observe(&set("http://localhost:8080/", &["s=1; Secure; Path=/"]));
+        assert_eq!(
+            names(&j.observe(&ex("http://localhost:8080/x", 1, &[], &[]))),
+            ["s"]
+        );
+        j.observe(&set("http://127.0.0.1/", &["t=1; Secure; Path=/"]));
+        assert_eq!(
+            names(&j.observe(&ex("http://127.0.0.1/x", 1, &[], &[]))),
+            ["t"]
+        );
+    }
+
+    fn cross(url: &str, secs: i64, extra: &[(&str, &str)]) -> Exchange {
+        let mut req = vec![
+            ("Sec-Fetch-Site", "cross-site"),
+            ("Sec-Fetch-Mode", "no-cors"),
+            ("Sec-Fetch-Dest", "image"),
+        ];
+        req.extend_from_slice(extra);
+        ex(url, secs, &req, &[])
+    }
+
+    fn navigation(method: &str, url: &str, secs: i64, site: &str) -> Exchange {
+        let mut e = ex(
+            url,
+            secs,
+            &[
+                ("Sec-Fetch-Site", site),
+                ("Sec-Fetch-Mode", "navigate"),
+                ("Sec-Fetch-Dest", "document"),
+            ],
+            &[],
+        );
+        e.method = method.into();
+        e
+    }
+
+    /// §5.8.3 step 1 and §5.2: Strict never cross-site, Lax on top-level GET navigations,
+    /// None always; no attribute is Lax in Chromium, with Lax+POST for 2 minutes.
+    #[test]
+    fn same_site_rules() {
+        let mut j = jar();
+        j.observe(&set(
+            "https://bank.example/",
+            &[
+                "strict=1; SameSite=Strict; Path=/",
+                "lax=1; SameSite=Lax; Path=/",
+                "none=1; SameSite=None; Secure; Path=/",
+                "default=1; Path=/",
+            ],
+        ));
+        let r = j.observe(&cross("https://bank.example/img", 1, &[]));
+        assert_eq!(names(&r), ["none"]);
+        assert_eq!(reason_of(&r, "strict"), Some(Reason::SameSiteStrict));
+        assert_eq!(reason_of(&r, "lax"), Some(Reason::SameSiteLax));
+        assert_eq!(reason_of(&r, "default"), Some(Reason::SameSiteLax));
+        assert!(r
+            .withheld
+            .iter()
+            .find(|w| w.name == "default")
+            .is_some_and(|w| w.explanation.contains("by default")));
+        let r = j.observe(&navigation("GET", "https://bank.example/", 2, "cross-site"));
+        assert_eq!(names(&r), ["lax", "none", "default"]);
+        let r = j.observe(&navigation(
+            "POST",
+            "https://bank.example/pay",
+            3,
+            "cross-site",
+        ));
+        assert_eq!(
+            names(&r),
+            ["none", "default"],
+            "Lax+POST: the default cookie is younger than 2 min"
+        );
+        let r = j.observe(&navigation(
+            "POST",
+            "https://bank.example/pay",
+            200,
+            "cross-site",
+        ));
+        assert_eq!(names(&r), ["none"]);
+        let r = j.observe(&navigation(
+            "GET",
+            "https://bank.example/",
+            201,
+            "same-origin",
+        ));
+        assert_eq!(r.expected.len(), 4);
+        // Firefox: no attribute means None.
+        let mut j = CookieJar::new(Browser::Firefox, false);
+        j.observe(&set(
+            "https://bank.example/",
+            &["default=1; Path=/", "insecure=1; SameSite=None; Path=/"],
+        ));
+        assert_eq!(
+            names(&j.observe(&cross("https://bank.example/img", 1, &[]))),
+            ["default", "insecure"]
+        );
+    }
+
+    /// §5.2: same-site is schemeful; without Sec-Fetch-Site, Origin and Referer decide.
+    #[test]
+    fn schemeful_same_site_from_origin_and_referer() {
+        let mut j = jar();
+        j.observe(&set(
+            "https://example.com/",
+            &["lax=1; SameSite=Lax; Path=/"],
+        ));
+        let r = j.observe(&ex(
+            "https://example.com/api",
+            1,
+            &[("Origin", "http://example.com")],
+            &[],
+        ));
+        assert!(
+            r.context.cross_site,
+            "http and https of one domain are cross-site"
+        );
+        assert_eq!(reason_of(&r, "lax"), Some(Reason::SameSiteLax));
+        let r = j.observe(&ex(
+            "https://example.com/api",
+            1,
+            &[("Referer", "https://www.example.com/page")],
+            &[],
+        ));
+        assert!(!r.context.cross_site && !r.context.inferred);
+        assert_eq!(names(&r), ["lax"]);
+        let r = j.observe(&ex("https://example.com/api", 1, &[], &[]));
+        assert!(r.context.inferred && !r.context.cross_site);
+        let r = j.observe(&ex(
+            "https://example.com/api",
+            1,
+            &[("Origin", "null")],
+            &[],
+        ));
+        assert!(r.context.cross_site, "an opaque origin is cross-site");
+    }
+
+    /// §5.7 step 16: a cookie other than None set by a cross-site subresource response is
+    /// refused; a top-level navigation may set any.
+    #[test]
+    fn cross_site_responses_cannot_set_lax_cookies() {
+        let mut j = jar();
+        let mut e = cross("https://api.example/login", 0, &[]);
+        e.response_headers.push(crate::exchange::Header {
+            name: "Set-Cookie".into(),
+            value: "sid=1; Path=/".into(),
+        });
+        e.response_headers.push(crate::exchange::Header {
+            name: "Set-Cookie".into(),
+            value: "ok=1; Path=/; SameSite=None; Secure".into(),
+        });
+        j.observe(&e);
+        let r = j.observe(&ex("https://api.example/me", 1, &[], &[]));
+        assert_eq!(names(&r), ["ok"]);
+        assert_eq!(reason_of(&r, "sid"), Some(Reason::SameSiteLax));
+        let mut nav = navigation("GET", "https://api.example/", 2, "cross-site");
+        nav.response_headers.push(crate::exchange::Header {
+            name: "Set-Cookie".into(),
+            value: "sid=2; Path=/; SameSite=Strict".into(),
+        });
+        j.observe(&nav);
+        assert_eq!(
+            names(&j.observe(&ex("https://api.example/me", 3, &[], &[]))),
+            ["ok", "sid"],
+            "sid is created now: the refusal left no creation time to keep"
+        );
+    }
+
+    /// §5.6.1, §5.6.2: Max-Age wins over Expires, Max-Age ≤ 0 deletes, 400 days at most.
+    #[test]
+    fn expiry_and_max_age() {
+        let mut j = jar();
+        j.observe(&set(
+            "https://example.com/",
+            &[
+                "short=1; Max-Age=5; Expires=Wed, 09 Jun 2100 10:18:14 GMT; Path=/",
+                "long=1; Max-Age=60; Expires=Wed, 09 Jun 2001 10:18:14 GMT; Path=/",
+                "forever=1; Max-Age=999999999; Path=/",
+                "session=1; Path=/",
+            ],
+        ));
+        let r = j.observe(&ex("https://example.com/", 30, &[], &[]));
+        assert_eq!(names(&r), ["long", "forever", "session"]);
+        assert_eq!(reason_of(&r, "short"), Some(Reason::Expired));
+        assert_eq!(r.withheld[0].expired_at_ms, Some(T0_MS + 5000));
+        let r = j.observe(&ex("https://example.com/", 401 * 86_400, &[], &[]));
+        assert_eq!(names(&r), ["session"], "capped at 400 days");
+        let mut j = jar();
+        j.observe(&set(
+            "https://example.com/",
+            &["a=1; Path=/", "b=1; Path=/"],
+        ));
+        j.observe(&set(
+            "https://example.com/",
+            &[
+                "a=; Max-Age=0; Path=/",
+                "b=; Expires=Sun, 06 Nov 1994 08:49:37 GMT; Path=/",
+            ],
+        ));
+        let r = j.observe(&ex("https://example.com/", 1, &[], &[]));
+        assert!(r.expected.is_empty());
+        assert_eq!(reason_of(&r, "a"), Some(Reason::Deleted));
+        assert_eq!(reason_of(&r, "b"), Some(Reason::Deleted));
+        assert_eq!(r.withheld[0].set_index, Some(1));
+        j.observe(&set("https://example.com/", &["a=2; Path=/"]));
+        assert_eq!(
+            names(&j.observe(&ex("https://example.com/", 1, &[], &[]))),
+            ["a"]
+        );
+    }
+
+    /// §4.1.3: prefixes refused when their rules are broken.
+    #[test]
+    fn cookie_prefixes() {
+        let mut j = jar();
+        j.observe(&set(
+            "https://example.com/app/",
+            &[
+                "__Host-ok=1; Secure; Path=/",
+                "__Host-dom=1; Secure; Path=/; Domain=example.com",
+                "__Host-path=1; Secure; Path=/app",
+                "__Secure-ok=1; Secure",
+                "__Secure-no=1",
+                "=__Host-x=1; Secure; Path=/",
+            ],
+        ));
+        let r = j.observe(&ex("https://example.com/app/x", 1, &[], &[]));
+        assert_eq!(names(&r), ["__Secure-ok", "__Host-ok"]);
+        for name in ["__Host-dom", "__Host-path", "__Secure-no", ""] {
+            assert_eq!(reason_of(&r, name), Some(Reason::PrefixRejected), "{name}");
+        }
+        let mut j = jar();
+        j.observe(&set(
+            "http://example.com/",
+            &["__Secure-id=1; Secure; Path=/"],
+        ));
+        let r = j.observe(&ex("http://example.com/", 1, &[], &[]));
+        assert_eq!(
+            reason_of(&r, "__Secure-id"),
+            Some(Reason::PrefixRejected),
+            "needs a secure origin"
+        );
+    }
+
+    /// CHIPS: keyed by the top-level site; sent only under it; requires Secure.
+    #[test]
+    fn partitioned_cookies() {
+        let mut j = jar();
+        j.observe(&navigation("GET", "https://news.example/", 0, "none"));
+        let mut embed = cross("https://widget.example/frame", 1, &[]);
+        embed.response_headers.push(crate::exchange::Header {
+            name: "Set-Cookie".into(),
+            value: "chip=1; Secure; Path=/; SameSite=None; Partitioned".into(),
+        });
+        embed.response_headers.push(crate::exchange::Header {
+            name: "Set-Cookie".into(),
+            value: "bad=1; Path=/; Partitioned".into(),
+        });
+        let r = j.observe(&embed);
+        assert_eq!(r.context.top_level_site, "https://news.example");
+        let r = j.observe(&cross("https://widget.example/frame", 2, &[]));
+        assert_eq!(names(&r), ["chip"]);
+        assert_eq!(reason_of(&r, "bad"), Some(Reason::Partition));
+        j.observe(&navigation("GET", "https://shop.example/", 3, "none"));
+        let r = j.observe(&cross("https://widget.example/frame", 4, &[]));
+        assert!(r.expected.is_empty());
+        assert_eq!(reason_of(&r, "chip"), Some(Reason::Partition));
+    }
+
+    /// §5.8.3 step 2 and §5.7 step 23: longer paths first, then creation time, which a
+    /// replacement keeps.
+    #[test]
+    fn header_order_and_replacement() {
+        let mut j = jar();
+        let mut first = set("https://example.com/", &["a=1; Path=/", "b=1; Path=/"]);
+        first.started_ms = Some(T0_MS);
+        j.observe(&first);
+        let mut later = set(
+            "https://example.com/",
+            &["deep=1; Path=/x/y", "mid=1; Path=/x", "a=2; Path=/"],
+        );
+        later.started_ms = Some(T0_MS + 10_000);
+        j.observe(&later);
+        let r = j.observe(&ex("https://example.com/x/y/z", 20, &[], &[]));
+        assert_eq!(names(&r), ["deep", "mid", "a", "b"]);
+        assert_eq!(j.len(), 4, "a replaced, not added");
+    }
+
+    /// Sent against expected: fingerprints, masking, cookies the HAR never set, and
+    /// credentials mode as a candidate only.
+    #[test]
+    fn sent_and_expected() {
+        let mut j = jar();
+        j.observe(&set(
+            "https://api.example/",
+            &["sid=31d4d96e407aad42; Path=/; SameSite=None; Secure"],
+        ));
+        let r = j.observe(&ex(
+            "https://api.example/x",
+            1,
+            &[("Cookie", "sid=31d4d96e407aad42; pre=1")],
+            &[],
+        ));
+        assert_eq!(r.expected_header().as_deref(), Some("sid=31d4…(16 bytes)"));
+        assert_eq!(
+            r.sent_header().as_deref(),
+            Some("sid=31d4…(16 bytes); pre=…(1 bytes)")
+        );
+        assert!(r.withheld.is_empty());
+        assert_eq!(r.unknown_sent, ["pre"]);
+        let cors = [
+            ("Sec-Fetch-Site", "cross-site"),
+            ("Sec-Fetch-Mode", "cors"),
+            ("Origin", "https://app.example"),
+        ];
+        let r = j.observe(&ex("https://api.example/x", 2, &cors, &[]));
+        let w = &r.withheld[0];
+        assert_eq!((w.reason, w.certain), (Reason::CredentialsOmitted, false));
+        let r = j.observe(&ex(
+            "https://api.example/x",
+            3,
+            &[("Cookie", "other=1")],
+            &[],
+        ));
+        assert_eq!(
+            (r.withheld[0].reason, r.withheld[0].certain),
+            (Reason::NotSent, false)
+        );
+        let mut revealing = CookieJar::new(Browser::Chromium, true);
+        revealing.observe(&set("https://api.example/", &["sid=abc; Path=/"]));
+        let r = revealing.observe(&ex("https://api.example/x", 1, &[], &[]));
+        assert_eq!(r.expected_header().as_deref(), Some("sid=abc"));
+        let json = serde_json::to_string(&j.observe(&ex(
+            "https://api.example/",
+            1,
+            &[("Cookie", "sid=31d4d96e407aad42")],
+            &[],
+        )))
+        .unwrap_or_default();
+        assert!(!json.contains("31d4d96e407aad42"), "{json}");
+    }
+
+    /// Bounded: 180 per site, 3,300 in all (purged to 3,000).
+    #[test]
+    fn the_jar_is_bounded() {
+        let mut j = jar();
+        let lines: Vec<String> = (0..1000).map(|i| format!("c{i}=1; Path=/")).collect();
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        j.observe(&set("https://one.example/", &refs));
+        assert!(j.len() <= MAX_PER_SITE, "{}", j.len());
+        let r = j.observe(&ex("https://one.example/", 1, &[], &[]));
+        assert!(names(&r).contains(&"c999"), "the newest stay");
+        for site in 0..200 {
+            j.observe(&set(&format!("https://s{site}.example/"), &refs[..50]));
+        }
+        assert!(j.len() <= PURGE_ABOVE, "{}", j.len());
+        assert!(j.len() >= MAX_COOKIES - MAX_PER_SITE);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn anything() -> impl Strategy<Value = String> {
+            prop_oneof![
+                any::<String>(),
+                prop::sample::select(vec![
+                    "https://a.example/x",
+                    "http://a.example/",
+                    "https://[::1]:8/",
+                    "http://127.0.0.1/",
+                    "https://",
+                    "a=b; Domain=.",
+                    "x; Path=; Domain=..",
+                    "__Host-=; Secure",
+                    "; Max-Age=-1",
+                    "id=1; Max-Age=99999999999999999999",
+                    "id=1; Expires=Fri, 31 Dec 9999 23:59:59 GMT",
+                    "cross-site",
+                    "navigate",
+                    "null",
+                    "s=1; Partitioned; Secure",
+                ])
+                .prop_map(str::to_owned),
+            ]
+        }
+
+        proptest! {
+            /// No input panics, and the caps hold.
+            #[test]
+            fn no_input_panics(steps in prop::collection::vec((anything(), anything(), anything(), anything(), any::<Option<i64>>()), 0..12)) {
+                let mut j = CookieJar::new(Browser::Chromium, false);
+                for (url, cookie, set_cookie, site, started) in &steps {
+                    let mut e = exchange("GET", url, 200, &[("Cookie", cookie), ("Sec-Fetch-Site", site), ("Origin", url), ("Referer", site)], &[("Set-Cookie", set_cookie), ("Date", site)]);
+                    e.started_ms = *started;
+                    let r = j.observe(&e);
+                    let _ = (r.expected_header(), r.sent_header(), serde_json::to_string(&r));
+                }
+                prop_assert!(j.len() <= PURGE_ABOVE);
+            }
+
+            /// The Cookie header follows §5.8.3 step 2 against an independent oracle:
+            /// longer paths first, then first creation (kept across replacements, lost
+            /// after a deletion).
+            #[test]
+            fn header_order_follows_the_draft(
+                steps in prop::collection::vec((0usize..4, 0usize..5, any::<bool>()), 1..30),
+                request in 0usize..5,
+            ) {
+                const NAMES: [&str; 4] = ["a", "b", "c", "d"];
+                const PATHS: [&str; 5] = ["/", "/p", "/p/q", "/p/q/", "/pq"];
+                let mut j = jar();
+                // (name, path) -> creation order, for cookies alive.
+                let mut oracle: Vec<(usize, usize, usize)> = Vec::new();
+                for (time, (n, p, delete)) in steps.iter().enumerate() {
+                    let line = if *delete {
+                        format!("{}=; Max-Age=0; Path={}", NAMES[*n], PATHS[*p])
+                    } else {
+                        format!("{}=v{time}; Path={}", NAMES[*n], PATHS[*p])
+                    };
+                    let mut e = set("https://example.com/", &[&line]);
+                    e.started_ms = Some(T0_MS + time as i64 * 1000);
+                    j.observe(&e);
+                    let existing = oracle.iter().position(|(on, op, _)| on == n && op == p);
+                    match (existing, delete) {
+                        (Some(i), true) => { oracle.remove(i); }
+                        (None, false) => oracle.push((*n, *p, time)),
+                        _ => {}
+                    }
+                }
+                let path = format!("{}/z", PATHS[request].trim_end_matches('/'));
+                let mut e = ex(&format!("https://example.com{path}"), 1000, &[], &[]);
+                e.started_ms = Some(T0_MS + 1_000_000);
+                let r = j.observe(&e);
+                let mut want: Vec<&(usize, usize, usize)> = oracle.iter().filter(|(_, p, _)| path_match(&path, PATHS[*p])).collect();
+                want.sort_by_key(|(_, p, t)| (std::cmp::Reverse(PATHS[*p].len()), *t));
+                let want: Vec<&str> = want.iter().map(|(n, _, _)| NAMES[*n]).collect();
+                prop_assert_eq!(names(&r), want);
+            }
+        }
+    }
 }
