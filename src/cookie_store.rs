@@ -264,8 +264,8 @@ pub struct Withheld {
     /// A cookie of that name was sent anyway (another cookie of the same name, one the
     /// HAR never set): not evidence of a missing cookie.
     pub name_sent: bool,
-    /// Looks like it carries a session: HttpOnly, a session-like name, or set by a
-    /// sign-in-like response.
+    /// Looks like it carries a session: HttpOnly, or a session-like name. (Not "set by a
+    /// sign-in response": a login page sets its CSRF and preference cookies too.)
     pub session_like: bool,
     /// Its Path and Domain as stored (host-only cookies: the host).
     pub domain: String,
@@ -973,8 +973,7 @@ impl CookieJar {
         } else {
             None
         };
-        let session_like =
-            c.http_only || session_like_name(c.name) || sign_in_like(exchange, request);
+        let session_like = c.http_only || session_like_name(c.name);
         let now = request.now_ms;
         if let Some((reason, explanation)) = refusal {
             self.upsert(key, index, session_like, |slot| {
@@ -1172,17 +1171,6 @@ pub fn session_like_name(name: &str) -> bool {
     ]
     .iter()
     .any(|needle| lower.contains(needle))
-}
-
-/// A response that looks like a sign-in: to a POST, or to a login-like path.
-fn sign_in_like(exchange: &Exchange, request: &Request<'_>) -> bool {
-    let path = request.target.path.to_ascii_lowercase();
-    exchange.method.eq_ignore_ascii_case("POST")
-        || [
-            "login", "signin", "sign-in", "session", "auth", "sso", "callback", "oauth",
-        ]
-        .iter()
-        .any(|needle| path.contains(needle))
 }
 
 /// FNV-1a, to compare values within one session in memory; never shown or stored.

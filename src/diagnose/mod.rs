@@ -26,6 +26,7 @@ pub use session::{Session, Summary};
 
 use crate::challenge::{parse_lines, ChallengeList};
 use crate::cookie::{parse_cookie_header, parse_set_cookie, CookieHeader, SetCookie};
+use crate::cookie_store::RequestCookies;
 use crate::credentials::{parse as parse_credentials, Credentials};
 use crate::date;
 use crate::exchange::Exchange;
@@ -68,6 +69,9 @@ pub struct Context<'a> {
     pub tolerance: Tolerance,
     /// Earlier exchanges of the same session, oldest first.
     pub history: &'a [Summary],
+    /// The cookie model's verdict on this request ([`crate::cookie_store`]), when the
+    /// exchange is diagnosed in a [`Session`].
+    pub cookie_model: Option<&'a RequestCookies>,
 }
 
 impl<'a> Context<'a> {
@@ -106,6 +110,7 @@ impl<'a> Context<'a> {
             server_time,
             tolerance,
             history,
+            cookie_model: None,
         }
     }
 
@@ -159,10 +164,21 @@ pub fn diagnose(exchange: &Exchange) -> Vec<Finding> {
 
 /// The findings for one exchange, given the session's earlier exchanges, best first.
 pub fn diagnose_in(exchange: &Exchange, history: &[Summary], tolerance: Tolerance) -> Vec<Finding> {
+    diagnose_with(exchange, history, tolerance, None)
+}
+
+/// [`diagnose_in`], with the cookie model's verdict on the request.
+pub fn diagnose_with(
+    exchange: &Exchange,
+    history: &[Summary],
+    tolerance: Tolerance,
+    cookie_model: Option<&RequestCookies>,
+) -> Vec<Finding> {
     if !is_diagnosed(exchange) {
         return Vec::new();
     }
-    let context = Context::new(exchange, history, tolerance);
+    let mut context = Context::new(exchange, history, tolerance);
+    context.cookie_model = cookie_model;
     let mut findings = Vec::new();
     challenge::detect(&context, &mut findings);
     credentials::detect(&context, &mut findings);
