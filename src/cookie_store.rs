@@ -3,27 +3,29 @@
 //!
 //! DevTools shows why a cookie was blocked; extensions and HAR files do not carry that. So
 //! the jar replays the user agent's storage and retrieval algorithms of RFC 6265bis
-//! (draft-ietf-httpbis-rfc6265bis-20: §5.7 storage, §5.8.3 retrieval), as Chromium and
-//! Firefox ship them, over the exchanges of one tab or HAR file, in order. For every
-//! request it gives the `Cookie` header the model expects, the one actually sent, and each
+//! (draft-ietf-httpbis-rfc6265bis-20: §5.7 storage model, §5.8.3 retrieval algorithm;
+//! sections are cited by number, and steps by what they say, as their numbers move between
+//! drafts), as Chromium and Firefox ship them, over the exchanges of one tab or HAR file,
+//! in order. For every request it gives the `Cookie` header the model expects, the one actually sent, and each
 //! cookie withheld with a machine [`Reason`] and a sentence ([`RequestCookies`]).
 //!
 //! What is modelled:
-//! - **Domain** (§5.7 steps 8–10, domain-match §5.1.3): host-only unless `Domain` is given;
+//! - **Domain** (§5.7, Domain, domain-match §5.1.3): host-only unless `Domain` is given;
 //!   a `Domain` that does not domain-match the setting host refuses the cookie; an IP
 //!   address only domain-matches itself, so its cookies are host-only.
 //! - **Path** (§5.1.4): the default-path of the request URL, and path-match.
-//! - **Secure**: set only from a secure origin (§5.7 step 14), a non-Secure cookie from
-//!   plain http may not overwrite a Secure one (§5.7 step 19, "leave secure cookies
-//!   alone"), and sent only to secure origins (§5.8.3 step 1). A "secure protocol" is left
+//! - **Secure**: set only from a secure origin (§5.7, Secure), a non-Secure cookie from
+//!   plain http may not overwrite a Secure one (§5.7, "leave secure cookies alone"), and
+//!   sent only to secure origins (§5.8.3 step 1). A "secure protocol" is left
 //!   to the user agent; both Chromium and Firefox count `https`/`wss` and loopback
 //!   (`localhost`, `*.localhost`, 127.0.0.0/8, `::1`: potentially trustworthy origins,
-//!   Secure Contexts §3.1) as secure, and the draft gives `localhost` as its example of a
-//!   trusted host.
+//!   Secure Contexts §3.1) as secure. The draft's note in §5.8.3 gives `localhost` as
+//!   the example of a trusted host, and its Appendix A refers to potentially trustworthy
+//!   origins.
 //! - **HttpOnly** plays no part in what HTTP requests carry (it hides the cookie from
 //!   `document.cookie`); it is kept only as a hint that a cookie holds a session.
-//! - **SameSite** (§5.2, §5.6.7, §5.7 step 16, §5.8.3 step 1): the **schemeful** same-site
-//!   rule (a site is a scheme and a registrable domain: `http://a.example` and
+//! - **SameSite** (§5.2, §5.6.7, §5.7 same-site-flag, §5.8.3 step 1): the **schemeful**
+//!   same-site rule (a site is a scheme and a registrable domain: `http://a.example` and
 //!   `https://a.example` are cross-site); Strict is never sent cross-site; Lax only on a
 //!   cross-site *top-level navigation* with a safe method (RFC 9110 §9.2.1); None always,
 //!   and only with Secure (Chromium refuses `SameSite=None` without `Secure`). A cookie
@@ -31,17 +33,17 @@
 //!   "Lax+POST" exception (a cookie younger than 2 minutes is still sent on a cross-site
 //!   top-level POST); Firefox treats it as None ([`Browser::Firefox`]). A cookie other than
 //!   None set by a cross-site response that is not a top-level navigation is refused at
-//!   set time (§5.7 step 16).
+//!   set time (§5.7, same-site-flag).
 //! - **Expiry** (§5.6.1, §5.6.2): `Max-Age` wins over `Expires`; `Max-Age` ≤ 0 or an
 //!   `Expires` in the past deletes; lifetimes are capped at 400 days; no attribute makes a
 //!   session cookie, which lives as long as the HAR.
 //! - **Prefixes** (§4.1.3): `__Secure-` needs `Secure` and a secure origin; `__Host-` also
 //!   needs `Path=/` and no `Domain`; a nameless cookie whose value starts with a prefix is
-//!   refused (§5.7 step 22). Otherwise refused at set time.
+//!   refused (§5.7, prefixes). Otherwise refused at set time.
 //! - **Partitioned** (CHIPS, draft-cutler-httpbis-partitioned-cookies): needs `Secure`, is
 //!   keyed by the top-level site it was set under, and is sent only under that site.
-//! - **Replacement** (§5.7 step 23): a cookie with the same name, domain, host-only flag
-//!   and path (and partition) replaces the old one and keeps its creation time.
+//! - **Replacement** (§5.7, replacement): a cookie with the same name, domain, host-only
+//!   flag and path (and partition) replaces the old one and keeps its creation time.
 //! - **Order** (§5.8.3 step 2): longer paths first, then earlier creation times.
 //!
 //! # Implementation notes: deliberate deviations, and what is inferred
@@ -49,8 +51,8 @@
 //!   250 KB budget. The registrable domain is approximated by the last two labels, or
 //!   three under the few multi-label public suffixes of [`MULTI_LABEL_SUFFIXES`]
 //!   (`co.uk`, `com.au`, `github.io`, …). A `Domain` of one label (`Domain=com`) or one
-//!   of those suffixes is refused as a public suffix, as browsers do (§5.7 step 9), unless
-//!   it equals the host (then host-only). Suffixes the list lacks (`Domain=pvt.k12.ma.us`)
+//!   of those suffixes is refused as a public suffix, as browsers do (§5.7, public
+//!   suffixes), unless it equals the host (then host-only). Suffixes the list lacks (`Domain=pvt.k12.ma.us`)
 //!   are accepted where a browser would refuse them, and sites under them may be judged
 //!   same-site where a browser would not.
 //! - **The initiator and the top-level site are inferred** from what a HAR shows, in this
@@ -185,8 +187,9 @@ pub enum Browser {
     /// Lax-by-default, `SameSite=None` requires `Secure`, "Lax+POST".
     #[default]
     Chromium,
-    /// A cookie without SameSite is None (Firefox backed out Lax-by-default, bug 1617609),
-    /// and `SameSite=None` without `Secure` is kept.
+    /// A cookie without SameSite is None (Firefox tried Lax-by-default in Nightly and
+    /// ships with `network.cookie.sameSite.laxByDefault` off), and `SameSite=None` without
+    /// `Secure` is kept.
     Firefox,
 }
 
@@ -444,7 +447,7 @@ pub fn path_match(request_path: &str, cookie_path: &str) -> bool {
                 .is_some_and(|b| *b == b'/'))
 }
 
-/// The jar's identity of a cookie (§5.7 step 23, plus the CHIPS partition key).
+/// The jar's identity of a cookie (§5.7, replacement, plus the CHIPS partition key).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Key {
     name: String,
@@ -689,7 +692,7 @@ impl CookieJar {
                         withhold(
                             Reason::Expired,
                             format!(
-                                "{name} expired {} before this request (RFC 6265bis §5.7 step 25: expired cookies are evicted).",
+                                "{name} expired {} before this request (RFC 6265bis §5.7: expired cookies are evicted).",
                                 crate::diagnose::fmt_duration(now.saturating_sub(expiry) / 1000)
                             ),
                             true,
@@ -884,14 +887,14 @@ impl CookieJar {
         let name = c.name.to_owned();
         let chromium = self.browser == Browser::Chromium;
         // Where it would live, had it been stored: the Domain when it covers the host
-        // (§5.7 steps 8-10), else the host itself (so that a refusal is reported to the
+        // (§5.7, Domain), else the host itself (so that a refusal is reported to the
         // host that tried).
         let (domain, host_only, domain_refusal) = match c.domain.as_deref().map(|d| d.trim_end_matches('.')) {
             None | Some("") => (host.clone(), true, None),
             Some(d) if d == host => (host.clone(), is_ip(&host), None),
-            Some(d) if is_public_suffix(d) => (host.clone(), true, Some(format!("{name} was refused: Domain={d} is a public suffix (RFC 6265bis §5.7 step 9)."))),
+            Some(d) if is_public_suffix(d) => (host.clone(), true, Some(format!("{name} was refused: Domain={d} is a public suffix (RFC 6265bis §5.7, public suffixes)."))),
             Some(d) if domain_match(&host, d) => (d.to_owned(), false, None),
-            Some(d) => (host.clone(), true, Some(format!("{name} was refused: Domain={d} does not cover {host}, the host that set it (RFC 6265bis §5.7 step 10)."))),
+            Some(d) => (host.clone(), true, Some(format!("{name} was refused: Domain={d} does not cover {host}, the host that set it (RFC 6265bis §5.7, Domain)."))),
         };
         let path = match c.path {
             Some(p) => p.to_owned(),
@@ -922,7 +925,7 @@ impl CookieJar {
         let refusal: Option<(Reason, String)> = if c.name.is_empty()
             && (secure_prefix || host_prefix)
         {
-            Some((Reason::PrefixRejected, format!("a nameless cookie whose value starts with a __Secure-/__Host- prefix was refused (RFC 6265bis §5.7 step 22), in {set_from}.")))
+            Some((Reason::PrefixRejected, format!("a nameless cookie whose value starts with a __Secure-/__Host- prefix was refused (RFC 6265bis §5.7, prefixes), in {set_from}.")))
         } else if host_prefix
             && (!c.secure || !request.secure || c.domain.is_some() || c.path != Some("/"))
         {
@@ -950,7 +953,7 @@ impl CookieJar {
         } else if let Some(why) = domain_refusal {
             Some((Reason::Domain, why))
         } else if c.secure && !request.secure {
-            Some((Reason::Secure, format!("{name} was refused: a Secure cookie can only be set from a secure origin, and {set_from} is plain {} (RFC 6265bis §5.7 step 14).", request.target.scheme)))
+            Some((Reason::Secure, format!("{name} was refused: a Secure cookie can only be set from a secure origin, and {set_from} is plain {} (RFC 6265bis §5.7, Secure).", request.target.scheme)))
         } else if request.cross_site && !request.top_navigation && {
             let same_site_none =
                 c.same_site == Some(SameSite::None) || (c.same_site.is_none() && !chromium);
@@ -960,7 +963,7 @@ impl CookieJar {
             Some((
                 if strict { Reason::SameSiteStrict } else { Reason::SameSiteLax },
                 format!(
-                    "{name} was refused: it is {} and was set by a cross-site response that is not a top-level navigation, {set_from} (RFC 6265bis §5.7 step 16); cross-site cookies need SameSite=None; Secure.",
+                    "{name} was refused: it is {} and was set by a cross-site response that is not a top-level navigation, {set_from} (RFC 6265bis §5.7, same-site-flag); cross-site cookies need SameSite=None; Secure.",
                     match c.same_site {
                         Some(SameSite::Strict) => "SameSite=Strict",
                         Some(_) => "SameSite=Lax",
@@ -969,7 +972,7 @@ impl CookieJar {
                 ),
             ))
         } else if !c.secure && !request.secure && self.secure_cookie_shadows(&key) {
-            Some((Reason::Secure, format!("{name} was refused: plain http may not overwrite a Secure cookie of the same name (RFC 6265bis §5.7 step 19), in {set_from}.")))
+            Some((Reason::Secure, format!("{name} was refused: plain http may not overwrite a Secure cookie of the same name (RFC 6265bis §5.7, leave secure cookies alone), in {set_from}.")))
         } else {
             None
         };
@@ -1018,7 +1021,7 @@ impl CookieJar {
             fingerprint: fingerprint(c.value),
         };
         self.upsert(key, index, session_like, move |slot| {
-            // §5.7 step 23: a replacement keeps the old creation time.
+            // §5.7, replacement: a replacement keeps the old creation time.
             let live = match &slot.live {
                 Some(old) => Live {
                     creation_ms: old.creation_ms,
@@ -1032,7 +1035,7 @@ impl CookieJar {
         });
     }
 
-    /// §5.7 step 19: a live Secure cookie of that name whose domain and path overlap.
+    /// §5.7, leave secure cookies alone: a live Secure cookie of that name whose domain and path overlap.
     fn secure_cookie_shadows(&self, key: &Key) -> bool {
         self.sites
             .get(&registrable_domain(&key.domain))
@@ -1210,7 +1213,7 @@ mod tests {
         CookieJar::new(Browser::Chromium, false)
     }
 
-    /// §5.7 steps 8-10 and §5.8.3: host-only without Domain, domain cookies with it (a
+    /// §5.7, Domain and §5.8.3: host-only without Domain, domain cookies with it (a
     /// leading dot ignored), and refusal of a Domain that does not cover the host.
     #[test]
     fn host_only_and_domain_cookies() {
@@ -1243,7 +1246,7 @@ mod tests {
         assert!(other.expected.is_empty() && other.withheld.is_empty());
     }
 
-    /// §5.7 step 9 without a PSL: one label and the known multi-label suffixes are public;
+    /// §5.7, public suffixes without a PSL: one label and the known multi-label suffixes are public;
     /// a Domain equal to the host makes a host-only cookie (IP addresses included).
     #[test]
     fn public_suffixes_and_ip_addresses() {
@@ -1325,7 +1328,7 @@ mod tests {
         let r = j.observe(&ex("http://example.com/", 1, &[], &[]));
         assert_eq!(reason_of(&r, "s"), Some(Reason::Secure));
         assert!(r.expected.is_empty());
-        // §5.7 step 19: plain http may not overwrite it.
+        // §5.7, leave secure cookies alone: plain http may not overwrite it.
         j.observe(&set("http://example.com/", &["s=2; Path=/"]));
         let r = j.observe(&ex("https://example.com/", 2, &[], &[]));
         assert_eq!(names(&r), ["s"]);
@@ -1477,7 +1480,7 @@ mod tests {
         assert!(r.context.cross_site, "an opaque origin is cross-site");
     }
 
-    /// §5.7 step 16: a cookie other than None set by a cross-site subresource response is
+    /// §5.7, same-site-flag: a cookie other than None set by a cross-site subresource response is
     /// refused; a top-level navigation may set any.
     #[test]
     fn cross_site_responses_cannot_set_lax_cookies() {
@@ -1609,7 +1612,7 @@ mod tests {
         assert_eq!(reason_of(&r, "chip"), Some(Reason::Partition));
     }
 
-    /// §5.8.3 step 2 and §5.7 step 23: longer paths first, then creation time, which a
+    /// §5.8.3 step 2 and §5.7, replacement: longer paths first, then creation time, which a
     /// replacement keeps.
     #[test]
     fn header_order_and_replacement() {
