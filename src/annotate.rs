@@ -1,8 +1,10 @@
-//! Everything a UI shows for one exchange: the parsed challenges and the ranked findings.
+//! Everything a UI shows for one exchange: the parsed challenges, the ranked findings, and
+//! the cookie model's verdict (cookies withheld, and why).
 
 use serde::Serialize;
 
 use crate::challenge::{self, ChallengeList};
+use crate::cookie_store::CookieNames;
 use crate::diagnose::Session;
 use crate::exchange::Exchange;
 use crate::finding::Finding;
@@ -22,6 +24,8 @@ pub struct Annotation<'a> {
     pub challenges: ChallengeList<'a>,
     /// Best first.
     pub findings: Vec<Finding>,
+    /// The cookie model's verdict on the request: names and reasons, never values.
+    pub cookies: CookieNames,
 }
 
 /// Parses and diagnoses one exchange.
@@ -33,7 +37,7 @@ pub fn annotate(exchange: &Exchange) -> Annotation<'_> {
 pub fn annotate_in<'a>(exchange: &'a Exchange, session: &mut Session) -> Annotation<'a> {
     let header = status::challenge_header(exchange.status);
     let challenges = challenge::parse_lines(exchange.response_header_lines(header));
-    let findings = session.diagnose(exchange);
+    let (findings, cookies) = session.observe(exchange);
     Annotation {
         method: &exchange.method,
         url: &exchange.url,
@@ -42,5 +46,6 @@ pub fn annotate_in<'a>(exchange: &'a Exchange, session: &mut Session) -> Annotat
         challenge_header: header,
         challenges,
         findings,
+        cookies: cookies.names(),
     }
 }

@@ -328,6 +328,30 @@ impl RequestCookies {
     }
 }
 
+/// A verdict for the UIs: names and reasons, never values (the panel, the popup).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct CookieNames {
+    /// The cookies the model expects, in §5.8.3 order.
+    pub expected: Vec<String>,
+    /// `None`: no Cookie header.
+    pub sent: Option<Vec<String>>,
+    pub withheld: Vec<Withheld>,
+    pub unknown_sent: Vec<String>,
+}
+
+impl RequestCookies {
+    /// The verdict without values.
+    pub fn names(&self) -> CookieNames {
+        let names = |list: &[HeaderCookie]| list.iter().map(|c| c.name.clone()).collect();
+        CookieNames {
+            expected: names(&self.expected),
+            sent: self.sent.as_deref().map(names),
+            withheld: self.withheld.clone(),
+            unknown_sent: self.unknown_sent.clone(),
+        }
+    }
+}
+
 /// `name=value; …` as §5.8.3 step 4 writes it (a nameless cookie is its value alone).
 fn header(cookies: &[HeaderCookie]) -> Option<String> {
     if cookies.is_empty() {
