@@ -267,8 +267,9 @@ pub struct Withheld {
     /// A cookie of that name was sent anyway (another cookie of the same name, one the
     /// HAR never set): not evidence of a missing cookie.
     pub name_sent: bool,
-    /// Looks like it carries a session: HttpOnly, or a session-like name. (Not "set by a
-    /// sign-in response": a login page sets its CSRF and preference cookies too.)
+    /// Looks like it carries a session: HttpOnly, or a session-like name ([`session_like_name`]).
+    /// (Not "set by a sign-in response": a login page sets its CSRF and preference cookies
+    /// too.)
     pub session_like: bool,
     /// Its Path and Domain as stored (host-only cookies: the host).
     pub domain: String,
@@ -280,6 +281,9 @@ pub struct Withheld {
 pub struct HeaderCookie {
     pub name: String,
     pub value: String,
+    /// HttpOnly or a session-like name (expected cookies only; the JSON leaves it out).
+    #[serde(skip)]
+    pub session_like: bool,
 }
 
 /// How the model read the request.
@@ -849,6 +853,7 @@ impl CookieJar {
             .map(|(slot, live)| HeaderCookie {
                 name: slot.key.name.clone(),
                 value: live.shown.clone(),
+                session_like: slot.session_like,
             })
             .collect();
         let known = |name: &str| {
@@ -882,7 +887,11 @@ impl CookieJar {
             expected: expected_cookies,
             sent: sent.map(|s| {
                 s.into_iter()
-                    .map(|(name, _, value)| HeaderCookie { name, value })
+                    .map(|(name, _, value)| HeaderCookie {
+                        name,
+                        value,
+                        session_like: false,
+                    })
                     .collect()
             }),
             withheld,
@@ -1192,6 +1201,10 @@ fn refused_only_for_none_insecure(c: &SetCookie<'_>) -> bool {
 /// Django, Flask, Laravel, NextAuth, Okta…).
 pub fn session_like_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
+    // Django's `csrftoken`, Angular's `XSRF-TOKEN`: anti-forgery, not a session.
+    if lower.contains("csrf") || lower.contains("xsrf") {
+        return false;
+    }
     [
         "sess", "sid", "auth", "token", "jwt", "login", "remember", "identity", "oidc", "saml",
         "user",
@@ -1707,6 +1720,24 @@ mod tests {
         )))
         .unwrap_or_default();
         assert!(!json.contains("31d4d96e407aad42"), "{json}");
+    }
+
+    #[test]
+    fn session_like_names() {
+        for name in [
+            "sid",
+            "connect.sid",
+            "JSESSIONID",
+            "PHPSESSID",
+            "_app_session",
+            "auth_token",
+            "remember_user_token",
+        ] {
+            assert!(session_like_name(name), "{name}");
+        }
+        for name in ["csrftoken", "XSRF-TOKEN", "_ga", "theme", "consent"] {
+            assert!(!session_like_name(name), "{name}");
+        }
     }
 
     /// Bounded: 180 per site, 3,300 in all (purged to 3,000).

@@ -361,9 +361,10 @@ fn applies(record: &CookieRecord, target: &Target<'_>) -> (bool, bool) {
 /// `Authorization`, or is answered with a challenge for it (Bearer, Basic, Digest, DPoP,
 /// Negotiate…), is not a cookie-session failure unless the challenge or the body speaks of
 /// a session or cookie; a login page's own cookies on a Bearer API call are not evidence.
-/// Nor is a cookie that does not look like a session (not HttpOnly, no session-like name,
-/// not set by a sign-in-like response): an analytics or preference cookie withheld by
-/// SameSite explains no 401.
+/// Nor is a cookie that does not look like a session (not HttpOnly, no session-like name):
+/// an analytics or preference cookie withheld by SameSite explains no 401. Nor, when the
+/// request did carry a session cookie, is one scoped to another path or host: it never
+/// applied here.
 fn cookies(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(model) = cx.cookie_model else {
         return;
@@ -374,8 +375,17 @@ fn cookies(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(target) = &cx.target else {
         return;
     };
+    // A session cookie that did reach the server: a cookie scoped to another path or host
+    // is then not why this request failed (it never applied here).
+    let carried_a_session = model
+        .expected
+        .iter()
+        .any(|c| c.session_like && !model.missing().any(|w| w.name == c.name));
     let mut seen: Vec<&str> = Vec::new();
     for withheld in model.missing().filter(|w| w.session_like) {
+        if carried_a_session && matches!(withheld.reason, Reason::Path | Reason::Domain) {
+            continue;
+        }
         if seen.contains(&withheld.name.as_str()) {
             continue;
         }
@@ -1018,6 +1028,55 @@ mod tests {
         );
         let found = not_sent(&[], &bearer, Some(r#"{"detail":"session expired"}"#));
         assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    /// A session cookie scoped to another path is no evidence when the request carried
+    /// the session cookie that applies here.
+    #[test]
+    fn cookies_of_another_path_never_applied() {
+        let mut session = Session::default();
+        session.diagnose(&at(
+            exchange(
+                "POST",
+                "https://app.example/login",
+                200,
+                &[],
+                &[
+                    ("Set-Cookie", "sid=1; Path=/; HttpOnly"),
+                    ("Set-Cookie", "admin_sid=1; Path=/admin; HttpOnly"),
+                ],
+            ),
+            0,
+        ));
+        let with = |cookie: &str| {
+            exchange(
+                "GET",
+                "https://app.example/api/x",
+                401,
+                &[("Cookie", cookie)],
+                &[],
+            )
+        };
+        let found = session.diagnose(&at(with("sid=1"), 1));
+        assert!(
+            !codes(&found).contains(&"session.cookie_not_sent"),
+            "{found:?}"
+        );
+        let found = session.diagnose(&at(with("other=1"), 2));
+        let titles: Vec<&str> = found
+            .iter()
+            .filter(|f| f.code == "session.cookie_not_sent")
+            .map(|f| f.title.as_str())
+            .collect();
+        assert!(
+            titles
+                .iter()
+                .any(|t| t.contains("admin_sid was not sent (path)"))
+                && titles
+                    .iter()
+                    .any(|t| *t == "Cookie sid was not sent (not_sent)"),
+            "{titles:?}"
+        );
     }
 
     /// The model's reason reaches the finding: a Lax-by-default session cookie on a
