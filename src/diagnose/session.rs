@@ -1072,9 +1072,7 @@ mod tests {
             titles
                 .iter()
                 .any(|t| t.contains("admin_sid was not sent (path)"))
-                && titles
-                    .iter()
-                    .any(|t| *t == "Cookie sid was not sent (not_sent)"),
+                && titles.contains(&"Cookie sid was not sent (not_sent)"),
             "{titles:?}"
         );
     }
