@@ -1722,6 +1722,42 @@ mod tests {
         assert!(!json.contains("31d4d96e407aad42"), "{json}");
     }
 
+    /// Chromium refuses `SameSite=None` without `Secure` (Firefox keeps it, above); lines
+    /// browsers ignore altogether are `invalid`, with the parser's reason.
+    #[test]
+    fn refusals_at_set_time() {
+        let mut j = jar();
+        j.observe(&set(
+            "https://example.com/",
+            &[
+                "none=1; SameSite=None; Path=/",
+                "ctl=a\u{1}b; Path=/",
+                "ok=1; Path=/",
+            ],
+        ));
+        let r = j.observe(&ex("https://example.com/", 1, &[], &[]));
+        assert_eq!(names(&r), ["ok"]);
+        assert_eq!(reason_of(&r, "none"), Some(Reason::SameSiteNoneInsecure));
+        let ctl = r.withheld.iter().find(|w| w.name == "ctl");
+        assert!(
+            ctl.is_some_and(
+                |w| w.reason == Reason::Invalid && w.explanation.contains("control character")
+            ),
+            "{:?}",
+            r.withheld
+        );
+        // A refusal leaves the cookie already stored in place (§5.7: the line is ignored).
+        let mut j = CookieJar::new(Browser::Chromium, true);
+        j.observe(&set("https://example.com/", &["ok=1; Path=/"]));
+        j.observe(&set(
+            "https://example.com/",
+            &["ok=2; SameSite=None; Path=/"],
+        ));
+        let r = j.observe(&ex("https://example.com/", 2, &[("Cookie", "ok=1")], &[]));
+        assert_eq!(r.expected_header().as_deref(), Some("ok=1"));
+        assert!(r.withheld.is_empty(), "{:?}", r.withheld);
+    }
+
     #[test]
     fn session_like_names() {
         for name in [
