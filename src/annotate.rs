@@ -1,8 +1,10 @@
-//! Everything a UI shows for one exchange: the parsed challenges and the ranked findings.
+//! Everything a UI shows for one exchange: the parsed challenges, the ranked findings, and
+//! the cookie model's verdict (cookies withheld, and why).
 
 use serde::Serialize;
 
 use crate::challenge::{self, ChallengeList};
+use crate::cookie_store::CookieNames;
 use crate::diagnose::Session;
 use crate::exchange::Exchange;
 use crate::finding::Finding;
@@ -26,6 +28,8 @@ pub struct Annotation<'a> {
     /// credentials of an offered scheme, and not refused): that previous 401 or 407 was
     /// the first leg of a handshake, not a failure, and a UI should drop it.
     pub resolves_previous: bool,
+    /// The cookie model's verdict on the request: names and reasons, never values.
+    pub cookies: CookieNames,
 }
 
 /// Parses and diagnoses one exchange.
@@ -38,7 +42,7 @@ pub fn annotate_in<'a>(exchange: &'a Exchange, session: &mut Session) -> Annotat
     let header = status::challenge_header(exchange.status);
     let challenges = challenge::parse_lines(exchange.response_header_lines(header));
     let resolves_previous = session.answers_previous_challenge(exchange);
-    let findings = session.diagnose(exchange);
+    let (findings, cookies) = session.observe(exchange);
     Annotation {
         resolves_previous,
         method: &exchange.method,
@@ -48,5 +52,6 @@ pub fn annotate_in<'a>(exchange: &'a Exchange, session: &mut Session) -> Annotat
         challenge_header: header,
         challenges,
         findings,
+        cookies: cookies.names(),
     }
 }

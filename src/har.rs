@@ -441,6 +441,8 @@ pub const RELEVANT_HEADERS: &[&str] = &[
     "location",
     "content-type",
     "origin",
+    // The initiator of a request without Sec-Fetch-Site (cookie_store: cross-site or not).
+    "referer",
     "sec-fetch-site",
     "sec-fetch-mode",
     "sec-fetch-dest",

@@ -5,7 +5,8 @@
 //! - parsers: [`challenge`] and [`schemes`], [`credentials`], [`jwt`], [`cookie`], [`date`]
 //!   (sharing the [`syntax`] table, [`encoding`] and [`problem`] positions), with one
 //!   masking policy for secrets in [`secret`];
-//! - model: [`har`] entries and webRequest events normalised into an [`exchange::Exchange`];
+//! - model: [`har`] entries and webRequest events normalised into an [`exchange::Exchange`],
+//!   and the session's cookie jar ([`cookie_store`]: would the browser send this cookie?);
 //! - judgement: [`diagnose`] turns an exchange into ranked [`finding::Finding`]s;
 //! - [`annotate`] bundles all of that for one exchange, as the UIs show it.
 //!
@@ -14,6 +15,7 @@
 pub mod annotate;
 pub mod challenge;
 pub mod cookie;
+pub mod cookie_store;
 pub mod credentials;
 pub mod date;
 pub mod diagnose;

@@ -64,12 +64,31 @@ export interface Finding {
   code: string; likelihood: Likelihood; score: number; title: string;
   explanation: string; detail: string; evidence: Evidence[]; fixes: Fix[]; spec: string;
 }
+export type CookieReason =
+  | "path" | "domain" | "secure" | "same_site_strict" | "same_site_lax" | "same_site_none_insecure"
+  | "expired" | "partition" | "credentials_omitted" | "deleted" | "prefix_rejected" | "invalid" | "not_sent";
+/** A cookie the model (cookie_store.rs, RFC 6265bis) says the browser did not send. No value. */
+export interface WithheldCookie {
+  name: string; reason: CookieReason; explanation: string;
+  /** False for reasons inferred from the request's shape (credentials_omitted, not_sent). */
+  certain: boolean;
+  /** The entry (in the session) whose response set, refused or deleted it. */
+  set_index: number | null; expired_at_ms?: number;
+  /** A cookie of that name was sent anyway: not evidence. */
+  name_sent: boolean; session_like: boolean; domain: string; path: string;
+}
+/** Names only, never values. `sent` is null when the request had no Cookie header. */
+export interface CookieVerdict {
+  expected: string[]; sent: string[] | null; withheld: WithheldCookie[]; unknown_sent: string[];
+}
 export interface Annotation {
   method: string; url: string; status: number; isAuthFailure: boolean;
   challengeHeader: "WWW-Authenticate" | "Proxy-Authenticate";
   challenges: ChallengeList; findings: Finding[];
   /** This exchange answers the previous one's challenge: that 401/407 was a handshake's first leg; drop it. */
   resolvesPrevious: boolean;
+  /** The session's cookie model on this request (Inspector); a lone annotation knows no earlier Set-Cookie. */
+  cookies: CookieVerdict;
 }
 export interface EntryReport { index: number; method: string; url: string; status: number; findings: Finding[] }
 export interface HarReport {
@@ -369,6 +388,42 @@ mod tests {
         assert_eq!(inspector.size(), 2);
         inspector.reset();
         assert_eq!(inspector.size(), 0);
+    }
+
+    #[wasm_bindgen_test]
+    fn the_inspector_says_which_cookies_were_withheld_and_why() {
+        let mut inspector = Inspector::new(Some(10));
+        let entry = |path: &str, status: u16, headers: &str| {
+            js_sys::JSON::parse(&format!(
+                r#"{{"startedDateTime":"2026-11-23T12:00:00Z","request":{{"method":"GET","url":"https://app.example{path}","headers":[]}},"response":{{"status":{status},"headers":[{headers}]}}}}"#
+            ))
+            .unwrap_or(JsValue::NULL)
+        };
+        let _ = inspector.annotate_har_entry(entry(
+            "/area/login",
+            200,
+            r#"{"name":"Set-Cookie","value":"sid=CANARYVALUE; Path=/area; HttpOnly"}"#,
+        ));
+        let value = inspector
+            .annotate_har_entry(entry("/api/me", 401, ""))
+            .unwrap_or(JsValue::NULL);
+        let withheld = field(&value, &["cookies", "withheld", "0"]);
+        assert_eq!(
+            field(&withheld, &["name"]).as_string().as_deref(),
+            Some("sid")
+        );
+        assert_eq!(
+            field(&withheld, &["reason"]).as_string().as_deref(),
+            Some("path")
+        );
+        let text = js_sys::JSON::stringify(&value)
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default();
+        assert!(
+            !text.contains("CANARYVALUE") && text.contains("session.cookie_not_sent"),
+            "{text}"
+        );
     }
 
     #[wasm_bindgen_test]

@@ -287,7 +287,7 @@ function showDetail(entry, annotation) {
     explainParams(annotation),
   );
   showCredentials(entry, false);
-  showCookies(entry);
+  showCookies(entry, annotation.cookies);
   showChain(entry);
   /** @type {HTMLElement} */ (document.getElementById('replay-result')).textContent = '';
   actionResult.textContent = '';
@@ -395,10 +395,13 @@ function showCredentials(entry, reveal) {
 }
 
 /**
- * Cookie names sent and set, never their values.
+ * Cookie names sent and set, never their values; and each cookie the core's cookie model
+ * (cookie_store.rs) says the browser withheld, with its reason. DevTools shows such
+ * blocked reasons, but extensions cannot read them, so the core replays the jar.
  * @param {HarEntryLike} entry
+ * @param {import('../pkg/authlens.js').CookieVerdict} verdict
  */
-function showCookies(entry) {
+function showCookies(entry, verdict) {
   const sent = (entry.request.headers.find((h) => h.name.toLowerCase() === 'cookie')?.value ?? '')
     .split(';')
     .map((c) => c.split('=')[0].trim())
@@ -411,10 +414,26 @@ function showCookies(entry) {
       const deleted = /max-age=0|max-age=-|expires=thu, 01 jan 1970/i.test(line) || /^[^=]*=\s*;/.test(line);
       return deleted ? t('deleted', name) : name;
     });
-  /** @type {HTMLElement} */ (document.getElementById('detail-cookies')).replaceChildren(
+  const parts = [
     el('p', t('cookiesSent', sent.length ? sent.join(', ') : t('none'))),
     el('p', t('cookiesSet', set.length ? set.join(', ') : t('none'))),
-  );
+  ];
+  // Only what says something: a withheld cookie shadowed by one of the same name that
+  // was sent is not shown.
+  const withheld = verdict.withheld.filter((w) => !w.name_sent);
+  if (withheld.length) {
+    const list = el('ul', undefined, 'withheld');
+    for (const cookie of withheld) {
+      const item = el('li');
+      item.dataset.reason = cookie.reason;
+      const name = el('code', cookie.name || t('emptyName'));
+      const reason = el('span', cookie.certain ? cookie.reason : t('cookieInferred', cookie.reason), 'reason');
+      item.append(name, ' ', reason, el('span', ` ${cookie.explanation}`, 'why'));
+      list.append(item);
+    }
+    parts.push(el('p', t('cookiesWithheld')), list);
+  }
+  /** @type {HTMLElement} */ (document.getElementById('detail-cookies')).replaceChildren(...parts);
 }
 
 /**

@@ -28,6 +28,7 @@ pub use session::{Session, Summary};
 
 use crate::challenge::{parse_lines, ChallengeList};
 use crate::cookie::{parse_cookie_header, parse_set_cookie, CookieHeader, SetCookie};
+use crate::cookie_store::RequestCookies;
 use crate::credentials::{parse as parse_credentials, Credentials};
 use crate::date;
 use crate::exchange::Exchange;
@@ -75,6 +76,9 @@ pub struct Context<'a> {
     /// A CORS preflight: it never carries credentials (Fetch §4.8), so nothing about
     /// missing credentials applies to it.
     pub preflight: bool,
+    /// The cookie model's verdict on this request ([`crate::cookie_store`]), when the
+    /// exchange is diagnosed in a [`Session`].
+    pub cookie_model: Option<&'a RequestCookies>,
 }
 
 impl<'a> Context<'a> {
@@ -116,6 +120,7 @@ impl<'a> Context<'a> {
             history,
             said,
             preflight: is_preflight(exchange),
+            cookie_model: None,
         }
     }
 
@@ -207,10 +212,21 @@ pub fn diagnose(exchange: &Exchange) -> Vec<Finding> {
 
 /// The findings for one exchange, given the session's earlier exchanges, best first.
 pub fn diagnose_in(exchange: &Exchange, history: &[Summary], tolerance: Tolerance) -> Vec<Finding> {
+    diagnose_with(exchange, history, tolerance, None)
+}
+
+/// [`diagnose_in`], with the cookie model's verdict on the request.
+pub fn diagnose_with(
+    exchange: &Exchange,
+    history: &[Summary],
+    tolerance: Tolerance,
+    cookie_model: Option<&RequestCookies>,
+) -> Vec<Finding> {
     if !is_diagnosed(exchange) {
         return Vec::new();
     }
-    let context = Context::new(exchange, history, tolerance);
+    let mut context = Context::new(exchange, history, tolerance);
+    context.cookie_model = cookie_model;
     let mut findings = Vec::new();
     challenge::detect(&context, &mut findings);
     credentials::detect(&context, &mut findings);

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::{draft, fmt_duration, fmt_time, Context, Tolerance};
 use crate::cookie::{SameSite, SetCookie};
+use crate::cookie_store::{CookieJar, Reason, RequestCookies};
 use crate::exchange::Exchange;
 use crate::finding::{Action, Effort, Finding, Likelihood};
 use crate::status;
@@ -72,6 +73,8 @@ pub struct Session {
     summaries: VecDeque<Summary>,
     capacity: usize,
     pub tolerance: Tolerance,
+    /// Every exchange's cookies, replayed (bounded by its own caps).
+    jar: CookieJar,
 }
 
 impl Default for Session {
@@ -86,6 +89,7 @@ impl Session {
             summaries: VecDeque::new(),
             capacity: capacity.max(1),
             tolerance: Tolerance::default(),
+            jar: CookieJar::default(),
         }
     }
 
@@ -129,19 +133,36 @@ impl Session {
 
     /// Diagnoses `exchange` against what came before, then remembers it.
     pub fn diagnose(&mut self, exchange: &Exchange) -> Vec<Finding> {
+        self.observe(exchange).0
+    }
+
+    /// [`Session::diagnose`], also giving the cookie model's verdict on the request.
+    pub fn observe(&mut self, exchange: &Exchange) -> (Vec<Finding>, RequestCookies) {
+        // The jar sees every exchange, healthy ones included: they set the cookies.
+        let cookies = self.jar.observe(exchange);
         if !super::is_diagnosed(exchange) {
             // Not made contiguous for nothing: that moves up to `capacity` summaries.
-            self.record(exchange);
-            return Vec::new();
+            self.remember(exchange);
+            return (Vec::new(), cookies);
         }
         self.summaries.make_contiguous();
-        let findings = super::diagnose_in(exchange, self.summaries.as_slices().0, self.tolerance);
-        self.record(exchange);
-        findings
+        let findings = super::diagnose_with(
+            exchange,
+            self.summaries.as_slices().0,
+            self.tolerance,
+            Some(&cookies),
+        );
+        self.remember(exchange);
+        (findings, cookies)
     }
 
     /// Remembers an exchange without diagnosing it.
     pub fn record(&mut self, exchange: &Exchange) {
+        self.jar.observe(exchange);
+        self.remember(exchange);
+    }
+
+    fn remember(&mut self, exchange: &Exchange) {
         if self.summaries.len() == self.capacity {
             self.summaries.pop_front();
         }
@@ -428,98 +449,156 @@ fn applies(record: &CookieRecord, target: &Target<'_>) -> (bool, bool) {
     (domain_ok, path_ok)
 }
 
+/// `session.cookie_not_sent` and `session.cookie_expired`, from the cookie model
+/// ([`crate::cookie_store`]): the browser withheld cookie X because Y.
+///
+/// Cookies are judged by how the request authenticates (issue #11): a request that sends
+/// `Authorization`, or is answered with a challenge for it (Bearer, Basic, Digest, DPoP,
+/// Negotiate…), is not a cookie-session failure unless the challenge or the body speaks of
+/// a session or cookie; a login page's own cookies on a Bearer API call are not evidence.
+/// Nor is a cookie that does not look like a session (not HttpOnly, no session-like name):
+/// an analytics or preference cookie withheld by SameSite explains no 401. Nor, when the
+/// request did carry a session cookie, is one scoped to another path or host: it never
+/// applied here.
 fn cookies(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let (Some(target), Some(now)) = (&cx.target, cx.client_time.or(cx.server_time)) else {
+    let Some(model) = cx.cookie_model else {
         return;
     };
-    if cx.exchange.status != 401 && cx.exchange.status != 419 && cx.exchange.status != 440 {
+    if !matches!(cx.exchange.status, 401 | 419 | 440) || !authenticates_by_cookie(cx) {
         return;
     }
-    // The latest record of each cookie name that this host's requests could carry.
-    let mut latest: Vec<&CookieRecord> = Vec::new();
-    for summary in cx.history {
-        for record in &summary.set_cookies {
-            latest.retain(|r| {
-                !(r.name == record.name && r.domain == record.domain && r.path == record.path)
-            });
-            latest.push(record);
-        }
-    }
-    let sent = |name: &str| cx.cookies.as_ref().is_some_and(|c| c.get(name).is_some());
-    for record in latest.into_iter().filter(|r| !r.deleted && !sent(&r.name)) {
-        let (domain_ok, path_ok) = applies(record, target);
-        if !domain_ok {
+    let Some(target) = &cx.target else {
+        return;
+    };
+    // A session cookie that did reach the server: a cookie scoped to another path or host
+    // is then not why this request failed (it never applied here).
+    let carried_a_session = model
+        .expected
+        .iter()
+        .any(|c| c.session_like && !model.missing().any(|w| w.name == c.name));
+    let mut seen: Vec<&str> = Vec::new();
+    for withheld in model.missing().filter(|w| w.session_like) {
+        if carried_a_session && matches!(withheld.reason, Reason::Path | Reason::Domain) {
             continue;
         }
-        if let Some(expired_at) = record.expires_at.filter(|e| *e <= now) {
+        if seen.contains(&withheld.name.as_str()) {
+            continue;
+        }
+        seen.push(&withheld.name);
+        let name = &withheld.name;
+        let set_at = withheld
+            .set_index
+            .map(|i| format!("entry {i}"))
+            .unwrap_or_else(|| "an earlier response".to_owned());
+        if withheld.reason == Reason::Expired {
+            let now = cx.client_time.or(cx.server_time).unwrap_or(0);
+            let expired_at = withheld.expired_at_ms.map_or(now, |ms| ms.div_euclid(1000));
             draft(
                 "session.cookie_expired",
                 Likelihood::High,
                 78,
-                "https://www.rfc-editor.org/rfc/rfc6265#section-5.3",
-                format!("The session cookie {} expired {} before this request", record.name, fmt_duration(now - expired_at)),
+                "https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis#section-5.6.1",
+                format!("The session cookie {name} expired {} before this request", fmt_duration(now - expired_at)),
             )
             .explain(
                 "Your session on this site has expired. Sign in again.",
                 format!(
-                    "Cookie {} was set{} to expire at {}; the browser stopped sending it, so the request arrived without a session.",
-                    record.name,
-                    record.set_at.map(|t| format!(" at {}", fmt_time(t))).unwrap_or_default(),
-                    fmt_time(expired_at)
+                    "Cookie {name}, set by the response to {set_at}, expired at {}; the browser stopped sending it, so the request arrived without a session (RFC 6265bis §5.6.1; the cookie model: {}).",
+                    fmt_time(expired_at),
+                    withheld.explanation
                 ),
             )
-            .evidence("Set-Cookie (earlier)", format!("{} expires {}", record.name, fmt_time(expired_at)))
-            .evidence("Cookie", format!("{} not sent", record.name))
+            .evidence(format!("Set-Cookie ({set_at})"), format!("{name} expires {}", fmt_time(expired_at)))
+            .evidence("cookie model", format!("{name} withheld: expired"))
             .fix(Effort::Easy, "Sign in again.", Some(Action::SignIn))
             .fix(Effort::Medium, "Server: extend the session on activity (sliding expiry), or refresh it before it ends.", None)
             .push(out);
             continue;
         }
-        let cross_site = cx
-            .exchange
-            .request_header("Sec-Fetch-Site")
-            .is_some_and(|s| s.eq_ignore_ascii_case("cross-site"));
-        let reason = if !path_ok {
-            format!(
-                "its Path={} does not cover {}",
-                record.path.as_deref().unwrap_or("/"),
-                target.path
-            )
-        } else if record.secure && target.scheme == "http" {
-            "it is Secure and this request is plain http".to_owned()
-        } else if cross_site && record.same_site != Some(SameSite::None) {
-            format!(
-                "it is SameSite={} and this request is cross-site",
-                match record.same_site {
-                    Some(SameSite::Strict) => "Strict",
-                    _ => "Lax (the default)",
-                }
-            )
-        } else if cx.cross_origin() && cx.cookies.is_none() {
-            "the cross-origin request was made without credentials".to_owned()
-        } else {
-            "the browser did not send it (third-party cookie blocking, partitioning, or it was removed)".to_owned()
-        };
-        let known = !reason.starts_with("the browser did not");
+        let certain = withheld.certain;
         draft(
             "session.cookie_not_sent",
-            if known { Likelihood::Medium } else { Likelihood::Low },
+            if certain {
+                Likelihood::Medium
+            } else {
+                Likelihood::Low
+            },
             // Above auth.missing without a challenge (70): it says *why* nothing was sent.
-            if known { 75 } else { 40 },
-            "https://www.rfc-editor.org/rfc/rfc6265#section-5.4",
-            format!("Cookie {} was set earlier but not sent: {reason}", record.name),
+            if certain { 75 } else { 40 },
+            "https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis#section-5.8.3",
+            format!("Cookie {name} was not sent ({})", withheld.reason.as_str()),
         )
         .explain(
             "Your browser did not send this site's sign-in cookie with the request.",
-            format!("An earlier response set {} for {}; this request to {} did not carry it because {reason} (RFC 6265 §5.4, RFC 6265bis SameSite).", record.name, record.domain.as_deref().unwrap_or(&record.host), target.origin()),
+            format!(
+                "{} this request to {}: {}",
+                if certain {
+                    "The cookie model says the browser withheld it from"
+                } else {
+                    "The cookie model expected it on"
+                },
+                target.origin(),
+                withheld.explanation
+            ),
         )
-        .evidence("Set-Cookie (earlier)", format!("{} (Path={}, {}SameSite={:?})", record.name, record.path.as_deref().unwrap_or("/"), if record.secure { "Secure, " } else { "" }, record.same_site))
-        .evidence("Cookie", format!("{} not sent", record.name))
-        .fix(Effort::Medium, "Server: set the cookie with the Path, Secure and SameSite this request needs (SameSite=None; Secure for cross-site use).", None)
+        .evidence(
+            format!("Set-Cookie ({set_at})"),
+            format!(
+                "{name} (Domain={}, Path={})",
+                withheld.domain, withheld.path
+            ),
+        )
+        .evidence(
+            "cookie model",
+            format!(
+                "{name} withheld: {}{}",
+                withheld.reason.as_str(),
+                if certain { "" } else { " (inferred)" }
+            ),
+        )
+        .fix(Effort::Medium, fix_for(withheld.reason), None)
         .push(out);
     }
 }
 
+/// What to change for a withheld cookie, by reason.
+fn fix_for(reason: Reason) -> &'static str {
+    match reason {
+        Reason::Path => "Server: set the cookie with a Path that covers this request (usually Path=/).",
+        Reason::Domain => "Server: set the cookie with Domain= the parent domain both hosts share, or call the host that set it.",
+        Reason::Secure => "Use https for this site (Secure cookies are neither set nor sent over plain http).",
+        Reason::SameSiteStrict | Reason::SameSiteLax | Reason::SameSiteNoneInsecure => {
+            "Server: for cross-site use, set the cookie with SameSite=None; Secure (and Partitioned if it is embedded)."
+        }
+        Reason::Partition => "Server: a Partitioned cookie is only sent under the top-level site it was set under; set it under this one, or without Partitioned.",
+        Reason::CredentialsOmitted => "Client: fetch(url, { credentials: \"include\" }) (axios: withCredentials: true), and the server must allow credentials.",
+        Reason::Deleted => "Sign in again; if the sign-out was unexpected, find out why the server deleted the cookie.",
+        Reason::PrefixRejected | Reason::Invalid => "Server: fix the Set-Cookie so the browser accepts it (authlens set-cookie explains it).",
+        Reason::Expired | Reason::NotSent => "Check the browser's cookie settings (third-party cookie blocking) and sign in again.",
+    }
+}
+
+/// Whether the request relies on cookies: it sends no Authorization and no challenge asks
+/// for one, or the challenge or body speaks of a session or cookie.
+fn authenticates_by_cookie(cx: &Context<'_>) -> bool {
+    let ex = cx.exchange;
+    let says_session = |text: &str| {
+        let lower = text.to_ascii_lowercase();
+        lower.contains("session") || lower.contains("cookie")
+    };
+    if ex.response_body.as_deref().is_some_and(says_session)
+        || ex
+            .response_header_lines(cx.challenge_header)
+            .any(says_session)
+    {
+        return true;
+    }
+    let challenged_for_header = cx.challenges.challenges.iter().any(|c| {
+        let scheme = c.scheme.to_ascii_lowercase();
+        !(scheme.contains("cookie") || scheme.contains("session") || scheme.contains("form"))
+    });
+    cx.credentials.is_none() && !challenged_for_header
+}
 fn redirect(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let (Some(target), Some(previous)) = (&cx.target, cx.history.last()) else {
         return;
@@ -979,7 +1058,9 @@ mod tests {
                 &[],
                 &[
                     ("Set-Cookie", "sid=1; Path=/api; Secure; HttpOnly"),
-                    ("Set-Cookie", "short=1; Max-Age=5; Path=/"),
+                    ("Set-Cookie", "short=1; Max-Age=5; Path=/; HttpOnly"),
+                    // Neither HttpOnly nor a session-like name: its expiry explains no 401.
+                    ("Set-Cookie", "banner=1; Max-Age=5; Path=/"),
                 ],
             ),
             0,
@@ -988,9 +1069,153 @@ mod tests {
             exchange("GET", "https://app.example/other", 401, &[], &[]),
             60,
         );
-        let found = codes(&session.diagnose(&ex));
+        let findings = session.diagnose(&ex);
+        let found = codes(&findings);
         assert!(found.contains(&"session.cookie_not_sent"), "{found:?}");
         assert!(found.contains(&"session.cookie_expired"), "{found:?}");
+        assert!(
+            !findings.iter().any(|f| f.title.contains("banner")),
+            "{found:?}"
+        );
+    }
+
+    /// Issue #11 item 2: cookies are judged by how the request authenticates. A login
+    /// page's own cookies on a Bearer API call, or on a Bearer-challenged 401, are not
+    /// evidence; the body speaking of a session makes them evidence again.
+    #[test]
+    fn cookies_only_count_for_cookie_authenticated_requests() {
+        let login = || {
+            at(
+                exchange(
+                    "POST",
+                    "https://app.example/login",
+                    200,
+                    &[],
+                    &[
+                        ("Set-Cookie", "sid=1; Path=/login; HttpOnly; Secure"),
+                        ("Set-Cookie", "theme=dark; Path=/; SameSite=Strict"),
+                    ],
+                ),
+                0,
+            )
+        };
+        let not_sent = |req: &[(&str, &str)], resp: &[(&str, &str)], body: Option<&str>| {
+            let mut session = Session::default();
+            session.diagnose(&login());
+            let mut ex = at(
+                exchange("GET", "https://app.example/api/x", 401, req, resp),
+                5,
+            );
+            ex.response_body = body.map(str::to_owned);
+            session
+                .diagnose(&ex)
+                .into_iter()
+                .filter(|f| f.code == "session.cookie_not_sent")
+                .map(|f| f.title)
+                .collect::<Vec<_>>()
+        };
+        let bearer = [("WWW-Authenticate", "Bearer error=\"invalid_token\"")];
+        assert!(not_sent(&[("Authorization", "Bearer abc")], &bearer, None).is_empty());
+        assert!(not_sent(&[], &bearer, None).is_empty(), "Bearer-challenged");
+        assert!(not_sent(&[("Authorization", "Basic YTpi")], &[], None).is_empty());
+        let found = not_sent(&[], &[], None);
+        assert_eq!(found.len(), 1, "{found:?}: theme is no session cookie");
+        assert!(
+            found[0].contains("sid") && found[0].contains("path"),
+            "{found:?}"
+        );
+        let found = not_sent(&[], &bearer, Some(r#"{"detail":"session expired"}"#));
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    /// A session cookie scoped to another path is no evidence when the request carried
+    /// the session cookie that applies here.
+    #[test]
+    fn cookies_of_another_path_never_applied() {
+        let mut session = Session::default();
+        session.diagnose(&at(
+            exchange(
+                "POST",
+                "https://app.example/login",
+                200,
+                &[],
+                &[
+                    ("Set-Cookie", "sid=1; Path=/; HttpOnly"),
+                    ("Set-Cookie", "admin_sid=1; Path=/admin; HttpOnly"),
+                ],
+            ),
+            0,
+        ));
+        let with = |cookie: &str| {
+            exchange(
+                "GET",
+                "https://app.example/api/x",
+                401,
+                &[("Cookie", cookie)],
+                &[],
+            )
+        };
+        let found = session.diagnose(&at(with("sid=1"), 1));
+        assert!(
+            !codes(&found).contains(&"session.cookie_not_sent"),
+            "{found:?}"
+        );
+        let found = session.diagnose(&at(with("other=1"), 2));
+        let titles: Vec<&str> = found
+            .iter()
+            .filter(|f| f.code == "session.cookie_not_sent")
+            .map(|f| f.title.as_str())
+            .collect();
+        assert!(
+            titles
+                .iter()
+                .any(|t| t.contains("admin_sid was not sent (path)"))
+                && titles.contains(&"Cookie sid was not sent (not_sent)"),
+            "{titles:?}"
+        );
+    }
+
+    /// The model's reason reaches the finding: a Lax-by-default session cookie on a
+    /// cross-site fetch, and a Secure one over plain http.
+    #[test]
+    fn the_model_names_the_reason() {
+        let mut session = Session::default();
+        session.diagnose(&at(
+            exchange(
+                "POST",
+                "https://api.example/session",
+                200,
+                &[],
+                &[("Set-Cookie", "connect.sid=s%3A1; Path=/; HttpOnly; Secure")],
+            ),
+            0,
+        ));
+        let found = session.diagnose(&at(
+            exchange(
+                "GET",
+                "https://api.example/me",
+                401,
+                &[
+                    ("Sec-Fetch-Site", "cross-site"),
+                    ("Sec-Fetch-Mode", "cors"),
+                    ("Cookie", "other=1"),
+                ],
+                &[],
+            ),
+            1,
+        ));
+        let f = found.iter().find(|f| f.code == "session.cookie_not_sent");
+        assert!(
+            f.is_some_and(|f| f.title.contains("same_site_lax")
+                && f.detail.contains("Lax by default")
+                && f.likelihood == Likelihood::Medium),
+            "{found:?}"
+        );
+        let found = codes(&session.diagnose(&at(
+            exchange("GET", "http://api.example/me", 401, &[], &[]),
+            2,
+        )));
+        assert!(found.contains(&"session.cookie_not_sent"), "{found:?}");
     }
 
     #[test]

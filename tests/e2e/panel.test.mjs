@@ -193,6 +193,15 @@ test('the detail view lists cookies by name only, and the requests that led to t
   assert.match(cookies, /lab_session/);
   assert.match(cookies, /lab_session \(deleted\)/);
   assert.doesNotMatch(cookies, /lab-session-value/);
+  // The core's cookie model says which cookie was withheld, and why (cookie_store.rs).
+  await run('session-cookie-not-sent'); // lab_scoped is Path=/session/area; the 401 is /api/session
+  await panel.waitForSelector('tbody tr:not([data-healthy])');
+  await press('tbody tr:not([data-healthy])');
+  const withheld = await panel.$$eval('#detail-cookies .withheld li', (items) =>
+    items.map((i) => [i.querySelector('code')?.textContent, i.getAttribute('data-reason')]),
+  );
+  assert.deepEqual(withheld, [['lab_scoped', 'path']]);
+  assert.doesNotMatch(await panel.$eval('#detail-cookies', (e) => e.textContent ?? ''), /lab-session-value/);
   // The token request that came just before the 401, on the same host.
   await run('pattern-after-login');
   await panel.waitForSelector('tbody tr[data-status="401"]:not([data-healthy])');

@@ -22,7 +22,7 @@ pub enum Format {
 
 /// The input and its size (for the progress bar), `-` being standard input. It is read
 /// one chunk ahead on a second thread (see `read_ahead`).
-fn open(path: &str) -> Result<(Box<dyn Read>, Option<u64>), String> {
+pub(crate) fn open(path: &str) -> Result<(Box<dyn Read>, Option<u64>), String> {
     let cannot = |e: std::io::Error| format!("cannot read {path}: {e}");
     if path == "-" {
         return Ok((
@@ -36,7 +36,7 @@ fn open(path: &str) -> Result<(Box<dyn Read>, Option<u64>), String> {
 }
 
 /// A progress bar for files over 8 MB, only when stderr is a terminal.
-fn progress(size: Option<u64>, verb: &str) -> Option<ProgressBar> {
+pub(crate) fn progress(size: Option<u64>, verb: &str) -> Option<ProgressBar> {
     let size = size.filter(|s| *s > 8 << 20)?;
     if !std::io::stderr().is_terminal() {
         return None;
@@ -52,7 +52,7 @@ fn progress(size: Option<u64>, verb: &str) -> Option<ProgressBar> {
 }
 
 /// The progress callback for a bar: moves it at most once per MB read.
-fn advance(bar: &Option<ProgressBar>) -> impl FnMut(u64) + '_ {
+pub(crate) fn advance(bar: &Option<ProgressBar>) -> impl FnMut(u64) + '_ {
     let mut last = 0;
     move |bytes| {
         if let Some(bar) = bar {
@@ -125,7 +125,7 @@ fn read_report(path: &str) -> Result<Report, String> {
 
 /// The error with the line and column of its byte offset, counted by reading the file
 /// again up to it (not possible for standard input, which says only the offset).
-fn unreadable(path: &str, mut error: authlens::har::stream::HarError) -> String {
+pub(crate) fn unreadable(path: &str, mut error: authlens::har::stream::HarError) -> String {
     if path != "-" {
         if let Ok(file) = File::open(path) {
             error.locate(file);

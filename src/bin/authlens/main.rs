@@ -3,6 +3,7 @@
 //! Every command prints JSON with `--json` (a stable contract for scripts and tests) and
 //! readable text otherwise. Inputs given as `-` are read from standard input.
 
+mod cookies;
 mod diagnose;
 mod explain;
 mod headers;
@@ -105,6 +106,22 @@ enum Command {
         /// The value; `-` reads it from standard input.
         value: String,
     },
+    /// Replay the cookies of a HAR file (RFC 6265bis, as Chromium or Firefox): for each
+    /// request the Cookie header the browser should send, the one sent, and every cookie
+    /// withheld with its reason. Streamed: any size, bounded memory.
+    Cookies {
+        /// Print JSON: {"entries":[{"index":N,"url":...,"expected_cookie_header":...,"sent_cookie_header":...,"withheld":[{"name":...,"reason":...,"explanation":...}]}]}.
+        #[arg(long)]
+        json: bool,
+        /// Show cookie values in full (they are masked by default).
+        #[arg(long)]
+        reveal: bool,
+        /// Whose defaults to follow where browsers differ (SameSite without an attribute).
+        #[arg(long, value_enum, default_value = "chromium")]
+        browser: cookies::BrowserArg,
+        /// The HAR file; `-` reads it from standard input.
+        file: String,
+    },
     /// Diagnose every auth failure in a HAR file (streamed: any size, bounded memory).
     Diagnose {
         /// Same as --format json: {"entries":[{"index":N,"method":...,"url":...,"status":401,"findings":[...]}],"summary":{...}}.
@@ -179,6 +196,17 @@ fn main() -> ExitCode {
             value,
         } => headers::cookie(json, reveal, &value),
         Command::Date { json, value } => headers::date(json, &value),
+        Command::Cookies {
+            json,
+            reveal,
+            browser,
+            file,
+        } => cookies::cookies(cookies::Args {
+            json,
+            reveal,
+            browser,
+            file: &file,
+        }),
         Command::Diagnose { json, format, file } => {
             diagnose::diagnose(if json { diagnose::Format::Json } else { format }, &file)
         }
