@@ -346,7 +346,7 @@ pub fn parse(input: &str) -> Credentials<'_> {
         if scheme.is_empty() && bytes.get(scheme_start) != Some(&b'"') {
             reader
                 .problems
-                .push(scheme_start, "expected an auth-scheme (a token)");
+                .error(scheme_start, "expected an auth-scheme (a token)");
             return finish(reader, out);
         }
         reader.defect(
@@ -421,9 +421,8 @@ pub fn parse(input: &str) -> Credentials<'_> {
     if param_form {
         let parsed = challenge::parse(&input[scheme_start..end]);
         for problem in &parsed.problems {
-            reader
-                .problems
-                .push(scheme_start + problem.offset, problem.message);
+            // Same grammar (RFC 9110 §11.4 reuses §11.2's auth-param), same severity.
+            reader.problems.forward(problem, scheme_start);
         }
         let mut challenges = parsed.challenges.into_iter();
         if let Some(first) = challenges.next() {
@@ -436,7 +435,7 @@ pub fn parse(input: &str) -> Credentials<'_> {
             }
         }
         if let Some(extra) = challenges.next() {
-            reader.problems.push(
+            reader.problems.error(
                 scheme_start + extra.offset,
                 "credentials hold one scheme; this looks like a second one",
             );
@@ -495,7 +494,7 @@ fn read_token68<'a>(
                 "white space inside the token: it was split or joined with a space",
             ),
             _ if placeholder(token) => {}
-            _ => reader.problems.push(
+            _ => reader.problems.error(
                 bad,
                 "not a token68/b64token character (RFC 9110 §11.2, RFC 6750 §2.1)",
             ),
@@ -519,7 +518,7 @@ fn read_basic(reader: &mut Reader<'_>, token: &str, at: usize) -> Option<Basic> 
     let (text, charset) = match String::from_utf8(bytes) {
         Ok(text) => (text, Charset::Utf8),
         Err(e) => {
-            reader.problems.push(
+            reader.problems.warning(
                 at,
                 "the decoded credentials are not UTF-8 (RFC 7617 §2.1); shown as ISO-8859-1",
             );
@@ -532,7 +531,7 @@ fn read_basic(reader: &mut Reader<'_>, token: &str, at: usize) -> Option<Basic> 
     let (user, password, has_colon) = match text.split_once(':') {
         Some((user, password)) => (user.to_owned(), password.to_owned(), true),
         None => {
-            reader.problems.push(
+            reader.problems.error(
                 at,
                 "the decoded credentials have no ':' between user-id and password (RFC 7617 §2)",
             );
@@ -540,7 +539,7 @@ fn read_basic(reader: &mut Reader<'_>, token: &str, at: usize) -> Option<Basic> 
         }
     };
     if text.chars().any(char::is_control) {
-        reader.problems.push(
+        reader.problems.warning(
             at,
             "the decoded credentials contain control characters, which RFC 7617 §2 forbids",
         );
@@ -553,7 +552,7 @@ fn read_basic(reader: &mut Reader<'_>, token: &str, at: usize) -> Option<Basic> 
         );
     }
     if has_colon && user.is_empty() {
-        reader.problems.push(at, "the user-id is empty");
+        reader.problems.warning(at, "the user-id is empty");
     }
     Some(Basic {
         user,
@@ -570,7 +569,7 @@ fn check_scheme_params(reader: &mut Reader<'_>, out: &Credentials<'_>, at: usize
         if !has_user {
             reader
                 .problems
-                .push(at, "Digest credentials without username (RFC 7616 §3.4)");
+                .warning(at, "Digest credentials without username (RFC 7616 §3.4)");
         }
         for (name, message) in [
             ("realm", "Digest credentials without realm (RFC 7616 §3.4)"),
@@ -582,13 +581,16 @@ fn check_scheme_params(reader: &mut Reader<'_>, out: &Credentials<'_>, at: usize
             ),
         ] {
             if out.param(name).is_none() {
-                reader.problems.push(at, message);
+                // Warnings: the value parses (RFC 9110 §11.4); what is missing is what
+                // RFC 7616 §3.4 requires to compute the response, which the server will
+                // refuse.
+                reader.problems.warning(at, message);
             }
         }
         if out.param("qop").is_some()
             && (out.param("cnonce").is_none() || out.param("nc").is_none())
         {
-            reader.problems.push(
+            reader.problems.warning(
                 at,
                 "Digest credentials with qop but without cnonce and nc (RFC 7616 §3.4)",
             );
@@ -620,7 +622,7 @@ pub fn dpop_proof_for(value: &str, credentials: &Credentials<'_>) -> DpopProof {
     let mut proof = dpop_proof(value);
     let mut problems = Problems::default();
     for p in &proof.problems {
-        problems.push(p.offset, p.message);
+        problems.forward(p, 0);
     }
     if let Some(token) = &credentials.token {
         let has_ath = proof
@@ -629,13 +631,13 @@ pub fn dpop_proof_for(value: &str, credentials: &Credentials<'_>) -> DpopProof {
             .as_ref()
             .is_some_and(|p| p.get("ath").is_some());
         if !has_ath {
-            problems.push(
+            problems.warning(
                 0,
                 "a proof sent with an access token needs ath, the token's hash (RFC 9449 §4.2)",
             );
         }
         if credentials.is("Bearer") && token.claims.cnf_jkt.is_some() {
-            problems.push(
+            problems.warning(
                 0,
                 "a DPoP-bound token (cnf.jkt) is sent with the DPoP scheme, not Bearer (RFC 9449 §7.1)",
             );
@@ -651,14 +653,14 @@ pub fn dpop_proof(value: &str) -> DpopProof {
     let mut problems = Problems::default();
     let typ = token.header_params.typ.as_deref();
     if !typ.is_some_and(|t| t.eq_ignore_ascii_case("dpop+jwt")) {
-        problems.push(
+        problems.warning(
             0,
             "a DPoP proof has header typ \"dpop+jwt\" (RFC 9449 §4.2)",
         );
     }
     let header = token.header.as_ref();
     if header.and_then(|h| h.get("jwk")).is_none() {
-        problems.push(
+        problems.warning(
             0,
             "a DPoP proof carries its public key in the jwk header (RFC 9449 §4.2)",
         );
@@ -677,7 +679,8 @@ pub fn dpop_proof(value: &str) -> DpopProof {
         ("jti", "a DPoP proof needs jti (RFC 9449 §4.2)"),
     ] {
         if payload.and_then(|p| p.get(claim)).is_none() {
-            problems.push(0, message);
+            // The proof is a JWT that was read; RFC 9449 §4.2 requires the claim.
+            problems.warning(0, message);
         }
     }
     DpopProof {

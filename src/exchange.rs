@@ -85,7 +85,12 @@ impl Exchange {
             status: details.status_code,
             request_headers: details.request_headers,
             response_headers: details.response_headers,
-            started_ms: details.time_stamp.map(|t| t as i64),
+            // webRequest's timeStamp is a double: NaN or an infinity from a hostile or
+            // broken caller means "unknown", not the epoch (`as` would give 0) or i64::MAX.
+            started_ms: details
+                .time_stamp
+                .filter(|t| t.is_finite())
+                .map(|t| t as i64),
             request_body: None,
             response_body: None,
             redirect_url,

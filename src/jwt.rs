@@ -22,6 +22,17 @@
 //! - **Strings where numbers belong** (`"exp":"1700000000"`) are reported and read.
 //! - **Nesting.** serde_json stops at 128 levels of nesting; deeper JSON is reported as
 //!   such instead of overflowing the stack.
+//! - **Time claims out of range.** A NumericDate that is not finite, or past what an `i64`
+//!   of seconds holds, is clamped to the range (`1e300` is "the far future"), and one
+//!   outside the years 0000 to 9999 is reported; every formatter of these times is total
+//!   ([`crate::date::fmt_http_date`]).
+//!
+//! # Severity
+//! *Errors* are what stops a part from being read (not 3 or 5 segments, a segment that is
+//! not base64url JSON, a time claim that is not a number) or a character no token can
+//! hold. *Warnings* are what was read as written while RFC 7515, 7516 and 7519 say
+//! otherwise: padding, white space around the token, a missing `alg` or `enc`, `alg`
+//! spellings of `none`, a time claim as a string or in milliseconds.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -182,7 +193,7 @@ pub fn parse(input: &str) -> Token {
     let trimmed_start = input.len() - input.trim_start().len();
     let token = input.trim();
     if token.len() != input.len() {
-        problems.push(
+        problems.warning(
             if trimmed_start > 0 {
                 0
             } else {
@@ -215,7 +226,7 @@ pub fn parse(input: &str) -> Token {
         }
         n if looks_like_jose => {
             out.kind = Kind::Invalid;
-            problems.push(
+            problems.error(
                 trimmed_start,
                 if n < 3 {
                     "looks like a JWT but has fewer than 3 '.'-separated segments (truncated?)"
@@ -231,14 +242,14 @@ pub fn parse(input: &str) -> Token {
                 .map(|(_, name)| *name);
             if token.is_empty() {
                 out.kind = Kind::Invalid;
-                problems.push(trimmed_start, "empty token");
+                problems.error(trimmed_start, "empty token");
             } else if let Some(bad) = token
                 .bytes()
                 .position(|b| !(crate::syntax::is_token68_char(b) || b == b'='))
             {
                 // RFC 6750 §2.1: a bearer token is a b64token; this one cannot be sent.
                 out.kind = Kind::Invalid;
-                problems.push(
+                problems.error(
                     trimmed_start + bad,
                     "a character that no token can contain (RFC 6750 §2.1 b64token)",
                 );
@@ -280,7 +291,7 @@ fn read_jose(segments: &[(usize, &str)], out: &mut Token, problems: &mut Problem
     if segments.len() == 5 {
         out.kind = Kind::Jwe;
         if out.header_params.enc.is_none() {
-            problems.push(
+            problems.warning(
                 header_at,
                 "a 5-segment token (JWE) whose header has no \"enc\" (RFC 7516 §4.1.2)",
             );
@@ -301,21 +312,21 @@ fn read_jose(segments: &[(usize, &str)], out: &mut Token, problems: &mut Problem
         Kind::Jws
     };
     match out.header_params.alg.as_deref() {
-        None => problems.push(header_at, "the header has no \"alg\" (RFC 7515 §4.1.1)"),
-        Some(alg) if alg.eq_ignore_ascii_case("none") && alg != "none" => problems.push(
+        None => problems.warning(header_at, "the header has no \"alg\" (RFC 7515 §4.1.1)"),
+        Some(alg) if alg.eq_ignore_ascii_case("none") && alg != "none" => problems.warning(
             header_at,
             "\"alg\" is a spelling of \"none\" that libraries may miss: an unsecured token in disguise",
         ),
         _ => {}
     }
     if unsecured && !signature.is_empty() {
-        problems.push(
+        problems.warning(
             signature_at,
             "\"alg\":\"none\" with a signature: an unsecured JWT has an empty signature (RFC 7519 §6.1)",
         );
     }
     if !unsecured && signature.is_empty() {
-        problems.push(signature_at, "empty signature segment on a signed token");
+        problems.warning(signature_at, "empty signature segment on a signed token");
     } else if !signature.is_empty() {
         // Checked for encoding mistakes only; its bytes are a secret and are dropped.
         let _ = decode(signature, signature_at, Base64::UrlSafe, problems);
@@ -340,7 +351,7 @@ fn decode_json(
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Object(map)) => Some(map),
         Ok(_) => {
-            problems.push(
+            problems.error(
                 at,
                 if what == "header" {
                     "the header is JSON but not an object"
@@ -352,7 +363,7 @@ fn decode_json(
         }
         Err(e) => {
             let nested = e.to_string().contains("recursion limit");
-            problems.push(
+            problems.error(
                 at,
                 match (what == "header", nested, e.classify()) {
                     (_, true, _) => "JSON nested more than 128 levels deep; not read",
@@ -407,30 +418,41 @@ fn numeric_date(
     at: usize,
     problems: &mut Problems,
 ) -> Option<NumericDate> {
+    const NOT_A_NUMBER: &str = "a time claim (exp, nbf or iat) is not a number";
     let value = match map.get(key)? {
-        Value::Number(n) => n.as_f64()?,
+        Value::Number(n) => n.as_f64(),
         Value::String(s) => {
-            problems.push(
-                at,
-                "a time claim (exp, nbf or iat) is a string; RFC 7519 §2 requires a number",
-            );
-            s.trim().parse::<f64>().ok()?
+            let parsed = s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+            if parsed.is_some() {
+                // A warning: read as the number it spells; RFC 7519 §2 wants a JSON number.
+                problems.warning(
+                    at,
+                    "a time claim (exp, nbf or iat) is a string; RFC 7519 §2 requires a number",
+                );
+            }
+            parsed
         }
-        _ => {
-            problems.push(at, "a time claim (exp, nbf or iat) is not a number");
-            return None;
-        }
+        _ => None,
     };
-    if !value.is_finite() {
+    // An error: NumericDate is a JSON number (RFC 7519 §2); nothing else can be read as
+    // one, not even "NaN" or "inf" in a string, so the claim is left out.
+    let Some(value) = value.filter(|v| v.is_finite()) else {
+        problems.error(at, NOT_A_NUMBER);
         return None;
-    }
+    };
     let millis = value.abs() >= MILLIS_THRESHOLD;
     let seconds = if millis { value / 1000.0 } else { value };
     // `as` saturates at the i64 range: a hostile 1e300 stays a (far-future) number.
-    Some(NumericDate {
-        seconds: seconds.floor() as i64,
-        millis,
-    })
+    let seconds = seconds.floor() as i64;
+    if !(crate::date::YEAR_0..crate::date::YEAR_10000).contains(&seconds) {
+        // A warning: it is a number, and RFC 7519 §2 sets no range, but no HTTP date
+        // (RFC 9110 §5.6.7's 4DIGIT year) and few JWT libraries can hold it.
+        problems.warning(
+            at,
+            "a time claim outside the years 0000 to 9999: shown as an extended year, and libraries may reject it",
+        );
+    }
+    Some(NumericDate { seconds, millis })
 }
 
 fn claims(payload: &Map<String, Value>, at: usize, problems: &mut Problems) -> Claims {
@@ -466,7 +488,7 @@ fn claims(payload: &Map<String, Value>, at: usize, problems: &mut Problems) -> C
         || claims.nbf.is_some_and(|d| d.millis)
         || claims.iat.is_some_and(|d| d.millis)
     {
-        problems.push(
+        problems.warning(
             at,
             "a time claim is in milliseconds; RFC 7519 §2 NumericDate counts seconds",
         );
