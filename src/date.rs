@@ -256,6 +256,108 @@ mod tests {
         assert_eq!(parse_rfc3339_millis(""), None);
     }
 
+    /// Every i64 formats, without a panic, and the years an IMF-fixdate can hold are
+    /// written as one (issue #11, item 5). Expected values checked against Python's
+    /// `datetime`, shifted by whole 400-year cycles for the extreme years.
+    #[test]
+    fn formats_every_instant_at_the_extremes() {
+        assert_eq!(fmt_http_date(784_111_777), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(fmt_http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(fmt_http_date(-1), "Wed, 31 Dec 1969 23:59:59 GMT");
+        assert_eq!(
+            fmt_http_date(YEAR_10000 - 1),
+            "Fri, 31 Dec 9999 23:59:59 GMT"
+        );
+        assert_eq!(fmt_http_date(YEAR_10000), "+10000-01-01T00:00:00Z");
+        assert_eq!(fmt_http_date(YEAR_0), "Sat, 01 Jan 0000 00:00:00 GMT");
+        assert_eq!(fmt_http_date(YEAR_0 - 1), "-0001-12-31T23:59:59Z");
+        assert_eq!(fmt_http_date(i64::MAX), "+292277026596-12-04T15:30:07Z");
+        assert_eq!(fmt_http_date(i64::MIN), "-292277022657-01-27T08:29:52Z");
+        // 2000 was a leap year, 1900 and 2100 were not.
+        assert_eq!(fmt_http_date(951_782_400), "Tue, 29 Feb 2000 00:00:00 GMT");
+        assert_eq!(
+            fmt_http_date(4_107_542_400),
+            "Mon, 01 Mar 2100 00:00:00 GMT"
+        );
+    }
+
+    #[test]
+    fn days_from_civil_is_exact_at_the_ends_and_saturates_beyond() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(0, 1, 1) * 86_400, YEAR_0);
+        assert_eq!(days_from_civil(10000, 1, 1) * 86_400, YEAR_10000);
+        assert_eq!(days_from_civil(-1, 12, 31), YEAR_0 / 86_400 - 1);
+        // No overflow, whatever the year: hostile callers get a saturated count.
+        assert!(days_from_civil(i64::MAX, 12, 31) > 0);
+        assert!(days_from_civil(i64::MIN, 1, 1) < 0);
+        for days in [i64::MIN / 86_400, -1, 0, 1, i64::MAX / 86_400] {
+            let (y, m, d) = civil_from_days(days);
+            assert!((1..=12).contains(&m) && (1..=31).contains(&d), "{days}");
+            if (-1_000_000..=1_000_000).contains(&y) {
+                assert_eq!(days_from_civil(y, m, i64::from(d)), days);
+            }
+        }
+    }
+
+    /// HAR `startedDateTime` at the years 0000 and 9999, with the widest offsets, and
+    /// garbage: a number or `None`, never a panic or an overflow.
+    #[test]
+    fn har_timestamps_at_the_extremes() {
+        assert_eq!(
+            parse_rfc3339_millis("0000-01-01T00:00:00Z"),
+            Some(YEAR_0 * 1000)
+        );
+        assert_eq!(
+            parse_rfc3339_millis("9999-12-31T23:59:59.999Z"),
+            Some(YEAR_10000 * 1000 - 1)
+        );
+        assert_eq!(
+            parse_rfc3339_millis("0000-01-01T00:00:00+99:99"),
+            Some((YEAR_0 - 99 * 3600 - 99 * 60) * 1000)
+        );
+        assert_eq!(
+            parse_rfc3339_millis("9999-12-31T23:59:60-99:99"),
+            Some((YEAR_10000 + 99 * 3600 + 99 * 60) * 1000)
+        );
+        for garbage in [
+            "99999-01-01T00:00:00Z",
+            "-001-01-01T00:00:00Z",
+            "+0001-01-01T00:00:00Z",
+            "2026-02-30T00:00:00",
+            "2026-11-23T03:37:44.Z",
+            "2026-11-23T03:37:44.768",
+            "2026-11-23T24:00:00Z",
+            "2026-11-23T03:37:44+1:00",
+            "\u{0}",
+            "٢٠٢٦-11-23T03:37:44Z",
+        ] {
+            assert_eq!(parse_rfc3339_millis(garbage), None, "{garbage}");
+        }
+        // Digits past the milliseconds are dropped, however many there are.
+        assert_eq!(
+            parse_rfc3339_millis("1970-01-01T00:00:00.99999999999999999999999999Z"),
+            Some(999)
+        );
+    }
+
+    proptest::proptest! {
+        /// Where httpdate can format (1970 to 9999), ours agrees with it, and httpdate
+        /// reads ours back.
+        #[test]
+        fn agrees_with_httpdate_where_it_can_format(secs in 0i64..YEAR_10000) {
+            let ours = fmt_http_date(secs);
+            let time = UNIX_EPOCH + std::time::Duration::from_secs(secs.unsigned_abs());
+            proptest::prop_assert_eq!(&ours, &httpdate::fmt_http_date(time));
+            proptest::prop_assert_eq!(parse_http_date(&ours), Ok(secs));
+        }
+
+        #[test]
+        fn formats_any_i64(secs in proptest::num::i64::ANY) {
+            let text = fmt_http_date(secs);
+            proptest::prop_assert!(text.ends_with("GMT") == (YEAR_0..YEAR_10000).contains(&secs), "{}", text);
+        }
+    }
+
     /// RFC 9110 §5.6.7's three spellings of the same instant.
     #[test]
     fn reads_all_three_formats() {

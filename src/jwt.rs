@@ -707,6 +707,95 @@ mod tests {
             .any(|p| p.message.contains("milliseconds")));
     }
 
+    /// Every NumericDate at its extremes reads to a number or to a reported error, never
+    /// a panic (issue #11, item 5).
+    #[test]
+    fn time_claims_at_their_extremes() {
+        use crate::date::{YEAR_0, YEAR_10000};
+        use crate::problem::Severity;
+        let read = |exp: Value| {
+            let token = parse(&jwt(json!({"alg":"RS256"}), json!({ "exp": exp }), "c2ln"));
+            let severities: Vec<(Severity, &str)> = token
+                .problems
+                .iter()
+                .map(|p| (p.severity, p.message))
+                .collect();
+            (token.claims.exp.map(|d| (d.seconds, d.millis)), severities)
+        };
+        let out_of_range = |problems: &[(Severity, &str)]| {
+            problems
+                .iter()
+                .any(|(s, m)| *s == Severity::Warning && m.contains("0000 to 9999"))
+        };
+        assert_eq!(read(json!(0)), (Some((0, false)), vec![]));
+        assert_eq!(read(json!(-1)), (Some((-1, false)), vec![]));
+        assert_eq!(read(json!(-1.5)), (Some((-2, false)), vec![]));
+        // The milliseconds boundary: 10^11 - 1 is seconds (the year 5138), 10^11 is ms.
+        assert_eq!(
+            read(json!(99_999_999_999i64)).0,
+            Some((99_999_999_999, false))
+        );
+        assert_eq!(read(json!(100_000_000_000i64)).0, Some((100_000_000, true)));
+        assert_eq!(
+            read(json!(-100_000_000_000i64)).0,
+            Some((-100_000_000, true))
+        );
+        // The year 10000 in seconds is read as milliseconds (1978)…
+        assert_eq!(read(json!(YEAR_10000)).0, Some((YEAR_10000 / 1000, true)));
+        // …and the year 10000 in milliseconds is reported as out of range.
+        let (exp, problems) = read(json!(YEAR_10000 * 1000));
+        assert_eq!(exp, Some((YEAR_10000, true)));
+        assert!(out_of_range(&problems), "{problems:?}");
+        let (exp, problems) = read(json!(YEAR_0 * 1000 - 1000));
+        assert_eq!(exp, Some((YEAR_0 - 1, true)));
+        assert!(out_of_range(&problems), "{problems:?}");
+        // i64 and u64 extremes, and floats far beyond them, saturate.
+        // (Read through f64, as every JSON number is: exact to within a second here.)
+        let near = |v: Value, expected: i64| {
+            read(v)
+                .0
+                .is_some_and(|(s, ms)| ms && s.abs_diff(expected) <= 1)
+        };
+        assert!(near(json!(i64::MAX), i64::MAX / 1000));
+        assert!(near(json!(i64::MIN), i64::MIN / 1000));
+        assert_eq!(read(json!(u64::MAX)).0.map(|e| e.1), Some(true));
+        assert_eq!(read(json!(1e300)).0, Some((i64::MAX, true)));
+        assert_eq!(read(json!(-1e300)).0, Some((i64::MIN, true)));
+        assert_eq!(read(json!(f64::MAX)).0, Some((i64::MAX, true)));
+        assert_eq!(read(json!(f64::MIN_POSITIVE)).0, Some((0, false)));
+        // NaN and the infinities cannot be JSON numbers; as strings they are no number.
+        for text in ["NaN", "inf", "-inf", "infinity", "1e400", "soon", ""] {
+            let (exp, problems) = read(json!(text));
+            assert_eq!(exp, None, "{text}");
+            assert_eq!(
+                problems,
+                [(
+                    Severity::Error,
+                    "a time claim (exp, nbf or iat) is not a number"
+                )],
+                "{text}"
+            );
+        }
+        // A number in a string is read, with a warning.
+        let (exp, problems) = read(json!(" 1700000000 "));
+        assert_eq!(exp, Some((1_700_000_000, false)));
+        assert_eq!(problems[0].0, Severity::Warning);
+        for other in [json!(null), json!(true), json!([1]), json!({"a": 1})] {
+            let (exp, problems) = read(other.clone());
+            assert_eq!((exp, problems.len()), (None, 1), "{other}");
+        }
+        // A number too large for f64 is not JSON serde_json reads: the payload is an
+        // error, and the token is still a JWS.
+        let text = jwt(json!({"alg":"RS256"}), json!({}), "c2ln").replacen(
+            ".e30.",
+            &format!(".{}.", URL_SAFE_NO_PAD.encode(r#"{"exp":1e400}"#)),
+            1,
+        );
+        let token = parse(&text);
+        assert_eq!(token.kind, Kind::Jws);
+        assert!(token.problems.iter().any(|p| p.severity == Severity::Error));
+    }
+
     #[test]
     fn usage_is_classified_with_evidence() {
         let id = parse(&jwt(
