@@ -412,9 +412,12 @@ pub fn parse(input: &str) -> Credentials<'_> {
     }
 
     let param_form = {
-        let name_end = scan_while(bytes, pos, is_tchar);
+        // `#auth-param` may open with empty list elements (RFC 9110 §5.6.1, as in
+        // challenges): `Digest , username="a"` is still the parameter form.
+        let first = scan_while(bytes, pos, |b| is_ws(b) || b == b',');
+        let name_end = scan_while(bytes, first, is_tchar);
         let after = scan_while(bytes, name_end, is_ws);
-        name_end > pos
+        name_end > first
             && bytes.get(after) == Some(&b'=')
             && !input[pos..end].bytes().all(is_token68_char_or_pad)
     };
@@ -801,6 +804,18 @@ mod tests {
         );
         let c = parse(r#"Digest username="Mufasa""#);
         assert!(c.problems.len() >= 4);
+    }
+
+    /// RFC 9110 §5.6.1 in credentials too: empty elements before and between the
+    /// auth-params are ignored.
+    #[test]
+    fn empty_list_elements_in_credentials_are_ignored() {
+        let c =
+            parse(r#"Digest , username="Mufasa",, realm="r", nonce="n", uri="/", response="x""#);
+        assert_eq!(c.param("username"), Some("Mufasa"));
+        assert_eq!(c.param("realm"), Some("r"));
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        assert_eq!(c.params[0].offset, 9);
     }
 
     #[test]
