@@ -152,8 +152,10 @@ pub fn fmt_http_date(seconds: i64) -> String {
     let (year, month, day) = civil_from_days(days);
     if (0..=9999).contains(&year) {
         // 1970-01-01 was a Thursday.
-        let weekday = WEEKDAYS[days.rem_euclid(7) as usize];
-        let month_name = MONTHS[(month - 1) as usize];
+        // In range by construction (rem_euclid(7) < 7, month in 1..=12); `get` keeps the
+        // function total without an index that could panic.
+        let weekday = WEEKDAYS.get(days.rem_euclid(7) as usize).unwrap_or(&"???");
+        let month_name = MONTHS.get(month as usize - 1).unwrap_or(&"???");
         format!("{weekday}, {day:02} {month_name} {year:04} {hour:02}:{minute:02}:{second:02} GMT")
     } else {
         let sign = if year < 0 { '-' } else { '+' };

@@ -174,4 +174,24 @@ mod tests {
         let lines: Vec<_> = ex.response_header_lines("WWW-Authenticate").collect();
         assert_eq!(lines, ["Basic", "Bearer"]);
     }
+
+    /// webRequest's `timeStamp` is a double from JS: at its extremes it is a clamped
+    /// number or unknown, never the epoch.
+    #[test]
+    fn web_request_time_stamps_at_their_extremes() {
+        let at = |t: f64| {
+            Exchange::from_web_request(WebRequestDetails {
+                time_stamp: Some(t),
+                ..WebRequestDetails::default()
+            })
+            .started_ms
+        };
+        assert_eq!(at(f64::NAN), None);
+        assert_eq!(at(f64::INFINITY), None);
+        assert_eq!(at(f64::NEG_INFINITY), None);
+        assert_eq!(at(1e300), Some(i64::MAX));
+        assert_eq!(at(-1e300), Some(i64::MIN));
+        assert_eq!(at(0.0), Some(0));
+        assert_eq!(at(1_795_435_200_000.7), Some(1_795_435_200_000));
+    }
 }
