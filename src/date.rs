@@ -400,6 +400,9 @@ mod tests {
         );
         assert!(parse_retry_after("soon").is_err());
         assert_eq!(parse_delta_seconds("99999999999999999999999"), Ok(1 << 31));
+        // `Age` of u64::MAX, and one past it: capped, not wrapped (RFC 9111 §1.2.2).
+        assert_eq!(parse_delta_seconds(&u64::MAX.to_string()), Ok(1 << 31));
+        assert_eq!(parse_delta_seconds("18446744073709551616"), Ok(1 << 31));
         assert_eq!(parse_delta_seconds("12a").map_err(|p| p.offset), Err(2));
         assert!(parse_delta_seconds(" ").is_err());
     }
