@@ -24,7 +24,9 @@
 //!   module (issue #11, item 5).
 //!
 //! # Severity
-//! Every problem here is an *error*: the value is not read at all.
+//! Every problem here is an *error*: the value is not read at all; except
+//! [`obsolete_format`], a *warning* for a date that reads in a format senders must not
+//! use.
 
 use std::time::UNIX_EPOCH;
 
@@ -55,6 +57,21 @@ pub fn parse_http_date(value: &str) -> Result<i64, Problem> {
     time.duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .map_err(|_| Problem::error(start, "an HTTP date before 1970"))
+}
+
+/// A warning for an HTTP date that reads, but in one of the obsolete formats (RFC 850 or
+/// asctime): RFC 9110 §5.6.7 has recipients accept them and senders never generate them.
+pub fn obsolete_format(value: &str) -> Option<Problem> {
+    let start = value.len() - value.trim_start().len();
+    let trimmed = value.trim();
+    // Only IMF-fixdate is 29 bytes with a comma after a three-letter day name.
+    let fixdate = trimmed.len() == 29 && trimmed.as_bytes().get(3) == Some(&b',');
+    (parse_http_date(value).is_ok() && !fixdate).then(|| {
+        Problem::warning(
+            start,
+            "an obsolete date format (RFC 850 or asctime): recipients read it, senders MUST use IMF-fixdate (RFC 9110 §5.6.7)",
+        )
+    })
 }
 
 /// `delta-seconds = 1*DIGIT` (RFC 9111 §1.2.2), capped at 2^31.
@@ -365,6 +382,17 @@ mod tests {
                 proptest::prop_assert!(text.ends_with("GMT") == imf, "{}", text);
             }
         }
+    }
+
+    #[test]
+    fn obsolete_formats_are_a_warning() {
+        assert_eq!(obsolete_format("Sun, 06 Nov 1994 08:49:37 GMT"), None);
+        assert_eq!(obsolete_format(" Sun, 06 Nov 1994 08:49:37 GMT "), None);
+        for old in ["Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"] {
+            let p = obsolete_format(old).expect("a warning");
+            assert_eq!(p.severity, crate::problem::Severity::Warning);
+        }
+        assert_eq!(obsolete_format("yesterday"), None, "not a date: no warning");
     }
 
     /// RFC 9110 §5.6.7's three spellings of the same instant.

@@ -322,6 +322,7 @@ fn every_command_exits_1_for_errors_only() {
         (&["cookie", "a=1;; b=2"], "warning", 0),
         (&["cookie", "a=1; b=\u{1}"], "error", 1),
         (&["date", "Wed, 09-Jun-2021 10:18:14 GMT"], "warning", 0),
+        (&["date", "Sunday, 06-Nov-94 08:49:37 GMT"], "warning", 0),
         (&["date", "yesterday"], "error", 1),
         (&["date", "12a"], "error", 1),
     ];

@@ -181,7 +181,10 @@ pub fn date(json: bool, value: &str) -> Result<ExitCode, String> {
         }
     } else {
         match date::parse_http_date(&value) {
-            Ok(seconds) => (Some(seconds), None),
+            Ok(seconds) => {
+                problems.extend(date::obsolete_format(&value));
+                (Some(seconds), None)
+            }
             Err(p) => {
                 problems.push(p);
                 (None, None)
