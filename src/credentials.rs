@@ -438,6 +438,7 @@ pub fn parse(input: &str) -> Credentials<'_> {
             }
         }
         if let Some(extra) = challenges.next() {
+            // An error: RFC 9110 §11.4 credentials hold one scheme; the rest is dropped.
             reader.problems.error(
                 scheme_start + extra.offset,
                 "credentials hold one scheme; this looks like a second one",
@@ -497,6 +498,7 @@ fn read_token68<'a>(
                 "white space inside the token: it was split or joined with a space",
             ),
             _ if placeholder(token) => {}
+            // An error: outside token68 (RFC 9110 §11.2); the token is read as a guess.
             _ => reader.problems.error(
                 bad,
                 "not a token68/b64token character (RFC 9110 §11.2, RFC 6750 §2.1)",
@@ -521,6 +523,8 @@ fn read_basic(reader: &mut Reader<'_>, token: &str, at: usize) -> Option<Basic> 
     let (text, charset) = match String::from_utf8(bytes) {
         Ok(text) => (text, Charset::Utf8),
         Err(e) => {
+            // A warning: every byte is read; without charset="UTF-8" the encoding is
+            // the server's to assume (RFC 7617 §2.1), historically ISO-8859-1.
             reader.problems.warning(
                 at,
                 "the decoded credentials are not UTF-8 (RFC 7617 §2.1); shown as ISO-8859-1",
@@ -534,6 +538,8 @@ fn read_basic(reader: &mut Reader<'_>, token: &str, at: usize) -> Option<Basic> 
     let (user, password, has_colon) = match text.split_once(':') {
         Some((user, password)) => (user.to_owned(), password.to_owned(), true),
         None => {
+            // An error: user-pass needs its ':' (RFC 7617 §2); all of it is taken as
+            // the user-id, a guess.
             reader.problems.error(
                 at,
                 "the decoded credentials have no ':' between user-id and password (RFC 7617 §2)",
@@ -541,6 +547,8 @@ fn read_basic(reader: &mut Reader<'_>, token: &str, at: usize) -> Option<Basic> 
             (text.clone(), String::new(), false)
         }
     };
+    // Warnings: read exactly as sent; RFC 7617 §2 forbids control characters, and an
+    // empty user-id is allowed by the grammar but rarely meant.
     if text.chars().any(char::is_control) {
         reader.problems.warning(
             at,
@@ -569,6 +577,7 @@ fn read_basic(reader: &mut Reader<'_>, token: &str, at: usize) -> Option<Basic> 
 fn check_scheme_params(reader: &mut Reader<'_>, out: &Credentials<'_>, at: usize) {
     if out.is("Digest") {
         let has_user = out.param("username").is_some() || out.param("username*").is_some();
+        // Warnings, like the missing parameters below.
         if !has_user {
             reader
                 .problems
@@ -633,6 +642,7 @@ pub fn dpop_proof_for(value: &str, credentials: &Credentials<'_>) -> DpopProof {
             .payload
             .as_ref()
             .is_some_and(|p| p.get("ath").is_some());
+        // Warnings: the proof was read; RFC 9449 §4.2 and §7.1 require otherwise.
         if !has_ath {
             problems.warning(
                 0,
@@ -655,6 +665,7 @@ pub fn dpop_proof(value: &str) -> DpopProof {
     let token = jwt::parse(value);
     let mut problems = Problems::default();
     let typ = token.header_params.typ.as_deref();
+    // Warnings: the proof is a JWT that was read; RFC 9449 §4.2 requires these.
     if !typ.is_some_and(|t| t.eq_ignore_ascii_case("dpop+jwt")) {
         problems.warning(
             0,

@@ -192,6 +192,7 @@ pub fn parse(input: &str) -> Token {
     let mut problems = Problems::default();
     let trimmed_start = input.len() - input.trim_start().len();
     let token = input.trim();
+    // A warning: the token is read without it (OWS around a field value, RFC 9110 §5.5).
     if token.len() != input.len() {
         problems.warning(
             if trimmed_start > 0 {
@@ -225,6 +226,7 @@ pub fn parse(input: &str) -> Token {
             read_jose(&segments, &mut out, &mut problems);
         }
         n if looks_like_jose => {
+            // An error: RFC 7515 §7.1 and RFC 7516 §7.1 have 3 or 5 segments.
             out.kind = Kind::Invalid;
             problems.error(
                 trimmed_start,
@@ -290,6 +292,7 @@ fn read_jose(segments: &[(usize, &str)], out: &mut Token, problems: &mut Problem
     out.header = Some(Value::Object(header));
     if segments.len() == 5 {
         out.kind = Kind::Jwe;
+        // The header was read, so its own problems are warnings (RFC 7515, 7516, 7519).
         if out.header_params.enc.is_none() {
             problems.warning(
                 header_at,
@@ -350,6 +353,7 @@ fn decode_json(
     let bytes = decode(text, at, Base64::UrlSafe, problems)?;
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Object(map)) => Some(map),
+        // Errors: the part is not read (RFC 7515 §4, RFC 7519 §7.2 step 10).
         Ok(_) => {
             problems.error(
                 at,
@@ -488,6 +492,7 @@ fn claims(payload: &Map<String, Value>, at: usize, problems: &mut Problems) -> C
         || claims.nbf.is_some_and(|d| d.millis)
         || claims.iat.is_some_and(|d| d.millis)
     {
+        // A warning: read, and normalised; RFC 7519 §2 counts seconds.
         problems.warning(
             at,
             "a time claim is in milliseconds; RFC 7519 §2 NumericDate counts seconds",
