@@ -22,7 +22,13 @@
 //! # Implementation notes: deliberate deviations
 //! Browsers accept what servers send, so where the grammar is broken we report a
 //! [`Problem`] with its byte offset and recover the way a browser would:
-//! - **Empty list elements** (`, ,`) are skipped silently, as §5.6.1 requires.
+//! - **Empty list elements** (`, ,`) are skipped silently, as §5.6.1 requires of
+//!   recipients, in the list of challenges and in a challenge's auth-param list alike:
+//!   `Basic , realm="foo"` is Basic with realm foo, and `Digest,,, Basic ,,realm="x"` is
+//!   two challenges. After the scheme's white space, commas are skipped and a
+//!   `token BWS "="` that follows still belongs to this challenge; anything else starts
+//!   the next one. (`Basic, realm="x"`, without the space that §11.6.1 puts between
+//!   the scheme and its parameters, stays an error: the comma ends the challenge.)
 //! - **Line breaks** inside a value (obs-fold, RFC 9112 §5.2, or a pasted `curl -i`
 //!   transcript) are treated as white space and reported once.
 //! - **A value with characters not allowed in a token** (`error_uri=https://x/y`) is taken
@@ -32,6 +38,12 @@
 //!   a map) and reported: §11.2 says each name MUST occur only once.
 //! - **Anything else unexpected** is reported, and the parser skips to the next comma
 //!   outside a quoted-string and goes on.
+//!
+//! # Severity
+//! Line breaks (obs-fold) and a parameter given twice are *warnings*: the value is read
+//! as written, but RFC 9112 §5.2 deprecates obs-fold and RFC 9110 §11.2 forbids the
+//! duplicate. Every other problem here is an *error*: the field breaks the §11.6.1 /
+//! §5.6 ABNF, and what follows is the recovery described above.
 
 use std::borrow::Cow;
 
@@ -217,7 +229,9 @@ impl<'a> Parser<'a, '_> {
             } else if b == b'\r' || b == b'\n' {
                 if !self.reported_fold {
                     self.reported_fold = true;
-                    self.problems.push(
+                    // A warning: recipients replace obs-fold by SP (RFC 9112 §5.2), which
+                    // is what is done here, so nothing is guessed; senders MUST NOT.
+                    self.problems.warning(
                         self.pos,
                         "line break inside the field value (obs-fold is deprecated, RFC 9112 §5.2); read as a space",
                     );
@@ -278,7 +292,7 @@ impl<'a> Parser<'a, '_> {
         let scheme = self.scan_token();
         if scheme.is_empty() {
             self.problems
-                .push(self.pos, "expected an auth-scheme (a token)");
+                .error(self.pos, "expected an auth-scheme (a token)");
             self.skip_to_comma();
             return;
         }
@@ -296,7 +310,7 @@ impl<'a> Parser<'a, '_> {
             }
             Some(b) if is_ws(b) || b == b'\r' || b == b'\n' => self.skip_ows(),
             Some(b'=') => {
-                self.problems.push(
+                self.problems.error(
                     start,
                     "a parameter where an auth-scheme was expected (is the scheme missing?)",
                 );
@@ -304,7 +318,7 @@ impl<'a> Parser<'a, '_> {
                 return;
             }
             Some(_) => {
-                self.problems.push(
+                self.problems.error(
                     self.pos,
                     "unexpected character after the auth-scheme; expected a space",
                 );
@@ -313,7 +327,21 @@ impl<'a> Parser<'a, '_> {
                 return;
             }
         }
-        if self.at_end() || self.peek() == Some(b',') {
+        if self.peek() == Some(b',') {
+            // `#auth-param` may start with empty elements (RFC 9110 §5.6.1):
+            // `Basic , realm="foo"`. Skip them; a `token BWS "="` after them is this
+            // challenge's first parameter, anything else is the next challenge (a token68
+            // cannot follow a comma).
+            self.skip_ows_and_commas();
+            if self.at_end() || !self.at_param_start() {
+                challenges.push(challenge);
+                return;
+            }
+            self.params(&mut challenge);
+            challenges.push(challenge);
+            return;
+        }
+        if self.at_end() {
             challenges.push(challenge);
             return;
         }
@@ -322,7 +350,7 @@ impl<'a> Parser<'a, '_> {
             self.skip_ows();
             if !(self.at_end() || self.peek() == Some(b',')) {
                 self.problems
-                    .push(self.pos, "unexpected text after the token68 value");
+                    .error(self.pos, "unexpected text after the token68 value");
                 self.skip_to_comma();
             }
             challenges.push(challenge);
@@ -389,7 +417,7 @@ impl<'a> Parser<'a, '_> {
                     }
                 }
                 Some(_) => {
-                    self.problems.push(
+                    self.problems.error(
                         self.pos,
                         "expected ',' between parameters (is a value missing its quotes?)",
                     );
@@ -408,14 +436,14 @@ impl<'a> Parser<'a, '_> {
         let name = self.scan_token();
         if name.is_empty() {
             self.problems
-                .push(self.pos, "expected a parameter name (a token)");
+                .error(self.pos, "expected a parameter name (a token)");
             self.skip_to_comma();
             return;
         }
         self.skip_ows();
         if self.peek() != Some(b'=') {
             self.problems
-                .push(self.pos, "expected '=' after the parameter name");
+                .error(self.pos, "expected '=' after the parameter name");
             self.skip_to_comma();
             return;
         }
@@ -426,7 +454,9 @@ impl<'a> Parser<'a, '_> {
             _ => (self.token_value(), false),
         };
         if names.seen_before(&challenge.params, name) {
-            self.problems.push(
+            // A warning: both are read as written, and the ABNF allows it; §11.2 says
+            // the name MUST occur once, so which one a client uses is up to it.
+            self.problems.warning(
                 name_start,
                 "parameter given twice in one challenge (RFC 9110 §11.2)",
             );
@@ -448,7 +478,7 @@ impl<'a> Parser<'a, '_> {
             None | Some(b',') => {}
             Some(b) if is_ws(b) || b == b'\r' || b == b'\n' => {}
             Some(_) => {
-                self.problems.push(
+                self.problems.error(
                     self.pos,
                     "character not allowed in an unquoted value; the value should be a quoted-string",
                 );
@@ -464,7 +494,7 @@ impl<'a> Parser<'a, '_> {
         }
         if token.is_empty() {
             self.problems
-                .push(self.pos, "expected a value (a token or a quoted-string)");
+                .error(self.pos, "expected a value (a token or a quoted-string)");
         }
         Cow::Borrowed(token)
     }
@@ -492,14 +522,14 @@ impl<'a> Parser<'a, '_> {
                         Some(c) => {
                             if c.is_ascii_control() && c != '\t' {
                                 self.problems
-                                    .push(self.pos, "control character in a quoted-pair");
+                                    .error(self.pos, "control character in a quoted-pair");
                             }
                             buf.push(c);
                             self.pos += c.len_utf8();
                         }
                         None => {
                             self.problems
-                                .push(self.pos - 1, "backslash at the end of the value");
+                                .error(self.pos - 1, "backslash at the end of the value");
                         }
                     }
                     run_start = self.pos;
@@ -508,7 +538,8 @@ impl<'a> Parser<'a, '_> {
                 b'\r' | b'\n' => {
                     if !self.reported_fold {
                         self.reported_fold = true;
-                        self.problems.push(
+                        // A warning, as in `skip_ows`: read as SP (RFC 9112 §5.2).
+                        self.problems.warning(
                             self.pos,
                             "line break inside a quoted-string (obs-fold is deprecated, RFC 9112 §5.2)",
                         );
@@ -517,12 +548,12 @@ impl<'a> Parser<'a, '_> {
                 }
                 _ => {
                     self.problems
-                        .push(self.pos, "control character inside a quoted-string");
+                        .error(self.pos, "control character inside a quoted-string");
                     self.pos += 1;
                 }
             }
         }
-        self.problems.push(
+        self.problems.error(
             open,
             "quoted-string is not terminated; read to the end of the field",
         );
@@ -605,6 +636,88 @@ mod tests {
         assert!(list.challenges[0].is("Bearer"));
         assert_eq!(list.challenges[0].param("Scope"), Some("a b"));
         assert!(list.find("basic").is_some());
+    }
+
+    /// RFC 9110 §5.6.1: empty list elements are ignored, in the challenge list and in
+    /// a challenge's auth-params alike (issue #11, item 4).
+    #[test]
+    fn empty_list_elements_are_ignored_everywhere() {
+        let list = parse(r#"Basic , realm="foo""#);
+        assert!(list.problems.is_empty(), "{:?}", list.problems);
+        assert_eq!(schemes(&list), ["Basic"]);
+        assert_eq!(list.challenges[0].param("realm"), Some("foo"));
+
+        let list = parse(r#"Digest,,, Basic ,,realm="x""#);
+        assert!(list.problems.is_empty(), "{:?}", list.problems);
+        assert_eq!(schemes(&list), ["Digest", "Basic"]);
+        assert!(list.challenges[0].params.is_empty());
+        assert_eq!(list.challenges[1].param("realm"), Some("x"));
+        assert_eq!(list.challenges[1].offset, 10);
+
+        let list = parse(r#"Bearer realm="a",, error="invalid_token""#);
+        assert!(list.problems.is_empty(), "{:?}", list.problems);
+        assert_eq!(list.challenges[0].param("error"), Some("invalid_token"));
+
+        // Commas and white space after the scheme, then the next challenge.
+        let list = parse(r#"Negotiate , ,Basic realm="r",,"#);
+        assert!(list.problems.is_empty(), "{:?}", list.problems);
+        assert_eq!(schemes(&list), ["Negotiate", "Basic"]);
+        assert_eq!(list.challenges[0].token68, None);
+        assert!(list.challenges[0].params.is_empty());
+        // Only commas: a scheme with nothing after it.
+        let list = parse("Basic , ,");
+        assert_eq!(schemes(&list), ["Basic"]);
+        assert!(list.problems.is_empty());
+    }
+
+    /// The list rule does not swallow real errors: they keep their positions and the
+    /// parse goes on where the grammar allows.
+    #[test]
+    fn errors_after_empty_elements_keep_their_positions() {
+        use crate::problem::Severity;
+        // A parameter without its '=' after the empty element: an error at the
+        // parameter, then the next challenge is read.
+        let input = r#"Basic , realm "foo", Bearer realm="b""#;
+        let list = parse(input);
+        assert_eq!(schemes(&list), ["Basic", "realm", "Bearer"], "{list:?}");
+        // Without the space §11.6.1 puts after the scheme, the comma ends the challenge.
+        let list = parse(r#"Basic, realm="x""#);
+        assert_eq!(list.problems.len(), 1);
+        assert_eq!(list.problems[0].offset, 7);
+        assert_eq!(list.problems[0].severity, Severity::Error);
+        // An unquoted URL after empty elements: recovered, reported at its byte.
+        let input = "Bearer ,, error_uri=https://x/e, error=invalid_token";
+        let list = parse(input);
+        assert_eq!(list.problems.len(), 1);
+        assert_eq!(list.problems[0].offset, input.find(':').unwrap_or(0));
+        assert_eq!(list.challenges[0].param("error"), Some("invalid_token"));
+        // An unterminated quote after empty elements runs to the end.
+        let list = parse(r#"Basic ,, realm="a"#);
+        assert_eq!(list.challenges[0].param("realm"), Some("a"));
+        assert!(list.problems[0].message.contains("not terminated"));
+        assert_eq!(list.problems[0].offset, 15);
+    }
+
+    #[test]
+    fn obs_fold_and_duplicates_are_warnings_the_rest_errors() {
+        use crate::problem::{has_errors, Severity};
+        let folded = parse("Bearer realm=\"b\",\r\n error=\"x\"");
+        assert_eq!(folded.problems.len(), 1);
+        assert_eq!(folded.problems[0].severity, Severity::Warning);
+        let twice = parse(r#"Basic realm="a", realm="b""#);
+        assert_eq!(twice.problems[0].severity, Severity::Warning);
+        assert!(!has_errors(&twice.problems));
+        for broken in [
+            r#"realm="x""#,
+            r#"Bearer realm="a" scope="b""#,
+            "Bearer error_uri=https://x/y",
+            r#"Basic realm="a"#,
+            "Basic a=b, realm=",
+            "Foo abc=def ghi",
+        ] {
+            let list = parse(broken);
+            assert!(has_errors(&list.problems), "{broken}: {:?}", list.problems);
+        }
     }
 
     #[test]

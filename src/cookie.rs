@@ -208,21 +208,23 @@ pub fn parse_set_cookie(input: &str) -> SetCookie<'_> {
 }
 
 /// Problems about the cookie as a whole; a handful at most, so uncapped.
+///
+/// Severity: `Set-Cookie` has no grammar a browser enforces, only the algorithm of RFC
+/// 6265bis §5.6–§5.7, so an *error* is what makes that algorithm refuse the cookie
+/// ([`Verdicts::reject`]); everything the browser still stores, however unusual, is a
+/// *warning* ([`Verdicts::note`], and every attribute problem: the attribute is ignored
+/// or adjusted, §5.6, and the cookie kept).
 #[derive(Default)]
 struct Verdicts(Vec<Problem>);
 
 impl Verdicts {
     fn note(&mut self, offset: usize, message: &'static str) {
-        self.0.push(Problem {
-            field: None,
-            offset,
-            message,
-        });
+        self.0.push(Problem::warning(offset, message));
     }
 
     fn reject(&mut self, out: &mut SetCookie<'_>, offset: usize, message: &'static str) {
         out.rejected = true;
-        self.note(offset, message);
+        self.0.push(Problem::error(offset, message));
     }
 }
 
@@ -296,18 +298,20 @@ fn read_attribute<'a>(
     problems: &mut Problems,
     domain_at: &mut Option<usize>,
 ) {
+    // Every problem here is a warning: RFC 6265bis §5.6 ignores (or, for Max-Age and
+    // Path, adjusts) an attribute it cannot use and still stores the cookie.
     let (name, value) = match attribute.find('=') {
         Some(eq) => (trim_wsp(&attribute[..eq]), trim_wsp(&attribute[eq + 1..])),
         None => (trim_wsp(attribute), ""),
     };
     if name.is_empty() {
         if !value.is_empty() {
-            problems.push(at, "an attribute without a name is ignored");
+            problems.warning(at, "an attribute without a name is ignored");
         }
         return;
     }
     if value.len() > MAX_ATTRIBUTE_VALUE {
-        problems.push(
+        problems.warning(
             at,
             "an attribute value over 1024 bytes: browsers ignore the attribute (RFC 6265bis §5.6)",
         );
@@ -317,7 +321,7 @@ fn read_attribute<'a>(
     if is("expires") {
         match cookie_date(value) {
             Some(time) => out.expires = Some(time),
-            None => problems.push(
+            None => problems.warning(
                 at,
                 "an Expires date browsers cannot read: the attribute is ignored and the cookie lasts for the session (RFC 6265 §5.1.1)",
             ),
@@ -336,14 +340,14 @@ fn read_attribute<'a>(
                 i64::MAX
             });
             if max_age > MAX_LIFETIME {
-                problems.push(
+                problems.warning(
                     at,
                     "Max-Age over 400 days: browsers shorten it to 400 days (RFC 6265bis §5.6.2)",
                 );
             }
             out.max_age = Some(max_age);
         } else {
-            problems.push(
+            problems.warning(
                 at,
                 "Max-Age is not an integer: browsers ignore the attribute (RFC 6265 §5.2.2)",
             );
@@ -352,7 +356,7 @@ fn read_attribute<'a>(
         // The last Domain wins (6265bis §5.7 step 7), an empty one included: it makes the
         // cookie host-only again.
         if value.is_empty() {
-            problems.push(at, "an empty Domain is ignored (RFC 6265 §5.2.3)");
+            problems.warning(at, "an empty Domain is ignored (RFC 6265 §5.2.3)");
             out.domain = None;
             *domain_at = None;
         } else {
@@ -365,7 +369,7 @@ fn read_attribute<'a>(
         if value.starts_with('/') {
             out.path = Some(value);
         } else {
-            problems.push(
+            problems.warning(
                 at,
                 "a Path that does not start with '/' is replaced by the default path (RFC 6265 §5.2.4)",
             );
@@ -385,7 +389,7 @@ fn read_attribute<'a>(
         } else if value.eq_ignore_ascii_case("none") {
             Some(SameSite::None)
         } else {
-            problems.push(
+            problems.warning(
                 at,
                 "an unknown SameSite value: browsers apply their default (Lax in Chrome)",
             );
@@ -615,7 +619,9 @@ pub fn parse_cookie_header(input: &str) -> CookieHeader<'_> {
         let (pair, pair_at) = trim_wsp_at(piece, at);
         if pair.is_empty() {
             if at + piece.len() < input.len() {
-                problems.push(at, "an empty element between semicolons");
+                // Nothing is lost: the element is empty. RFC 6265 §4.2.1's sender
+                // grammar has none, so strict servers may mind.
+                problems.warning(at, "an empty element between semicolons");
             }
             continue;
         }
@@ -627,9 +633,12 @@ pub fn parse_cookie_header(input: &str) -> CookieHeader<'_> {
             None => (("", pair_at), (pair, pair_at)),
         };
         if let Some(bad) = pair.bytes().position(is_forbidden_control) {
-            problems.push(pair_at + bad, "a control character in a cookie");
+            // Outside cookie-string (RFC 6265 §4.2.1) and never sent by a browser
+            // (6265bis §5.6 step 1 refuses such cookies): what the server reads is a guess.
+            problems.error(pair_at + bad, "a control character in a cookie");
         } else if let Some((offset, message)) = octet_problem(name, name_at, value, value_at) {
-            problems.push(offset, message);
+            // Read as sent; only strict servers mind (RFC 6265 §4.1.1 is a sender rule).
+            problems.warning(offset, message);
         }
         match seen.entry(name) {
             Entry::Vacant(entry) => {
@@ -638,7 +647,9 @@ pub fn parse_cookie_header(input: &str) -> CookieHeader<'_> {
             Entry::Occupied(mut entry) => {
                 if !entry.get() {
                     entry.insert(true);
-                    problems.push(
+                    // Both are read as sent; RFC 6265 §4.2.2 says servers should not
+                    // rely on the order, so which one wins is up to the server.
+                    problems.warning(
                         pair_at,
                         "the same cookie name twice: the server will likely read only the first",
                     );

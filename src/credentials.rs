@@ -346,7 +346,7 @@ pub fn parse(input: &str) -> Credentials<'_> {
         if scheme.is_empty() && bytes.get(scheme_start) != Some(&b'"') {
             reader
                 .problems
-                .push(scheme_start, "expected an auth-scheme (a token)");
+                .error(scheme_start, "expected an auth-scheme (a token)");
             return finish(reader, out);
         }
         reader.defect(
@@ -412,18 +412,20 @@ pub fn parse(input: &str) -> Credentials<'_> {
     }
 
     let param_form = {
-        let name_end = scan_while(bytes, pos, is_tchar);
+        // `#auth-param` may open with empty list elements (RFC 9110 §5.6.1, as in
+        // challenges): `Digest , username="a"` is still the parameter form.
+        let first = scan_while(bytes, pos, |b| is_ws(b) || b == b',');
+        let name_end = scan_while(bytes, first, is_tchar);
         let after = scan_while(bytes, name_end, is_ws);
-        name_end > pos
+        name_end > first
             && bytes.get(after) == Some(&b'=')
             && !input[pos..end].bytes().all(is_token68_char_or_pad)
     };
     if param_form {
         let parsed = challenge::parse(&input[scheme_start..end]);
         for problem in &parsed.problems {
-            reader
-                .problems
-                .push(scheme_start + problem.offset, problem.message);
+            // Same grammar (RFC 9110 §11.4 reuses §11.2's auth-param), same severity.
+            reader.problems.forward(problem, scheme_start);
         }
         let mut challenges = parsed.challenges.into_iter();
         if let Some(first) = challenges.next() {
@@ -436,7 +438,8 @@ pub fn parse(input: &str) -> Credentials<'_> {
             }
         }
         if let Some(extra) = challenges.next() {
-            reader.problems.push(
+            // An error: RFC 9110 §11.4 credentials hold one scheme; the rest is dropped.
+            reader.problems.error(
                 scheme_start + extra.offset,
                 "credentials hold one scheme; this looks like a second one",
             );
@@ -495,7 +498,8 @@ fn read_token68<'a>(
                 "white space inside the token: it was split or joined with a space",
             ),
             _ if placeholder(token) => {}
-            _ => reader.problems.push(
+            // An error: outside token68 (RFC 9110 §11.2); the token is read as a guess.
+            _ => reader.problems.error(
                 bad,
                 "not a token68/b64token character (RFC 9110 §11.2, RFC 6750 §2.1)",
             ),
@@ -519,7 +523,9 @@ fn read_basic(reader: &mut Reader<'_>, token: &str, at: usize) -> Option<Basic> 
     let (text, charset) = match String::from_utf8(bytes) {
         Ok(text) => (text, Charset::Utf8),
         Err(e) => {
-            reader.problems.push(
+            // A warning: every byte is read; without charset="UTF-8" the encoding is
+            // the server's to assume (RFC 7617 §2.1), historically ISO-8859-1.
+            reader.problems.warning(
                 at,
                 "the decoded credentials are not UTF-8 (RFC 7617 §2.1); shown as ISO-8859-1",
             );
@@ -532,15 +538,19 @@ fn read_basic(reader: &mut Reader<'_>, token: &str, at: usize) -> Option<Basic> 
     let (user, password, has_colon) = match text.split_once(':') {
         Some((user, password)) => (user.to_owned(), password.to_owned(), true),
         None => {
-            reader.problems.push(
+            // An error: user-pass needs its ':' (RFC 7617 §2); all of it is taken as
+            // the user-id, a guess.
+            reader.problems.error(
                 at,
                 "the decoded credentials have no ':' between user-id and password (RFC 7617 §2)",
             );
             (text.clone(), String::new(), false)
         }
     };
+    // Warnings: read exactly as sent; RFC 7617 §2 forbids control characters, and an
+    // empty user-id is allowed by the grammar but rarely meant.
     if text.chars().any(char::is_control) {
-        reader.problems.push(
+        reader.problems.warning(
             at,
             "the decoded credentials contain control characters, which RFC 7617 §2 forbids",
         );
@@ -553,7 +563,7 @@ fn read_basic(reader: &mut Reader<'_>, token: &str, at: usize) -> Option<Basic> 
         );
     }
     if has_colon && user.is_empty() {
-        reader.problems.push(at, "the user-id is empty");
+        reader.problems.warning(at, "the user-id is empty");
     }
     Some(Basic {
         user,
@@ -567,10 +577,11 @@ fn read_basic(reader: &mut Reader<'_>, token: &str, at: usize) -> Option<Basic> 
 fn check_scheme_params(reader: &mut Reader<'_>, out: &Credentials<'_>, at: usize) {
     if out.is("Digest") {
         let has_user = out.param("username").is_some() || out.param("username*").is_some();
+        // Warnings, like the missing parameters below.
         if !has_user {
             reader
                 .problems
-                .push(at, "Digest credentials without username (RFC 7616 §3.4)");
+                .warning(at, "Digest credentials without username (RFC 7616 §3.4)");
         }
         for (name, message) in [
             ("realm", "Digest credentials without realm (RFC 7616 §3.4)"),
@@ -582,13 +593,16 @@ fn check_scheme_params(reader: &mut Reader<'_>, out: &Credentials<'_>, at: usize
             ),
         ] {
             if out.param(name).is_none() {
-                reader.problems.push(at, message);
+                // Warnings: the value parses (RFC 9110 §11.4); what is missing is what
+                // RFC 7616 §3.4 requires to compute the response, which the server will
+                // refuse.
+                reader.problems.warning(at, message);
             }
         }
         if out.param("qop").is_some()
             && (out.param("cnonce").is_none() || out.param("nc").is_none())
         {
-            reader.problems.push(
+            reader.problems.warning(
                 at,
                 "Digest credentials with qop but without cnonce and nc (RFC 7616 §3.4)",
             );
@@ -620,7 +634,7 @@ pub fn dpop_proof_for(value: &str, credentials: &Credentials<'_>) -> DpopProof {
     let mut proof = dpop_proof(value);
     let mut problems = Problems::default();
     for p in &proof.problems {
-        problems.push(p.offset, p.message);
+        problems.forward(p, 0);
     }
     if let Some(token) = &credentials.token {
         let has_ath = proof
@@ -628,14 +642,15 @@ pub fn dpop_proof_for(value: &str, credentials: &Credentials<'_>) -> DpopProof {
             .payload
             .as_ref()
             .is_some_and(|p| p.get("ath").is_some());
+        // Warnings: the proof was read; RFC 9449 §4.2 and §7.1 require otherwise.
         if !has_ath {
-            problems.push(
+            problems.warning(
                 0,
                 "a proof sent with an access token needs ath, the token's hash (RFC 9449 §4.2)",
             );
         }
         if credentials.is("Bearer") && token.claims.cnf_jkt.is_some() {
-            problems.push(
+            problems.warning(
                 0,
                 "a DPoP-bound token (cnf.jkt) is sent with the DPoP scheme, not Bearer (RFC 9449 §7.1)",
             );
@@ -650,15 +665,16 @@ pub fn dpop_proof(value: &str) -> DpopProof {
     let token = jwt::parse(value);
     let mut problems = Problems::default();
     let typ = token.header_params.typ.as_deref();
+    // Warnings: the proof is a JWT that was read; RFC 9449 §4.2 requires these.
     if !typ.is_some_and(|t| t.eq_ignore_ascii_case("dpop+jwt")) {
-        problems.push(
+        problems.warning(
             0,
             "a DPoP proof has header typ \"dpop+jwt\" (RFC 9449 §4.2)",
         );
     }
     let header = token.header.as_ref();
     if header.and_then(|h| h.get("jwk")).is_none() {
-        problems.push(
+        problems.warning(
             0,
             "a DPoP proof carries its public key in the jwk header (RFC 9449 §4.2)",
         );
@@ -677,7 +693,8 @@ pub fn dpop_proof(value: &str) -> DpopProof {
         ("jti", "a DPoP proof needs jti (RFC 9449 §4.2)"),
     ] {
         if payload.and_then(|p| p.get(claim)).is_none() {
-            problems.push(0, message);
+            // The proof is a JWT that was read; RFC 9449 §4.2 requires the claim.
+            problems.warning(0, message);
         }
     }
     DpopProof {
@@ -798,6 +815,18 @@ mod tests {
         );
         let c = parse(r#"Digest username="Mufasa""#);
         assert!(c.problems.len() >= 4);
+    }
+
+    /// RFC 9110 §5.6.1 in credentials too: empty elements before and between the
+    /// auth-params are ignored.
+    #[test]
+    fn empty_list_elements_in_credentials_are_ignored() {
+        let c =
+            parse(r#"Digest , username="Mufasa",, realm="r", nonce="n", uri="/", response="x""#);
+        assert_eq!(c.param("username"), Some("Mufasa"));
+        assert_eq!(c.param("realm"), Some("r"));
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        assert_eq!(c.params[0].offset, 9);
     }
 
     #[test]

@@ -16,6 +16,17 @@
 //! - Surrounding white space is ignored (field values are trimmed by HTTP parsers anyway).
 //! - `Age` and `delay-seconds` larger than 2^31 are capped there, as RFC 9111 §1.2.2
 //!   tells caches to do.
+//! - **Formatting is total.** [`fmt_http_date`] writes any `i64` of seconds: IMF-fixdate
+//!   for the years 0000 to 9999 that its `4DIGIT` year can hold (RFC 9110 §5.6.7), an
+//!   ISO 8601 expanded year (`+10000-01-01T00:00:00Z`, ISO 8601-1 §4.1.2.4) outside
+//!   them. `httpdate::fmt_http_date` panics past 9999 and cannot go before 1970, so it is
+//!   never called: a token whose `exp` lies in the year 33658 must not abort the Wasm
+//!   module (issue #11, item 5).
+//!
+//! # Severity
+//! Every problem here is an *error*: the value is not read at all; except
+//! [`obsolete_format`], a *warning* for a date that reads in a format senders must not
+//! use.
 
 use std::time::UNIX_EPOCH;
 
@@ -26,23 +37,41 @@ use crate::problem::Problem;
 /// RFC 9111 §1.2.2: delta-seconds beyond 2^31 are treated as 2^31.
 const DELTA_SECONDS_CAP: u64 = 1 << 31;
 
+/// 0000-01-01T00:00:00Z in seconds since the epoch: the first instant an IMF-fixdate's
+/// four-digit year can write.
+pub const YEAR_0: i64 = -62_167_219_200;
+/// 10000-01-01T00:00:00Z: the first instant an IMF-fixdate cannot write.
+pub const YEAR_10000: i64 = 253_402_300_800;
+
 /// Seconds since the Unix epoch for an HTTP-date.
 pub fn parse_http_date(value: &str) -> Result<i64, Problem> {
     let start = value.len() - value.trim_start().len();
     let trimmed = value.trim();
-    let time = httpdate::parse_http_date(trimmed).map_err(|_| Problem {
-        field: None,
-        offset: start,
-        message: "not an HTTP date (IMF-fixdate, RFC 850 or asctime format; RFC 9110 §5.6.7)",
+    let time = httpdate::parse_http_date(trimmed).map_err(|_| {
+        Problem::error(
+            start,
+            "not an HTTP date (IMF-fixdate, RFC 850 or asctime format; RFC 9110 §5.6.7)",
+        )
     })?;
-    // httpdate only produces dates from 1970 on, so this never fails; stay total anyway.
+    // httpdate only produces dates from 1970 to 9999, so this never fails; stay total.
     time.duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .map_err(|_| Problem {
-            field: None,
-            offset: start,
-            message: "an HTTP date before 1970",
-        })
+        .map_err(|_| Problem::error(start, "an HTTP date before 1970"))
+}
+
+/// A warning for an HTTP date that reads, but in one of the obsolete formats (RFC 850 or
+/// asctime): RFC 9110 §5.6.7 has recipients accept them and senders never generate them.
+pub fn obsolete_format(value: &str) -> Option<Problem> {
+    let start = value.len() - value.trim_start().len();
+    let trimmed = value.trim();
+    // Only IMF-fixdate is 29 bytes with a comma after a three-letter day name.
+    let fixdate = trimmed.len() == 29 && trimmed.as_bytes().get(3) == Some(&b',');
+    (parse_http_date(value).is_ok() && !fixdate).then(|| {
+        Problem::warning(
+            start,
+            "an obsolete date format (RFC 850 or asctime): recipients read it, senders MUST use IMF-fixdate (RFC 9110 §5.6.7)",
+        )
+    })
 }
 
 /// `delta-seconds = 1*DIGIT` (RFC 9111 §1.2.2), capped at 2^31.
@@ -50,18 +79,13 @@ pub fn parse_delta_seconds(value: &str) -> Result<u64, Problem> {
     let start = value.len() - value.trim_start().len();
     let trimmed = value.trim();
     if let Some(bad) = trimmed.bytes().position(|b| !b.is_ascii_digit()) {
-        return Err(Problem {
-            field: None,
-            offset: start + bad,
-            message: "delta-seconds are digits only (RFC 9111 §1.2.2)",
-        });
+        return Err(Problem::error(
+            start + bad,
+            "delta-seconds are digits only (RFC 9111 §1.2.2)",
+        ));
     }
     if trimmed.is_empty() {
-        return Err(Problem {
-            field: None,
-            offset: start,
-            message: "empty delta-seconds",
-        });
+        return Err(Problem::error(start, "empty delta-seconds"));
     }
     // All digits: only overflow can fail, and overflow means "more than the cap".
     Ok(trimmed
@@ -93,15 +117,68 @@ pub fn parse_retry_after(value: &str) -> Result<RetryAfter, Problem> {
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-/// `days_from_civil`, exact for every year).
+/// `days_from_civil`, exact for every year). Saturating, so that no year can overflow;
+/// the callers pass four-digit years, for which it is exact.
 pub(crate) fn days_from_civil(year: i64, month: u32, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
+    let year = if month <= 2 {
+        year.saturating_sub(1)
+    } else {
+        year
+    };
     let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
+    let year_of_era = year.rem_euclid(400);
     let month = i64::from(month);
     let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    era.saturating_mul(146_097)
+        .saturating_add(day_of_era)
+        .saturating_sub(719_468)
+}
+
+/// The date of a day counted from 1970-01-01 (Hinnant's `civil_from_days`): year, month
+/// (1 to 12) and day (1 to 31). Exact for every `i64` of seconds divided by 86 400.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    // `days` is at most i64::MAX / 86_400 in size here, so none of this can overflow.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u32;
+    let month = (if mp < 10 { mp + 3 } else { mp - 9 }) as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Any instant, in seconds since the epoch, as text; never panics.
+///
+/// - Years 0000 to 9999: IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110 §5.6.7;
+///   proleptic Gregorian, as RFC 5322 §3.3 counts).
+/// - Other years: an ISO 8601 expanded year with its sign, `+10000-01-01T00:00:00Z` or
+///   `-0001-12-31T23:59:59Z`, since IMF-fixdate has no way to write them.
+pub fn fmt_http_date(seconds: i64) -> String {
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = seconds.div_euclid(86_400);
+    let in_day = seconds.rem_euclid(86_400);
+    let (hour, minute, second) = (in_day / 3600, in_day % 3600 / 60, in_day % 60);
+    let (year, month, day) = civil_from_days(days);
+    if (0..=9999).contains(&year) {
+        // 1970-01-01 was a Thursday.
+        // In range by construction (rem_euclid(7) < 7, month in 1..=12); `get` keeps the
+        // function total without an index that could panic.
+        let weekday = WEEKDAYS.get(days.rem_euclid(7) as usize).unwrap_or(&"???");
+        let month_name = MONTHS.get(month as usize - 1).unwrap_or(&"???");
+        format!("{weekday}, {day:02} {month_name} {year:04} {hour:02}:{minute:02}:{second:02} GMT")
+    } else {
+        let sign = if year < 0 { '-' } else { '+' };
+        let year = year.unsigned_abs();
+        format!("{sign}{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
+    }
 }
 
 /// HAR's `startedDateTime` (ISO 8601 / RFC 3339: `2026-11-23T03:37:44.768Z`, or with a
@@ -144,7 +221,7 @@ pub fn parse_rfc3339_millis(value: &str) -> Option<i64> {
         if end == start {
             return None;
         }
-        // Keep milliseconds; finer digits are dropped.
+        // Keep milliseconds; finer digits are dropped. At most three digits: no overflow.
         let ms_digits = &b[start..end.min(start + 3)];
         millis = ms_digits
             .iter()
@@ -164,9 +241,14 @@ pub fn parse_rfc3339_millis(value: &str) -> Option<i64> {
         }
         _ => return None,
     };
+    // Four-digit fields bound every term (years 0000 to 9999, offsets under 100 hours),
+    // so this cannot overflow; checked all the same, since a HAR is hostile input.
     let days = days_from_civil(year, u32::try_from(month).ok()?, day);
-    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-    Some(seconds * 1000 + millis)
+    let seconds = days
+        .checked_mul(86_400)?
+        .checked_add(hour * 3600 + minute * 60 + second)?
+        .checked_sub(offset_minutes.checked_mul(60)?)?;
+    seconds.checked_mul(1000)?.checked_add(millis)
 }
 
 #[cfg(test)]
@@ -191,6 +273,126 @@ mod tests {
         assert_eq!(parse_rfc3339_millis("1994-13-06T08:49:37Z"), None);
         assert_eq!(parse_rfc3339_millis("é"), None);
         assert_eq!(parse_rfc3339_millis(""), None);
+    }
+
+    /// Every i64 formats, without a panic, and the years an IMF-fixdate can hold are
+    /// written as one (issue #11, item 5). Expected values checked against Python's
+    /// `datetime`, shifted by whole 400-year cycles for the extreme years.
+    #[test]
+    fn formats_every_instant_at_the_extremes() {
+        assert_eq!(fmt_http_date(784_111_777), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(fmt_http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(fmt_http_date(-1), "Wed, 31 Dec 1969 23:59:59 GMT");
+        assert_eq!(
+            fmt_http_date(YEAR_10000 - 1),
+            "Fri, 31 Dec 9999 23:59:59 GMT"
+        );
+        assert_eq!(fmt_http_date(YEAR_10000), "+10000-01-01T00:00:00Z");
+        assert_eq!(fmt_http_date(YEAR_0), "Sat, 01 Jan 0000 00:00:00 GMT");
+        assert_eq!(fmt_http_date(YEAR_0 - 1), "-0001-12-31T23:59:59Z");
+        assert_eq!(fmt_http_date(i64::MAX), "+292277026596-12-04T15:30:07Z");
+        assert_eq!(fmt_http_date(i64::MIN), "-292277022657-01-27T08:29:52Z");
+        // 2000 was a leap year, 1900 and 2100 were not.
+        assert_eq!(fmt_http_date(951_782_400), "Tue, 29 Feb 2000 00:00:00 GMT");
+        assert_eq!(
+            fmt_http_date(4_107_542_400),
+            "Mon, 01 Mar 2100 00:00:00 GMT"
+        );
+    }
+
+    #[test]
+    fn days_from_civil_is_exact_at_the_ends_and_saturates_beyond() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(0, 1, 1) * 86_400, YEAR_0);
+        assert_eq!(days_from_civil(10000, 1, 1) * 86_400, YEAR_10000);
+        assert_eq!(days_from_civil(-1, 12, 31), YEAR_0 / 86_400 - 1);
+        // No overflow, whatever the year: hostile callers get a saturated count.
+        assert!(days_from_civil(i64::MAX, 12, 31) > 0);
+        assert!(days_from_civil(i64::MIN, 1, 1) < 0);
+        for days in [i64::MIN / 86_400, -1, 0, 1, i64::MAX / 86_400] {
+            let (y, m, d) = civil_from_days(days);
+            assert!((1..=12).contains(&m) && (1..=31).contains(&d), "{days}");
+            if (-1_000_000..=1_000_000).contains(&y) {
+                assert_eq!(days_from_civil(y, m, i64::from(d)), days);
+            }
+        }
+    }
+
+    /// HAR `startedDateTime` at the years 0000 and 9999, with the widest offsets, and
+    /// garbage: a number or `None`, never a panic or an overflow.
+    #[test]
+    fn har_timestamps_at_the_extremes() {
+        assert_eq!(
+            parse_rfc3339_millis("0000-01-01T00:00:00Z"),
+            Some(YEAR_0 * 1000)
+        );
+        assert_eq!(
+            parse_rfc3339_millis("9999-12-31T23:59:59.999Z"),
+            Some(YEAR_10000 * 1000 - 1)
+        );
+        assert_eq!(
+            parse_rfc3339_millis("0000-01-01T00:00:00+99:99"),
+            Some((YEAR_0 - 99 * 3600 - 99 * 60) * 1000)
+        );
+        assert_eq!(
+            parse_rfc3339_millis("9999-12-31T23:59:60-99:99"),
+            Some((YEAR_10000 + 99 * 3600 + 99 * 60) * 1000)
+        );
+        for garbage in [
+            "99999-01-01T00:00:00Z",
+            "-001-01-01T00:00:00Z",
+            "+0001-01-01T00:00:00Z",
+            "2026-02-30T00:00:00",
+            "2026-11-23T03:37:44.Z",
+            "2026-11-23T03:37:44.768",
+            "2026-11-23T24:00:00Z",
+            "2026-11-23T03:37:44+1:00",
+            "\u{0}",
+            "٢٠٢٦-11-23T03:37:44Z",
+        ] {
+            assert_eq!(parse_rfc3339_millis(garbage), None, "{garbage}");
+        }
+        // Digits past the milliseconds are dropped, however many there are.
+        assert_eq!(
+            parse_rfc3339_millis("1970-01-01T00:00:00.99999999999999999999999999Z"),
+            Some(999)
+        );
+    }
+
+    /// Native only: proptest needs an OS random source the Wasm target lacks.
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::super::*;
+
+        proptest::proptest! {
+            /// Where httpdate can format (1970 to 9999), ours agrees with it, and
+            /// httpdate reads ours back.
+            #[test]
+            fn agrees_with_httpdate_where_it_can_format(secs in 0i64..YEAR_10000) {
+                let ours = fmt_http_date(secs);
+                let time = UNIX_EPOCH + std::time::Duration::from_secs(secs.unsigned_abs());
+                proptest::prop_assert_eq!(&ours, &httpdate::fmt_http_date(time));
+                proptest::prop_assert_eq!(parse_http_date(&ours), Ok(secs));
+            }
+
+            #[test]
+            fn formats_any_i64(secs in proptest::num::i64::ANY) {
+                let text = fmt_http_date(secs);
+                let imf = (YEAR_0..YEAR_10000).contains(&secs);
+                proptest::prop_assert!(text.ends_with("GMT") == imf, "{}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn obsolete_formats_are_a_warning() {
+        assert_eq!(obsolete_format("Sun, 06 Nov 1994 08:49:37 GMT"), None);
+        assert_eq!(obsolete_format(" Sun, 06 Nov 1994 08:49:37 GMT "), None);
+        for old in ["Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"] {
+            let p = obsolete_format(old).expect("a warning");
+            assert_eq!(p.severity, crate::problem::Severity::Warning);
+        }
+        assert_eq!(obsolete_format("yesterday"), None, "not a date: no warning");
     }
 
     /// RFC 9110 §5.6.7's three spellings of the same instant.
@@ -226,6 +428,9 @@ mod tests {
         );
         assert!(parse_retry_after("soon").is_err());
         assert_eq!(parse_delta_seconds("99999999999999999999999"), Ok(1 << 31));
+        // `Age` of u64::MAX, and one past it: capped, not wrapped (RFC 9111 §1.2.2).
+        assert_eq!(parse_delta_seconds(&u64::MAX.to_string()), Ok(1 << 31));
+        assert_eq!(parse_delta_seconds("18446744073709551616"), Ok(1 << 31));
         assert_eq!(parse_delta_seconds("12a").map_err(|p| p.offset), Err(2));
         assert!(parse_delta_seconds(" ").is_err());
     }

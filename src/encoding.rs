@@ -10,6 +10,12 @@
 //!   then ignored;
 //! - a length that no encoding can produce (`len % 4 == 1`), and characters outside both
 //!   alphabets (white space, `%`, quotes): reported, and the value is not decoded.
+//!
+//! Severity: padding problems are *warnings*, since the bytes are the same with or
+//! without it (RFC 4648 §3.2 only says when padding is required). The wrong alphabet is
+//! an *error*: those characters are not in the required encoding's alphabet (§4 or §5),
+//! and reading them in the other one is a recovery. So is everything that stops the
+//! decoding.
 
 use base64::alphabet;
 use base64::engine::general_purpose::GeneralPurpose;
@@ -51,7 +57,7 @@ pub(crate) fn decode(
     let mut wrong_alphabet_reported = false;
     for (i, &b) in bytes.iter().enumerate() {
         if padding_at.is_some() && b != b'=' {
-            problems.push(base + i, "text after the '=' padding");
+            problems.error(base + i, "text after the '=' padding");
             return None;
         }
         let mapped = match b {
@@ -59,7 +65,7 @@ pub(crate) fn decode(
             b'-' | b'_' if encoding == Base64::Standard => {
                 if !wrong_alphabet_reported {
                     wrong_alphabet_reported = true;
-                    problems.push(
+                    problems.error(
                         base + i,
                         "base64url character ('-' or '_') where standard base64 is required (RFC 4648 §4)",
                     );
@@ -69,7 +75,7 @@ pub(crate) fn decode(
             b'+' | b'/' if encoding == Base64::UrlSafe => {
                 if !wrong_alphabet_reported {
                     wrong_alphabet_reported = true;
-                    problems.push(
+                    problems.error(
                         base + i,
                         "standard base64 character ('+' or '/') where base64url is required (RFC 4648 §5): encoded with the wrong alphabet",
                     );
@@ -88,7 +94,7 @@ pub(crate) fn decode(
                 continue;
             }
             _ => {
-                problems.push(base + i, "not a base64 character");
+                problems.error(base + i, "not a base64 character");
                 return None;
             }
         };
@@ -96,23 +102,23 @@ pub(crate) fn decode(
     }
     let content_len = clean.len();
     if content_len % 4 == 1 {
-        problems.push(
+        problems.error(
             base + bytes.len(),
             "impossible base64 length: one character too many or too few",
         );
         return None;
     }
     match (encoding, padding_at) {
-        (Base64::UrlSafe, Some(at)) => problems.push(
+        (Base64::UrlSafe, Some(at)) => problems.warning(
             base + at,
             "'=' padding is not allowed in base64url here (RFC 7515 §2)",
         ),
-        (Base64::Standard, None) if content_len % 4 != 0 => problems.push(
+        (Base64::Standard, None) if content_len % 4 != 0 => problems.warning(
             base + bytes.len(),
             "missing '=' padding (RFC 4648 §4); some servers reject this",
         ),
         (Base64::Standard, Some(at)) if (content_len + (bytes.len() - at)) % 4 != 0 => problems
-            .push(
+            .warning(
                 base + at,
                 "wrong amount of '=' padding for the length (RFC 4648 §4)",
             ),
@@ -123,7 +129,7 @@ pub(crate) fn decode(
     match LENIENT.decode(&clean) {
         Ok(decoded) => Some(decoded),
         Err(_) => {
-            problems.push(base, "cannot decode this base64 value");
+            problems.error(base, "cannot decode this base64 value");
             None
         }
     }

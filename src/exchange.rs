@@ -85,7 +85,12 @@ impl Exchange {
             status: details.status_code,
             request_headers: details.request_headers,
             response_headers: details.response_headers,
-            started_ms: details.time_stamp.map(|t| t as i64),
+            // webRequest's timeStamp is a double: NaN or an infinity from a hostile or
+            // broken caller means "unknown", not the epoch (`as` would give 0) or i64::MAX.
+            started_ms: details
+                .time_stamp
+                .filter(|t| t.is_finite())
+                .map(|t| t as i64),
             request_body: None,
             response_body: None,
             redirect_url,
@@ -168,5 +173,25 @@ mod tests {
         assert_eq!(ex.request_header("Authorization"), Some("Bearer t"));
         let lines: Vec<_> = ex.response_header_lines("WWW-Authenticate").collect();
         assert_eq!(lines, ["Basic", "Bearer"]);
+    }
+
+    /// webRequest's `timeStamp` is a double from JS: at its extremes it is a clamped
+    /// number or unknown, never the epoch.
+    #[test]
+    fn web_request_time_stamps_at_their_extremes() {
+        let at = |t: f64| {
+            Exchange::from_web_request(WebRequestDetails {
+                time_stamp: Some(t),
+                ..WebRequestDetails::default()
+            })
+            .started_ms
+        };
+        assert_eq!(at(f64::NAN), None);
+        assert_eq!(at(f64::INFINITY), None);
+        assert_eq!(at(f64::NEG_INFINITY), None);
+        assert_eq!(at(1e300), Some(i64::MAX));
+        assert_eq!(at(-1e300), Some(i64::MIN));
+        assert_eq!(at(0.0), Some(0));
+        assert_eq!(at(1_795_435_200_000.7), Some(1_795_435_200_000));
     }
 }

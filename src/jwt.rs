@@ -22,6 +22,17 @@
 //! - **Strings where numbers belong** (`"exp":"1700000000"`) are reported and read.
 //! - **Nesting.** serde_json stops at 128 levels of nesting; deeper JSON is reported as
 //!   such instead of overflowing the stack.
+//! - **Time claims out of range.** A NumericDate that is not finite, or past what an `i64`
+//!   of seconds holds, is clamped to the range (`1e300` is "the far future"), and one
+//!   outside the years 0000 to 9999 is reported; every formatter of these times is total
+//!   ([`crate::date::fmt_http_date`]).
+//!
+//! # Severity
+//! *Errors* are what stops a part from being read (not 3 or 5 segments, a segment that is
+//! not base64url JSON, a time claim that is not a number) or a character no token can
+//! hold. *Warnings* are what was read as written while RFC 7515, 7516 and 7519 say
+//! otherwise: padding, white space around the token, a missing `alg` or `enc`, `alg`
+//! spellings of `none`, a time claim as a string or in milliseconds.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -181,8 +192,9 @@ pub fn parse(input: &str) -> Token {
     let mut problems = Problems::default();
     let trimmed_start = input.len() - input.trim_start().len();
     let token = input.trim();
+    // A warning: the token is read without it (OWS around a field value, RFC 9110 §5.5).
     if token.len() != input.len() {
-        problems.push(
+        problems.warning(
             if trimmed_start > 0 {
                 0
             } else {
@@ -214,8 +226,9 @@ pub fn parse(input: &str) -> Token {
             read_jose(&segments, &mut out, &mut problems);
         }
         n if looks_like_jose => {
+            // An error: RFC 7515 §7.1 and RFC 7516 §7.1 have 3 or 5 segments.
             out.kind = Kind::Invalid;
-            problems.push(
+            problems.error(
                 trimmed_start,
                 if n < 3 {
                     "looks like a JWT but has fewer than 3 '.'-separated segments (truncated?)"
@@ -231,14 +244,14 @@ pub fn parse(input: &str) -> Token {
                 .map(|(_, name)| *name);
             if token.is_empty() {
                 out.kind = Kind::Invalid;
-                problems.push(trimmed_start, "empty token");
+                problems.error(trimmed_start, "empty token");
             } else if let Some(bad) = token
                 .bytes()
                 .position(|b| !(crate::syntax::is_token68_char(b) || b == b'='))
             {
                 // RFC 6750 §2.1: a bearer token is a b64token; this one cannot be sent.
                 out.kind = Kind::Invalid;
-                problems.push(
+                problems.error(
                     trimmed_start + bad,
                     "a character that no token can contain (RFC 6750 §2.1 b64token)",
                 );
@@ -279,8 +292,9 @@ fn read_jose(segments: &[(usize, &str)], out: &mut Token, problems: &mut Problem
     out.header = Some(Value::Object(header));
     if segments.len() == 5 {
         out.kind = Kind::Jwe;
+        // The header was read, so its own problems are warnings (RFC 7515, 7516, 7519).
         if out.header_params.enc.is_none() {
-            problems.push(
+            problems.warning(
                 header_at,
                 "a 5-segment token (JWE) whose header has no \"enc\" (RFC 7516 §4.1.2)",
             );
@@ -301,21 +315,21 @@ fn read_jose(segments: &[(usize, &str)], out: &mut Token, problems: &mut Problem
         Kind::Jws
     };
     match out.header_params.alg.as_deref() {
-        None => problems.push(header_at, "the header has no \"alg\" (RFC 7515 §4.1.1)"),
-        Some(alg) if alg.eq_ignore_ascii_case("none") && alg != "none" => problems.push(
+        None => problems.warning(header_at, "the header has no \"alg\" (RFC 7515 §4.1.1)"),
+        Some(alg) if alg.eq_ignore_ascii_case("none") && alg != "none" => problems.warning(
             header_at,
             "\"alg\" is a spelling of \"none\" that libraries may miss: an unsecured token in disguise",
         ),
         _ => {}
     }
     if unsecured && !signature.is_empty() {
-        problems.push(
+        problems.warning(
             signature_at,
             "\"alg\":\"none\" with a signature: an unsecured JWT has an empty signature (RFC 7519 §6.1)",
         );
     }
     if !unsecured && signature.is_empty() {
-        problems.push(signature_at, "empty signature segment on a signed token");
+        problems.warning(signature_at, "empty signature segment on a signed token");
     } else if !signature.is_empty() {
         // Checked for encoding mistakes only; its bytes are a secret and are dropped.
         let _ = decode(signature, signature_at, Base64::UrlSafe, problems);
@@ -339,8 +353,9 @@ fn decode_json(
     let bytes = decode(text, at, Base64::UrlSafe, problems)?;
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Object(map)) => Some(map),
+        // Errors: the part is not read (RFC 7515 §4, RFC 7519 §7.2 step 10).
         Ok(_) => {
-            problems.push(
+            problems.error(
                 at,
                 if what == "header" {
                     "the header is JSON but not an object"
@@ -352,7 +367,7 @@ fn decode_json(
         }
         Err(e) => {
             let nested = e.to_string().contains("recursion limit");
-            problems.push(
+            problems.error(
                 at,
                 match (what == "header", nested, e.classify()) {
                     (_, true, _) => "JSON nested more than 128 levels deep; not read",
@@ -407,30 +422,41 @@ fn numeric_date(
     at: usize,
     problems: &mut Problems,
 ) -> Option<NumericDate> {
+    const NOT_A_NUMBER: &str = "a time claim (exp, nbf or iat) is not a number";
     let value = match map.get(key)? {
-        Value::Number(n) => n.as_f64()?,
+        Value::Number(n) => n.as_f64(),
         Value::String(s) => {
-            problems.push(
-                at,
-                "a time claim (exp, nbf or iat) is a string; RFC 7519 §2 requires a number",
-            );
-            s.trim().parse::<f64>().ok()?
+            let parsed = s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+            if parsed.is_some() {
+                // A warning: read as the number it spells; RFC 7519 §2 wants a JSON number.
+                problems.warning(
+                    at,
+                    "a time claim (exp, nbf or iat) is a string; RFC 7519 §2 requires a number",
+                );
+            }
+            parsed
         }
-        _ => {
-            problems.push(at, "a time claim (exp, nbf or iat) is not a number");
-            return None;
-        }
+        _ => None,
     };
-    if !value.is_finite() {
+    // An error: NumericDate is a JSON number (RFC 7519 §2); nothing else can be read as
+    // one, not even "NaN" or "inf" in a string, so the claim is left out.
+    let Some(value) = value.filter(|v| v.is_finite()) else {
+        problems.error(at, NOT_A_NUMBER);
         return None;
-    }
+    };
     let millis = value.abs() >= MILLIS_THRESHOLD;
     let seconds = if millis { value / 1000.0 } else { value };
     // `as` saturates at the i64 range: a hostile 1e300 stays a (far-future) number.
-    Some(NumericDate {
-        seconds: seconds.floor() as i64,
-        millis,
-    })
+    let seconds = seconds.floor() as i64;
+    if !(crate::date::YEAR_0..crate::date::YEAR_10000).contains(&seconds) {
+        // A warning: it is a number, and RFC 7519 §2 sets no range, but no HTTP date
+        // (RFC 9110 §5.6.7's 4DIGIT year) and few JWT libraries can hold it.
+        problems.warning(
+            at,
+            "a time claim outside the years 0000 to 9999: shown as an extended year, and libraries may reject it",
+        );
+    }
+    Some(NumericDate { seconds, millis })
 }
 
 fn claims(payload: &Map<String, Value>, at: usize, problems: &mut Problems) -> Claims {
@@ -466,7 +492,8 @@ fn claims(payload: &Map<String, Value>, at: usize, problems: &mut Problems) -> C
         || claims.nbf.is_some_and(|d| d.millis)
         || claims.iat.is_some_and(|d| d.millis)
     {
-        problems.push(
+        // A warning: read, and normalised; RFC 7519 §2 counts seconds.
+        problems.warning(
             at,
             "a time claim is in milliseconds; RFC 7519 §2 NumericDate counts seconds",
         );
@@ -683,6 +710,95 @@ mod tests {
             .problems
             .iter()
             .any(|p| p.message.contains("milliseconds")));
+    }
+
+    /// Every NumericDate at its extremes reads to a number or to a reported error, never
+    /// a panic (issue #11, item 5).
+    #[test]
+    fn time_claims_at_their_extremes() {
+        use crate::date::{YEAR_0, YEAR_10000};
+        use crate::problem::Severity;
+        let read = |exp: Value| {
+            let token = parse(&jwt(json!({"alg":"RS256"}), json!({ "exp": exp }), "c2ln"));
+            let severities: Vec<(Severity, &str)> = token
+                .problems
+                .iter()
+                .map(|p| (p.severity, p.message))
+                .collect();
+            (token.claims.exp.map(|d| (d.seconds, d.millis)), severities)
+        };
+        let out_of_range = |problems: &[(Severity, &str)]| {
+            problems
+                .iter()
+                .any(|(s, m)| *s == Severity::Warning && m.contains("0000 to 9999"))
+        };
+        assert_eq!(read(json!(0)), (Some((0, false)), vec![]));
+        assert_eq!(read(json!(-1)), (Some((-1, false)), vec![]));
+        assert_eq!(read(json!(-1.5)), (Some((-2, false)), vec![]));
+        // The milliseconds boundary: 10^11 - 1 is seconds (the year 5138), 10^11 is ms.
+        assert_eq!(
+            read(json!(99_999_999_999i64)).0,
+            Some((99_999_999_999, false))
+        );
+        assert_eq!(read(json!(100_000_000_000i64)).0, Some((100_000_000, true)));
+        assert_eq!(
+            read(json!(-100_000_000_000i64)).0,
+            Some((-100_000_000, true))
+        );
+        // The year 10000 in seconds is read as milliseconds (1978)…
+        assert_eq!(read(json!(YEAR_10000)).0, Some((YEAR_10000 / 1000, true)));
+        // …and the year 10000 in milliseconds is reported as out of range.
+        let (exp, problems) = read(json!(YEAR_10000 * 1000));
+        assert_eq!(exp, Some((YEAR_10000, true)));
+        assert!(out_of_range(&problems), "{problems:?}");
+        let (exp, problems) = read(json!(YEAR_0 * 1000 - 1000));
+        assert_eq!(exp, Some((YEAR_0 - 1, true)));
+        assert!(out_of_range(&problems), "{problems:?}");
+        // i64 and u64 extremes, and floats far beyond them, saturate.
+        // (Read through f64, as every JSON number is: exact to within a second here.)
+        let near = |v: Value, expected: i64| {
+            read(v)
+                .0
+                .is_some_and(|(s, ms)| ms && s.abs_diff(expected) <= 1)
+        };
+        assert!(near(json!(i64::MAX), i64::MAX / 1000));
+        assert!(near(json!(i64::MIN), i64::MIN / 1000));
+        assert_eq!(read(json!(u64::MAX)).0.map(|e| e.1), Some(true));
+        assert_eq!(read(json!(1e300)).0, Some((i64::MAX, true)));
+        assert_eq!(read(json!(-1e300)).0, Some((i64::MIN, true)));
+        assert_eq!(read(json!(f64::MAX)).0, Some((i64::MAX, true)));
+        assert_eq!(read(json!(f64::MIN_POSITIVE)).0, Some((0, false)));
+        // NaN and the infinities cannot be JSON numbers; as strings they are no number.
+        for text in ["NaN", "inf", "-inf", "infinity", "1e400", "soon", ""] {
+            let (exp, problems) = read(json!(text));
+            assert_eq!(exp, None, "{text}");
+            assert_eq!(
+                problems,
+                [(
+                    Severity::Error,
+                    "a time claim (exp, nbf or iat) is not a number"
+                )],
+                "{text}"
+            );
+        }
+        // A number in a string is read, with a warning.
+        let (exp, problems) = read(json!(" 1700000000 "));
+        assert_eq!(exp, Some((1_700_000_000, false)));
+        assert_eq!(problems[0].0, Severity::Warning);
+        for other in [json!(null), json!(true), json!([1]), json!({"a": 1})] {
+            let (exp, problems) = read(other.clone());
+            assert_eq!((exp, problems.len()), (None, 1), "{other}");
+        }
+        // A number too large for f64 is not JSON serde_json reads: the payload is an
+        // error, and the token is still a JWS.
+        let text = jwt(json!({"alg":"RS256"}), json!({}), "c2ln").replacen(
+            ".e30.",
+            &format!(".{}.", URL_SAFE_NO_PAD.encode(r#"{"exp":1e400}"#)),
+            1,
+        );
+        let token = parse(&text);
+        assert_eq!(token.kind, Kind::Jws);
+        assert!(token.problems.iter().any(|p| p.severity == Severity::Error));
     }
 
     #[test]

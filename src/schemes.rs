@@ -19,6 +19,16 @@
 //!   quoted-strings, but browsers and most clients read tokens too.
 //! - **Unknown values** (`stale=maybe`, an unknown Digest `algorithm`) are reported and
 //!   kept as written, never dropped.
+//!
+//! # Severity
+//! The generic grammar held (or [`crate::challenge`] reported it), so most problems here
+//! are *warnings*: the parameter was read as written, and the scheme's specification
+//! requires or advises otherwise (a missing `realm` or `nonce`, a charset other than
+//! UTF-8, an unquoted Bearer value, an unregistered error code or algorithm). They are
+//! *errors* only when a value cannot be read by its own grammar and is dropped or
+//! replaced: a `max_age` that is not a number, an Entra `claims` that is not base64 JSON,
+//! a `stale`/`userhash` that is neither true nor false, a token68 where Bearer takes
+//! auth-params.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -128,8 +138,10 @@ pub fn view(challenge: &Challenge<'_>) -> Typed {
             realm: get("realm"),
             charset: get("charset"),
         };
+        // Warnings: read as written; RFC 7617 §2 requires realm, and §2.1 allows
+        // only "UTF-8" as the charset.
         if view.realm.is_none() {
-            problems.push(
+            problems.warning(
                 at,
                 "Basic challenge without realm, which RFC 7617 §2 requires",
             );
@@ -139,7 +151,7 @@ pub fn view(challenge: &Challenge<'_>) -> Typed {
             .as_deref()
             .is_some_and(|c| !c.eq_ignore_ascii_case("UTF-8"))
         {
-            problems.push(
+            problems.warning(
                 challenge.param_offset("charset"),
                 "Basic charset can only be \"UTF-8\" (RFC 7617 §2.1)",
             );
@@ -175,13 +187,13 @@ fn words(value: Option<&str>) -> Vec<String> {
 }
 
 fn bearer(challenge: &Challenge<'_>, at: usize, problems: &mut Problems) -> BearerChallenge {
-    // RFC 6750 §3: these "MUST" be quoted-strings.
+    // RFC 6750 §3: these "MUST" be quoted-strings. A warning: a token reads the same.
     for param in &challenge.params {
         let must_quote = ["realm", "scope", "error", "error_description", "error_uri"]
             .iter()
             .any(|n| param.name.eq_ignore_ascii_case(n));
         if must_quote && !param.quoted {
-            problems.push(
+            problems.warning(
                 param.offset,
                 "a Bearer parameter that RFC 6750 §3 requires as a quoted-string is unquoted",
             );
@@ -191,8 +203,9 @@ fn bearer(challenge: &Challenge<'_>, at: usize, problems: &mut Problems) -> Bear
     let get = |name: &str| challenge.param(name).map(str::to_owned);
     let max_age = challenge.param("max_age").and_then(|v| {
         let parsed = v.trim().parse::<u64>().ok();
+        // An error: RFC 9470 §3 makes it a number of seconds; the value is dropped.
         if parsed.is_none() {
-            problems.push(
+            problems.error(
                 challenge.param_offset("max_age"),
                 "max_age is not a number of seconds (RFC 9470 §3)",
             );
@@ -206,14 +219,15 @@ fn bearer(challenge: &Challenge<'_>, at: usize, problems: &mut Problems) -> Bear
         let bytes = decode(encoded, 0, Base64::Standard, &mut scratch)
             .or_else(|| decode(encoded, 0, Base64::UrlSafe, &mut scratch));
         let claims_at = challenge.param_offset("claims");
+        // Errors: the value is dropped when it is not base64 JSON.
         let Some(bytes) = bytes else {
-            problems.push(claims_at, "the claims parameter is not base64");
+            problems.error(claims_at, "the claims parameter is not base64");
             return None;
         };
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(value) => Some(value),
             Err(_) => {
-                problems.push(claims_at, "the claims parameter does not decode to JSON");
+                problems.error(claims_at, "the claims parameter does not decode to JSON");
                 None
             }
         }
@@ -240,15 +254,17 @@ fn bearer(challenge: &Challenge<'_>, at: usize, problems: &mut Problems) -> Bear
             "invalid_dpop_proof",
             "use_dpop_nonce",
         ];
+        // A warning: kept as written; RFC 6750 §3.1 and its extensions define these.
         if !KNOWN.contains(&error) {
-            problems.push(
+            problems.warning(
                 challenge.param_offset("error"),
                 "an error code not registered for Bearer (RFC 6750 §3.1, RFC 9470, RFC 9449)",
             );
         }
     }
+    // An error: RFC 6750 §3's grammar is auth-params only; the token68 means nothing.
     if challenge.token68.is_some() {
-        problems.push(
+        problems.error(
             at,
             "a Bearer challenge takes auth-params, not a token68 (RFC 6750 §3)",
         );
@@ -262,8 +278,9 @@ fn digest(challenge: &Challenge<'_>, at: usize, problems: &mut Problems) -> Dige
         None => false,
         Some(v) if v.eq_ignore_ascii_case("true") => true,
         Some(v) if v.eq_ignore_ascii_case("false") => false,
+        // An error: RFC 7616 §3.3 allows only true or false; read as false.
         Some(_) => {
-            problems.push(
+            problems.error(
                 challenge.param_offset(name),
                 "stale and userhash take true or false (RFC 7616 §3.3)",
             );
@@ -271,11 +288,12 @@ fn digest(challenge: &Challenge<'_>, at: usize, problems: &mut Problems) -> Dige
         }
     };
     let algorithm = challenge.param("algorithm").unwrap_or("MD5").to_owned();
+    // A warning: kept as written (RFC 7616 §3.3's list is extensible, §6.1 registry).
     if !DIGEST_ALGORITHMS
         .iter()
         .any(|a| a.eq_ignore_ascii_case(&algorithm))
     {
-        problems.push(
+        problems.warning(
             challenge.param_offset("algorithm"),
             "an unknown Digest algorithm (RFC 7616 §3.3 knows MD5, SHA-256, SHA-512-256 and their -sess forms)",
         );
@@ -299,18 +317,20 @@ fn digest(challenge: &Challenge<'_>, at: usize, problems: &mut Problems) -> Dige
         charset: get("charset"),
         userhash: flag("userhash", problems),
     };
+    // Warnings: the challenge parses, but RFC 7616 §3.3 requires realm and nonce (no
+    // response can be computed without them), and allows only "UTF-8" as the charset.
     if view.realm.is_none() {
-        problems.push(at, "Digest challenge without realm (RFC 7616 §3.3)");
+        problems.warning(at, "Digest challenge without realm (RFC 7616 §3.3)");
     }
     if view.nonce.is_none() {
-        problems.push(at, "Digest challenge without nonce (RFC 7616 §3.3)");
+        problems.warning(at, "Digest challenge without nonce (RFC 7616 §3.3)");
     }
     if view
         .charset
         .as_deref()
         .is_some_and(|c| !c.eq_ignore_ascii_case("UTF-8"))
     {
-        problems.push(
+        problems.warning(
             challenge.param_offset("charset"),
             "Digest charset can only be \"UTF-8\" (RFC 7616 §3.3)",
         );
@@ -328,10 +348,11 @@ fn dpop(challenge: &Challenge<'_>, problems: &mut Problems) -> DpopChallenge {
         error: get("error"),
         error_description: get("error_description"),
     };
+    // Warnings: read as written; RFC 9449 §4.2 and §7.1 advise otherwise.
     if view.algs.iter().any(|a| {
         a.eq_ignore_ascii_case("none") || a.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("HS"))
     }) {
-        problems.push(
+        problems.warning(
             challenge.param_offset("algs"),
             "algs lists none or a symmetric (HMAC) algorithm, which a DPoP proof cannot use (RFC 9449 §4.2)",
         );
@@ -345,7 +366,7 @@ fn dpop(challenge: &Challenge<'_>, problems: &mut Problems) -> DpopChallenge {
             "insufficient_scope",
         ];
         if !KNOWN.contains(&error) {
-            problems.push(
+            problems.warning(
                 challenge.param_offset("error"),
                 "an error code not registered for DPoP (RFC 9449 §7.1, RFC 6750 §3.1)",
             );

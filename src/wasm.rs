@@ -22,7 +22,9 @@ use crate::status;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
-export interface Problem { field?: number; offset: number; message: string }
+/** error: the value breaks its grammar, what follows is a recovery; warning: it parses, but a spec advises otherwise. */
+export type Severity = "error" | "warning";
+export interface Problem { field?: number; offset: number; severity: Severity; message: string }
 export interface Param { name: string; value: string }
 export interface Challenge {
   scheme: string; token68: string | null; params: Param[];
@@ -326,6 +328,44 @@ mod tests {
             Some("invalid_token")
         );
         assert!(js_sys::Array::is_array(&field(&value, &["problems"])));
+    }
+
+    #[wasm_bindgen_test]
+    fn problems_cross_with_their_severity() {
+        let value = parse_challenges(r#"Digest realm="x", Bearer realm="a" scope="b""#)
+            .unwrap_or(JsValue::NULL);
+        let severities: Vec<String> = (0..2)
+            .filter_map(|i| field(&value, &["problems", &i.to_string(), "severity"]).as_string())
+            .collect();
+        assert_eq!(
+            severities,
+            ["warning", "error"],
+            "no nonce; a missing comma"
+        );
+    }
+
+    /// Issue #11, item 5: an `exp` after the year 9999 and an entry dated in the year 0
+    /// used to panic, and `panic = "abort"` kills the panel. Now they are findings, and
+    /// the instance stays usable.
+    #[wasm_bindgen_test]
+    fn extreme_times_do_not_trap() {
+        // {"alg":"RS256"} . {"exp":1e15,"nbf":-1e300,"iat":1e300}
+        let token = "eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjFlMTUsIm5iZiI6LTFlMzAwLCJpYXQiOjFlMzAwfQ.c2ln";
+        let entry = format!(
+            r#"{{"startedDateTime":"0000-01-01T00:00:00Z","request":{{"method":"GET","url":"https://api.example/v1","headers":[{{"name":"Authorization","value":"Bearer {token}"}}]}},"response":{{"status":401,"headers":[{{"name":"WWW-Authenticate","value":"Bearer realm=\"a\""}},{{"name":"Date","value":"Fri, 31 Dec 9999 23:59:59 GMT"}},{{"name":"Age","value":"18446744073709551616"}}]}}}}"#
+        );
+        let js = js_sys::JSON::parse(&entry).unwrap_or(JsValue::NULL);
+        for _ in 0..2 {
+            let annotation = annotate_har_entry(js.clone()).unwrap_or(JsValue::NULL);
+            let findings = field(&annotation, &["findings"]);
+            assert!(js_sys::Array::is_array(&findings));
+            assert!(js_sys::Array::from(&findings).length() > 0);
+        }
+        let inspected = inspect_token(token).unwrap_or(JsValue::NULL);
+        assert_eq!(
+            field(&inspected, &["claims", "exp", "seconds"]).as_f64(),
+            Some(1e12)
+        );
     }
 
     #[wasm_bindgen_test]

@@ -270,3 +270,105 @@ fn dpop_proxy_and_reveal_options() {
     let out = run(&["token", "--json", "--reveal", token], "");
     assert_eq!(json_of(&out)["token"], token);
 }
+
+/// Issue #11, item 4: every parser command exits 1 only for errors (the grammar is
+/// broken); warnings (it parses, a spec advises otherwise) exit 0. Text output labels
+/// each problem with its severity, and the JSON carries it.
+#[test]
+fn every_command_exits_1_for_errors_only() {
+    // (command and arguments, a severity that must be among the problems, exit status)
+    let cases: &[(&[&str], &str, i32)] = &[
+        (&["challenge", r#"Digest realm="x""#], "warning", 0),
+        (
+            &["challenge", "Bearer realm=\"a\",\r\n error=\"x\""],
+            "warning",
+            0,
+        ),
+        (
+            &["challenge", r#"Basic realm="r", charset="latin1""#],
+            "warning",
+            0,
+        ),
+        (&["challenge", r#"Bearer realm="a" scope="b""#], "error", 1),
+        (&["challenge", "Bearer abc=="], "error", 1),
+        (
+            &["authorization", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ"],
+            "warning",
+            0,
+        ),
+        (
+            &["authorization", r#"Digest username="Mufasa""#],
+            "warning",
+            0,
+        ),
+        (&["authorization", "Basic _-_-"], "error", 1),
+        (&["authorization", "Basic dXNlcg=="], "error", 1),
+        (
+            &["token", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0=.c2ln"],
+            "warning",
+            0,
+        ),
+        (
+            &["token", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJh+In0.c2ln"],
+            "error",
+            1,
+        ),
+        (
+            &["set-cookie", "a=b; SameSite=Bogus; Max-Age=x"],
+            "warning",
+            0,
+        ),
+        (&["set-cookie", "a=b; SameSite=None"], "error", 1),
+        (&["cookie", "a=1;; b=2"], "warning", 0),
+        (&["cookie", "a=1; b=\u{1}"], "error", 1),
+        (&["date", "Wed, 09-Jun-2021 10:18:14 GMT"], "warning", 0),
+        (&["date", "Sunday, 06-Nov-94 08:49:37 GMT"], "warning", 0),
+        (&["date", "yesterday"], "error", 1),
+        (&["date", "12a"], "error", 1),
+    ];
+    for (args, severity, status) in cases {
+        let json_args: Vec<&str> = std::iter::once(args[0])
+            .chain(std::iter::once("--json"))
+            .chain(args[1..].iter().copied())
+            .collect();
+        let out = run(&json_args, "");
+        assert_eq!(out.status.code(), Some(*status), "{args:?}");
+        let json = json_of(&out);
+        let problems: Vec<&Value> = json["problems"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(
+                json["cookies"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|c| c["problems"].as_array().into_iter().flatten()),
+            )
+            .collect();
+        assert!(
+            problems
+                .iter()
+                .all(|p| p["severity"] == "error" || p["severity"] == "warning"),
+            "{args:?}: every problem has a severity: {problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p["severity"] == *severity),
+            "{args:?}: {problems:?}"
+        );
+        if *status == 0 {
+            assert!(
+                problems.iter().all(|p| p["severity"] == "warning"),
+                "{args:?}: exit 0 means no error: {problems:?}"
+            );
+        }
+        let text = run(args, "");
+        assert_eq!(text.status.code(), Some(*status), "{args:?} (text)");
+        let stdout = String::from_utf8_lossy(&text.stdout);
+        assert!(
+            stdout.contains(&format!("{severity}:")),
+            "{args:?}: text shows the severity: {stdout}"
+        );
+        assert!(!stdout.contains("problem:"), "{stdout}");
+    }
+}

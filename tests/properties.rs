@@ -144,6 +144,8 @@ proptest! {
             first.problems.iter().all(|p| p.message.contains("twice")),
             "{input:?}: {:?}", first.problems
         );
+        // …which is a warning: well-formed input has no error.
+        prop_assert!(!authlens::problem::has_errors(&first.problems));
         let printed = print(&first);
         let second = challenge::parse(&printed);
         prop_assert_eq!(print(&second), printed.clone());
@@ -218,6 +220,145 @@ proptest! {
         prop_assert_eq!(token.kind, jwt::Kind::Jws);
         prop_assert_eq!(token.claims.sub.as_deref(), Some(sub.as_str()));
         prop_assert_eq!(token.claims.exp.map(|d| d.seconds), Some(exp));
+    }
+}
+
+/// A time claim as a server could write it: an integer at any size, a float in exponent
+/// form (1e300), or NaN and the infinities, which JSON cannot hold as numbers and so
+/// arrive as strings.
+fn claim_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<i64>().prop_map(|v| v.to_string()),
+        any::<u64>().prop_map(|v| v.to_string()),
+        any::<f64>().prop_map(|v| if v.is_finite() {
+            format!("{v:e}")
+        } else {
+            format!("\"{v}\"")
+        }),
+        prop::sample::select(vec![
+            "0",
+            "-0",
+            "1e300",
+            "-1e300",
+            "253402300800",
+            "253402300800000",
+            "99999999999",
+            "100000000000",
+            "-62167219201",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "\"NaN\"",
+            "\"inf\"",
+            "\"-inf\"",
+            "\"1e300\"",
+            "null",
+        ])
+        .prop_map(str::to_owned),
+    ]
+}
+
+/// A 401 with a Bearer token whose time claims are `exp`, `nbf`, `iat`, a client clock
+/// `started_ms` and a server `Date` (any instant, formatted or garbage) plus `Age`.
+fn extreme_exchange(
+    (exp, nbf, iat): (String, String, String),
+    started_ms: Option<i64>,
+    date: Option<i64>,
+    age: String,
+) -> authlens::exchange::Exchange {
+    use authlens::exchange::{Exchange, Header};
+    let claims = format!(r#"{{"sub":"s","exp":{exp},"nbf":{nbf},"iat":{iat}}}"#);
+    let token = format!(
+        "eyJhbGciOiJSUzI1NiJ9.{}.c2ln",
+        URL_SAFE_NO_PAD.encode(claims)
+    );
+    let h = |name: &str, value: String| Header {
+        name: name.into(),
+        value,
+    };
+    let mut response_headers = vec![
+        h(
+            "WWW-Authenticate",
+            r#"Bearer realm="a", error="invalid_token""#.into(),
+        ),
+        h("Age", age),
+    ];
+    if let Some(date) = date {
+        response_headers.push(h("Date", date::fmt_http_date(date)));
+    }
+    Exchange {
+        method: "GET".into(),
+        url: "https://api.example.com/v1".into(),
+        status: 401,
+        request_headers: vec![h("Authorization", format!("Bearer {token}"))],
+        response_headers,
+        started_ms,
+        ..Exchange::default()
+    }
+}
+
+/// Well-formed challenges as (scheme, params), to print with and without empty list
+/// elements.
+fn challenge_parts() -> impl Strategy<Value = Vec<(String, Vec<(String, String)>)>> {
+    let param = (token(), "[ -~]{0,8}").prop_map(|(n, v)| {
+        let escaped = v.replace('\\', "\\\\").replace('"', "\\\"");
+        (n, format!("\"{escaped}\""))
+    });
+    prop::collection::vec((token(), prop::collection::vec(param, 0..4)), 1..4)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    /// Issue #11, item 5: whatever the time claims (i64 and f64 at any size, NaN and
+    /// infinities as strings), the client clock (any i64 of ms) and the server's `Date`
+    /// and `Age`, diagnose completes (no panic, no overflow under debug assertions) and
+    /// explains the 401.
+    #[test]
+    fn diagnose_survives_any_time_claims(
+        claims in (claim_text(), claim_text(), claim_text()),
+        started_ms in prop::option::of(any::<i64>()),
+        date in prop::option::of(any::<i64>()),
+        age in prop_oneof![any::<u64>().prop_map(|a| a.to_string()), Just("99999999999999999999999".to_owned()), Just("-1".to_owned())],
+    ) {
+        let exchange = extreme_exchange(claims, started_ms, date, age);
+        let mut session = authlens::diagnose::Session::default();
+        let findings = session.diagnose(&exchange);
+        prop_assert!(!findings.is_empty());
+        for f in &findings {
+            prop_assert!(!f.title.is_empty() && !f.detail.is_empty());
+        }
+        // A second request in the same session reads the first one's summary too.
+        prop_assert!(!session.diagnose(&exchange).is_empty());
+    }
+
+    /// RFC 9110 §5.6.1: empty list elements change nothing, between challenges, after a
+    /// scheme's space and between parameters.
+    #[test]
+    fn empty_list_elements_change_nothing(parts in challenge_parts(), seed in any::<u64>()) {
+        let mut bits = seed;
+        let mut empties = || {
+            bits = bits.rotate_left(3);
+            [" ", ",", " ,", ", ,", ",,"][(bits % 5) as usize]
+        };
+        let mut plain = Vec::new();
+        let mut padded = Vec::new();
+        for (scheme, params) in &parts {
+            let list: Vec<String> = params.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            if list.is_empty() {
+                plain.push(scheme.clone());
+                padded.push(format!("{scheme}{}", empties().trim_start()));
+            } else {
+                plain.push(format!("{scheme} {}", list.join(", ")));
+                let joined: Vec<String> = list.iter().map(|p| format!("{p}{}", empties())).collect();
+                padded.push(format!("{scheme} {}{}", empties(), joined.join(",")));
+            }
+        }
+        let plain = plain.join(", ");
+        let padded = format!("{}{}", empties(), padded.join(", "));
+        let a = challenge::parse(&plain);
+        let b = challenge::parse(&padded);
+        prop_assert!(!authlens::problem::has_errors(&b.problems), "{padded:?}: {:?}", b.problems);
+        prop_assert_eq!(print(&a), print(&b), "{:?} vs {:?}", plain, padded);
     }
 }
 

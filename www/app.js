@@ -20,6 +20,19 @@ function element(tag, className, text) {
 }
 
 /**
+ * A parse problem, labelled with its severity: an error (the value breaks its grammar)
+ * looks and reads different from a warning (it parses; a spec advises otherwise).
+ * @param {import('./pkg/authlens.js').Problem} problem
+ * @param {string} where
+ */
+function problemNote(problem, where) {
+  const error = problem.severity === 'error';
+  const note = element('p', `problem ${error ? 'error' : 'warning'}`, `${error ? 'Error' : 'Warning'} at ${where}: ${problem.message}`);
+  note.dataset.severity = problem.severity;
+  return note;
+}
+
+/**
  * The input line with a caret under the byte offset the core reported.
  * @param {string} line
  * @param {number} byteOffset
@@ -52,7 +65,7 @@ function render() {
     }
     for (const problem of parsed.problems) {
       const where = lines.length > 1 ? `line ${index + 1}, byte ${problem.offset}` : `byte ${problem.offset}`;
-      const note = element('p', 'problem', `At ${where}: ${problem.message}`);
+      const note = problemNote(problem, where);
       note.dataset.offset = String(problem.offset);
       result.append(note, caret(line, problem.offset));
     }
@@ -84,7 +97,7 @@ function renderCredentials() {
     note.dataset.defect = defect.kind;
     credentialsResult.append(note);
   }
-  for (const problem of parsed.problems) credentialsResult.append(element('p', 'problem', `At byte ${problem.offset}: ${problem.message}`));
+  for (const problem of parsed.problems) credentialsResult.append(problemNote(problem, `byte ${problem.offset}`));
   const token = parsed.token;
   if (token?.payload) {
     credentialsResult.append(element('p', undefined, `A ${token.kind.toUpperCase()} token; looks like: ${token.usage.kind.replace('_', ' ')}${token.usage.evidence.length ? ` (${token.usage.evidence.join('; ')})` : ''}`));

@@ -6,7 +6,7 @@
 import { api, evalInPage, getHar, isFirefox, responseBody } from '../shared/browser.js';
 import { loadCore } from '../shared/core.js';
 import { localize, t } from '../shared/i18n.js';
-import { renderChallenges } from '../shared/render.js';
+import { renderChallenges, renderProblem } from '../shared/render.js';
 import { PARAM_SPECS } from './params.js';
 
 /** @typedef {import('../pkg/authlens.js').HarEntryLike} HarEntryLike */
@@ -341,6 +341,8 @@ function showCredentials(entry, reveal) {
   line.append(' ', toggle);
   const parts = [line];
   for (const defect of credentials.defects) parts.push(el('p', t('problemAt', [String(defect.offset), `${defect.message} (${defect.kind})`]), 'problem'));
+  // Offsets of the token's problems are into the token, the others' into the value.
+  for (const problem of [...credentials.problems, ...(credentials.token?.problems ?? [])]) parts.push(renderProblem(problem, 'p'));
   const jwtHeader = credentials.token?.header;
   if (jwtHeader) {
     const head = el('table', undefined, 'claims jwt-header');

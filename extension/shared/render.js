@@ -32,11 +32,22 @@ export function renderChallenges(list, headerName) {
     }
     fragment.append(item);
   }
-  for (const problem of list.problems) {
-    const line = document.createElement('div');
-    line.className = 'problem';
-    line.textContent = t('problemAt', [String(problem.offset), problem.message]);
-    fragment.append(line);
-  }
+  for (const problem of list.problems) fragment.append(renderProblem(problem));
   return fragment;
+}
+
+/**
+ * One parse problem, labelled with its severity: an error (the value breaks its grammar,
+ * what follows is a recovery) reads and looks different from a warning (it parses, a spec
+ * advises otherwise). The class and `data-severity` carry it for styling and tests.
+ * @param {import('../pkg/authlens.js').Problem} problem
+ * @param {string} [tag]
+ */
+export function renderProblem(problem, tag = 'div') {
+  const line = document.createElement(tag);
+  const error = problem.severity === 'error';
+  line.className = `problem ${error ? 'error' : 'warning'}`;
+  line.dataset.severity = problem.severity;
+  line.textContent = t(error ? 'problemError' : 'problemWarning', [String(problem.offset), problem.message]);
+  return line;
 }

@@ -96,14 +96,16 @@ impl<'a> Context<'a> {
             .response_header_lines("Set-Cookie")
             .map(parse_set_cookie)
             .collect();
+        // Age is capped at 2^31 (RFC 9111 §1.2.2) and dates at the year 9999, so the sum
+        // fits; saturate all the same, the parsers' caps are not this code's to trust.
         let age = exchange
             .response_header("Age")
             .and_then(|a| date::parse_delta_seconds(a).ok())
-            .map_or(0, |a| i64::try_from(a).unwrap_or(0));
+            .map_or(0, |a| i64::try_from(a).unwrap_or(i64::MAX));
         let server_time = exchange
             .response_header("Date")
             .and_then(|d| date::parse_http_date(d).ok())
-            .map(|d| d + age);
+            .map(|d| d.saturating_add(age));
         Self {
             exchange,
             target: Target::parse(&exchange.url),
@@ -354,13 +356,10 @@ impl Draft {
     }
 }
 
-/// `Sun, 06 Nov 1994 08:49:37 GMT` for seconds since the epoch.
+/// `Sun, 06 Nov 1994 08:49:37 GMT` for seconds since the epoch, for any `i64`: never
+/// `httpdate::fmt_http_date`, which panics past the year 9999 (issue #11, item 5).
 pub(crate) fn fmt_time(seconds: i64) -> String {
-    u64::try_from(seconds)
-        .ok()
-        .and_then(|s| std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(s)))
-        .map(httpdate::fmt_http_date)
-        .unwrap_or_else(|| format!("{seconds} (out of range)"))
+    date::fmt_http_date(seconds)
 }
 
 /// `14 min`, `3 h`, `2 days`.

@@ -498,7 +498,7 @@ fn cookies(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 Likelihood::High,
                 78,
                 "https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis#section-5.6.1",
-                format!("The session cookie {name} expired {} before this request", fmt_duration(now - expired_at)),
+                format!("The session cookie {name} expired {} before this request", fmt_duration(now.saturating_sub(expired_at))),
             )
             .explain(
                 "Your session on this site has expired. Sign in again.",
@@ -739,7 +739,7 @@ fn storm(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .iter()
         // Cheap integer tests first: this runs over the whole session (up to 500
         // summaries) for every failure, and URLs of one site share long prefixes.
-        .filter(|s| s.status == ex.status && s.at.is_some_and(|t| now - t <= WINDOW))
+        .filter(|s| s.status == ex.status && s.at.is_some_and(|t| now.saturating_sub(t) <= WINDOW))
         .filter(|s| s.url == ex.url && s.method == ex.method)
         .filter_map(|s| s.at)
         .collect();
@@ -747,8 +747,13 @@ fn storm(cx: &Context<'_>, out: &mut Vec<Finding>) {
     if times.len() < COUNT {
         return;
     }
-    let gaps: Vec<i64> = times.windows(2).map(|w| w[1] - w[0]).collect();
-    let backing_off = gaps.windows(2).all(|g| g[1] >= 2 * g[0].max(1));
+    let gaps: Vec<i64> = times
+        .windows(2)
+        .map(|w| w[1].saturating_sub(w[0]))
+        .collect();
+    let backing_off = gaps
+        .windows(2)
+        .all(|g| g[1] >= g[0].max(1).saturating_mul(2));
     if backing_off {
         return;
     }
@@ -763,7 +768,7 @@ fn storm(cx: &Context<'_>, out: &mut Vec<Finding>) {
         "The app keeps retrying a request that cannot succeed. It may lock your account or get you rate-limited.",
         format!("{} × {} {} → {} within {WINDOW} s with no growing delay: retrying a 401 with the same credentials cannot succeed, and looks like credential stuffing to the server (lockout, 429).", times.len(), ex.method, Target::parse(&ex.url).map(|t| t.path).unwrap_or(""), ex.status),
     )
-    .evidence("session", format!("{} failures in {} s", times.len(), now - times[0]))
+    .evidence("session", format!("{} failures in {} s", times.len(), now.saturating_sub(times[0])))
     .fix(Effort::Medium, "Client: on 401, refresh or re-authenticate once, then stop; back off exponentially on repeats.", None)
     .push(out);
 }
@@ -776,7 +781,7 @@ fn after_login(cx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let login = cx.history.iter().rev().find(|s| {
-        s.at.is_some_and(|t| now - t <= 120)
+        s.at.is_some_and(|t| now.saturating_sub(t) <= 120)
             && s.token_request.as_ref().is_some_and(|r| {
                 // A token endpoint's success counts even without its body (DevTools' live
                 // entries have none); any other login only by the token it returned.
@@ -798,7 +803,7 @@ fn after_login(cx: &Context<'_>, out: &mut Vec<Finding>) {
         format!(
             "The login answered {} {} s earlier with a token, yet this request has no Authorization header: the client did not store the token, or built this request before it arrived (a race with the sign-in).",
             login.status,
-            login.at.map_or(0, |t| now - t)
+            login.at.map_or(0, |t| now.saturating_sub(t))
         ),
     )
     .evidence("session", format!("{} {} → {}", login.method, Target::parse(&login.url).map(|t| t.path).unwrap_or(""), login.status))
@@ -814,7 +819,7 @@ fn refresh(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let recent: Vec<&Summary> = cx
         .history
         .iter()
-        .filter(|s| s.at.is_some_and(|t| now - t <= 300))
+        .filter(|s| s.at.is_some_and(|t| now.saturating_sub(t) <= 300))
         .filter(|s| {
             s.token_request
                 .as_ref()
@@ -838,7 +843,7 @@ fn refresh(cx: &Context<'_>, out: &mut Vec<Finding>) {
     });
     let concurrent = recent
         .windows(2)
-        .any(|w| matches!((w[0].at, w[1].at), (Some(a), Some(b)) if b - a <= 2));
+        .any(|w| matches!((w[0].at, w[1].at), (Some(a), Some(b)) if b.saturating_sub(a) <= 2));
     let last_refresh = recent
         .iter()
         .rev()

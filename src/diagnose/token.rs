@@ -739,8 +739,9 @@ fn clock_skew(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let (Some(client), Some(server)) = (cx.client_time, cx.server_time) else {
         return;
     };
-    let skew = client - server;
-    if skew.abs() <= cx.tolerance.clock_skew_seconds {
+    // Saturating, and `saturating_abs`: both clocks come from hostile input.
+    let skew = client.saturating_sub(server);
+    if skew.saturating_abs() <= cx.tolerance.clock_skew_seconds {
         return;
     }
     // Worse when a time claim sits inside the skew: the two clocks disagree on validity.
@@ -750,10 +751,9 @@ fn clock_skew(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .and_then(|c| c.token.as_ref())
         .map(|t| [t.claims.exp, t.claims.nbf, t.claims.iat])
         .unwrap_or_default();
-    let decisive = token_times
-        .iter()
-        .flatten()
-        .any(|d| (d.seconds - client).signum() != (d.seconds - server).signum());
+    let decisive = token_times.iter().flatten().any(|d| {
+        d.seconds.saturating_sub(client).signum() != d.seconds.saturating_sub(server).signum()
+    });
     draft(
         "clock.skew",
         if decisive { Likelihood::High } else { Likelihood::Medium },

@@ -150,6 +150,24 @@ test('the self-help page parses a pasted challenge with the same core, with posi
   await page.type('#challenge-input', 'Bearer realm="unterminated');
   const offset = await page.$eval('.problem[data-offset]', (el) => el.getAttribute('data-offset'));
   assert.equal(offset, '13', 'the problem points at the opening quote');
+  // Errors and warnings read and look different (issue #11: severity).
+  const unterminated = await page.$eval('.problem[data-offset]', (el) => [el.getAttribute('data-severity'), el.className, el.textContent]);
+  assert.deepEqual(unterminated.slice(0, 2), ['error', 'problem error']);
+  assert.match(unterminated[2] ?? '', /^Error at byte 13: /);
+  await page.$eval('#challenge-input', (el) => { /** @type {HTMLTextAreaElement} */ (el).value = ''; });
+  await page.type('#challenge-input', 'Digest realm="files"');
+  const warning = await page.$eval('.problem[data-offset]', (el) => [el.getAttribute('data-severity'), el.textContent, getComputedStyle(el).fontWeight]);
+  assert.equal(warning[0], 'warning');
+  assert.match(warning[1] ?? '', /^Warning at byte 0: Digest challenge without nonce/);
+  const errorWeight = await page.evaluate(() => {
+    const probe = document.createElement('p');
+    probe.className = 'problem error';
+    document.body.append(probe);
+    const weight = getComputedStyle(probe).fontWeight;
+    probe.remove();
+    return weight;
+  });
+  assert.notEqual(errorWeight, warning[2], 'an error is styled apart from a warning');
   await page.close();
 });
 

@@ -1,14 +1,14 @@
 //! `authlens authorization` and `authlens token`: explain credentials and tokens.
 
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use authlens::credentials::{self, Credentials};
 use authlens::jwt::{self, Kind, NumericDate, Token, Use};
 use authlens::secret;
 
 use crate::input;
-use crate::output::{print_json, render_secret_problems, Style};
+use crate::output::{exit_status, print_json, render_secret_problems, Style};
 
 /// The options of `authlens authorization`.
 pub struct AuthorizationArgs<'a> {
@@ -60,7 +60,12 @@ pub fn authorization(args: AuthorizationArgs<'_>, value: &str) -> Result<ExitCod
         eprintln!("authlens: no credentials could be read from this value");
         return Ok(ExitCode::from(1));
     }
-    Ok(ExitCode::SUCCESS)
+    // The value's own problems, its token's and the proof's: an error in any of them is
+    // an error in what was given.
+    let mut problems = parsed.problems.clone();
+    problems.extend(parsed.token.iter().flat_map(|t| t.problems.iter().copied()));
+    problems.extend(proof.iter().flat_map(|p| p.problems.iter().copied()));
+    Ok(exit_status(&problems))
 }
 
 pub fn token(json: bool, reveal: bool, value: &str) -> Result<ExitCode, String> {
@@ -94,7 +99,7 @@ pub fn token(json: bool, reveal: bool, value: &str) -> Result<ExitCode, String> 
         eprintln!("authlens: this token could not be read");
         return Ok(ExitCode::from(1));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(exit_status(&token.problems))
 }
 
 fn authorization_text(c: &Credentials<'_>, input: &str, reveal: bool, style: Style) -> String {
@@ -179,7 +184,7 @@ fn token_text_report(t: &Token, input: &str, reveal: bool, style: Style) -> Stri
         out.push('\n');
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
             .unwrap_or(0);
         for (name, value) in payload {
             let date = match name.as_str() {
@@ -204,11 +209,8 @@ fn token_text_report(t: &Token, input: &str, reveal: bool, style: Style) -> Stri
 
 /// `2026-11-23 03:00:00 UTC, expired 14 min ago` (against this machine's clock).
 fn describe_time(name: &str, date: NumericDate, now: i64) -> String {
-    let when = u64::try_from(date.seconds)
-        .ok()
-        .and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)))
-        .map(httpdate::fmt_http_date)
-        .unwrap_or_else(|| "out of range".into());
+    // Total for any i64: httpdate's formatter panics past the year 9999.
+    let when = authlens::date::fmt_http_date(date.seconds);
     let delta = date.seconds.saturating_sub(now);
     let relative = human_duration(delta.unsigned_abs());
     let relation = match (name, delta >= 0) {

@@ -2,7 +2,7 @@
 //! parsers, for the cookie that "does not stick" and the clock that disagrees.
 
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use authlens::cookie::{self, SameSite, SetCookie};
 use authlens::date;
@@ -12,9 +12,10 @@ use serde_json::json;
 
 use crate::explain::human_duration;
 use crate::input;
-use crate::output::{print_json, render_problems, render_secret_problems, Style};
+use crate::output::{exit_status, print_json, render_problems, render_secret_problems, Style};
 
-/// Exit status 1 when a browser would refuse any of the cookies, or none was given.
+/// Exit status 1 when a browser would refuse any of the cookies (the errors of
+/// `Set-Cookie`), or none was given.
 pub fn set_cookie(json: bool, reveal: bool, values: &[String]) -> Result<ExitCode, String> {
     let values = input::plain_lines(values)?;
     if values.is_empty() {
@@ -33,6 +34,8 @@ pub fn set_cookie(json: bool, reveal: bool, values: &[String]) -> Result<ExitCod
         }
         print!("{out}");
     }
+    // A refusal is what a Set-Cookie error is (src/cookie.rs, `Verdicts`); say so in
+    // those words, and let the shared rule decide the status.
     let rejected = parsed.iter().filter(|c| c.rejected).count();
     if rejected > 0 {
         eprintln!(
@@ -40,9 +43,12 @@ pub fn set_cookie(json: bool, reveal: bool, values: &[String]) -> Result<ExitCod
             parsed.len(),
             if parsed.len() == 1 { "" } else { "s" }
         );
-        return Ok(ExitCode::from(1));
     }
-    Ok(ExitCode::SUCCESS)
+    let problems: Vec<Problem> = parsed
+        .iter()
+        .flat_map(|c| c.problems.iter().copied())
+        .collect();
+    Ok(exit_status(&problems))
 }
 
 fn set_cookie_text(c: &SetCookie<'_>, input: &str, reveal: bool, now: i64, style: Style) -> String {
@@ -120,7 +126,7 @@ fn set_cookie_text(c: &SetCookie<'_>, input: &str, reveal: bool, now: i64, style
     out
 }
 
-/// Exit status 1 when the header holds no cookie.
+/// Exit status 1 when the header holds no cookie, or has an error.
 pub fn cookie(json: bool, reveal: bool, value: &str) -> Result<ExitCode, String> {
     let value = input::value(value)?;
     let parsed = cookie::parse_cookie_header(&value);
@@ -155,7 +161,7 @@ pub fn cookie(json: bool, reveal: bool, value: &str) -> Result<ExitCode, String>
         eprintln!("authlens: no cookie in this header");
         return Ok(ExitCode::from(1));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(exit_status(&parsed.problems))
 }
 
 /// Reads a value as delay-seconds when it is digits, else as an HTTP date; says too how
@@ -175,7 +181,10 @@ pub fn date(json: bool, value: &str) -> Result<ExitCode, String> {
         }
     } else {
         match date::parse_http_date(&value) {
-            Ok(seconds) => (Some(seconds), None),
+            Ok(seconds) => {
+                problems.extend(date::obsolete_format(&value));
+                (Some(seconds), None)
+            }
             Err(p) => {
                 problems.push(p);
                 (None, None)
@@ -183,6 +192,16 @@ pub fn date(json: bool, value: &str) -> Result<ExitCode, String> {
         }
     };
     let cookie_date = cookie::cookie_date(&value);
+    if cookie_date.is_some() && http_date.is_none() && delay.is_none() {
+        // Readable, though not as an HTTP date: a warning, since browsers read it in a
+        // cookie's Expires (RFC 6265 §5.1.1) while RFC 9110 §5.6.7 recipients do not.
+        for p in &mut problems {
+            *p = Problem::warning(
+                p.offset,
+                "not an HTTP date (RFC 9110 §5.6.7), but browsers read it as a cookie Expires (RFC 6265 §5.1.1)",
+            );
+        }
+    }
     let readable = http_date.is_some() || delay.is_some() || cookie_date.is_some();
     if json {
         print_json(&json!({
@@ -226,7 +245,7 @@ pub fn date(json: bool, value: &str) -> Result<ExitCode, String> {
         eprintln!("authlens: not a date or a number of seconds");
         return Ok(ExitCode::from(1));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(exit_status(&problems))
 }
 
 fn now() -> i64 {
@@ -236,13 +255,10 @@ fn now() -> i64 {
         .unwrap_or(0)
 }
 
-/// IMF-fixdate, or a plain number for instants before 1970 that httpdate cannot format.
+/// IMF-fixdate for the years 0000 to 9999, an expanded ISO 8601 year outside them;
+/// never a panic (httpdate's formatter panics past 9999).
 fn http_date(seconds: i64) -> String {
-    u64::try_from(seconds)
-        .ok()
-        .and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)))
-        .map(httpdate::fmt_http_date)
-        .unwrap_or_else(|| format!("{seconds} s since the epoch"))
+    date::fmt_http_date(seconds)
 }
 
 fn relative(seconds: i64, now: i64) -> String {

@@ -20,7 +20,8 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "authlens",
     version,
-    about = "Explains why an HTTP request got a 401."
+    about = "Explains why an HTTP request got a 401.",
+    after_help = "Parser commands (challenge, authorization, token, set-cookie, cookie, date) label each problem error (the value breaks its grammar) or warning (it parses, a spec advises otherwise), and exit 1 only for errors."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -34,7 +35,7 @@ enum Command {
         /// Parse as Proxy-Authenticate (407) instead of WWW-Authenticate.
         #[arg(long)]
         proxy: bool,
-        /// Print JSON: {"challenges":[...],"problems":[...]}.
+        /// Print JSON: {"challenges":[...],"problems":[{"offset":N,"severity":"error"|"warning","message":...}]}.
         #[arg(long)]
         json: bool,
         /// One value per field line; `-` reads one field line per line of standard input.

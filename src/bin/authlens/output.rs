@@ -25,13 +25,29 @@ pub fn challenge(proxy: bool, json: bool, values: &[String]) -> Result<ExitCode,
         };
         print!("{}", render_text(header, &list, &lines, Style::detect()));
     }
-    // The input "parsed" when it yielded at least one challenge; problems alone are
-    // reported but do not fail the command, as the browser would still act on it.
     if list.challenges.is_empty() {
         eprintln!("authlens: no challenge could be parsed");
         return Ok(ExitCode::from(1));
     }
-    Ok(ExitCode::SUCCESS)
+    // Scheme problems count too: a token68 on Bearer is an error like any other.
+    let described = schemes::describe(&list);
+    Ok(exit_status(&described.problems))
+}
+
+/// The exit status every parser command shares (docs/parsers.md): 1 when a problem is an
+/// error (the grammar is broken, what follows is a recovery), 0 when there are only
+/// warnings (the value parses; a specification advises otherwise) or none. The message
+/// on stderr says which.
+pub fn exit_status(problems: &[Problem]) -> ExitCode {
+    let errors = problems.iter().filter(|p| p.is_error()).count();
+    if errors == 0 {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!(
+        "authlens: {errors} error{} in the input",
+        if errors == 1 { "" } else { "s" }
+    );
+    ExitCode::from(1)
 }
 
 /// Pretty JSON on standard output.
@@ -41,10 +57,21 @@ pub fn print_json(value: &serde_json::Value) -> Result<(), String> {
     Ok(())
 }
 
-/// Problems under the input they point into, with carets.
+/// `error:` in red or `warning:` in yellow: the severity of a problem, as a label.
+pub fn severity_label(p: &Problem, style: Style) -> String {
+    let label = format!("{}:", p.severity.label());
+    if p.is_error() {
+        style.error(&label)
+    } else {
+        style.warn(&label)
+    }
+}
+
+/// Problems under the input they point into, with carets, each labelled with its
+/// severity.
 pub fn render_problems(out: &mut String, problems: &[Problem], input: &str, style: Style) {
     for p in problems {
-        out.push_str(&style.warn("problem:"));
+        out.push_str(&severity_label(p, style));
         out.push('\n');
         for l in p.render(input).lines() {
             out.push_str(&format!("  {l}\n"));
@@ -69,7 +96,7 @@ pub fn render_secret_problems(
     for p in problems {
         out.push_str(&format!(
             "{} {} (at byte {})\n",
-            style.warn("problem:"),
+            severity_label(p, style),
             p.message,
             p.offset
         ));
@@ -99,6 +126,10 @@ impl Style {
 
     pub fn warn(self, s: &str) -> String {
         self.wrap("33", s)
+    }
+
+    pub fn error(self, s: &str) -> String {
+        self.wrap("31", s)
     }
 
     fn wrap(self, code: &str, s: &str) -> String {
