@@ -196,10 +196,16 @@ pub(super) fn detect(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let grant = call.grant_type.as_deref().unwrap_or("(none)");
     // RFC 6749 §5.2 uses 401 for invalid_client only: a 401 to a grant whose body was not
     // captured (DevTools' live entries have none) is that.
-    let code = failure.error.as_deref().unwrap_or(if ex.status == 401 {
-        "invalid_client"
-    } else {
-        ""
+    // A refresh refused with 400 and no body is, by far most often, invalid_grant (the
+    // refresh token was spent, revoked or expired): the other §5.2 codes are set-up errors
+    // that would fail every refresh. Said as a guess (medium), with the missing body named.
+    let guessed_grant = failure.error.is_none()
+        && ex.status == 400
+        && call.grant_type.as_deref() == Some("refresh_token");
+    let code = failure.error.as_deref().unwrap_or(match ex.status {
+        401 => "invalid_client",
+        _ if guessed_grant => "invalid_grant",
+        _ => "",
     });
     let described = failure
         .description
@@ -267,8 +273,8 @@ pub(super) fn detect(cx: &Context<'_>, out: &mut Vec<Finding>) {
             let mut d = with_words(
                 draft(
                     "oauth.invalid_grant",
-                    Likelihood::High,
-                    90,
+                    if guessed_grant { Likelihood::Medium } else { Likelihood::High },
+                    if guessed_grant { 80 } else { 90 },
                     "https://www.rfc-editor.org/rfc/rfc6749#section-5.2",
                     if reused.is_some() { "A refresh token was used twice".to_owned() } else { format!("The token endpoint refused the {grant} grant") },
                 )
@@ -279,6 +285,9 @@ pub(super) fn detect(cx: &Context<'_>, out: &mut Vec<Finding>) {
             );
             if reused.is_some() {
                 d = d.evidence("session", "the same refresh token succeeded earlier in this session");
+            }
+            if guessed_grant {
+                d = d.evidence("response body", "not captured (DevTools' live entries carry none); a refresh refused with 400 is almost always invalid_grant");
             }
             d.fix(Effort::Easy, "Sign in again.", Some(Action::SignIn))
                 .fix(Effort::Medium, "Client: serialise refreshes, store the rotated refresh token before using it, and never retry a refresh with the old one.", None)
@@ -401,6 +410,18 @@ mod tests {
             let found = codes(&diagnose(&token_post(body, status, answer)));
             assert_eq!(found.first(), Some(&code), "{body}: {found:?}");
         }
+    }
+
+    #[test]
+    fn a_refresh_refused_without_a_body_is_a_guessed_invalid_grant() {
+        let mut ex = token_post("grant_type=refresh_token&refresh_token=x", 400, "");
+        ex.response_body = None;
+        let findings = diagnose(&ex);
+        assert_eq!(findings[0].code, "oauth.invalid_grant");
+        assert_eq!(findings[0].likelihood, Likelihood::Medium);
+        let mut ex = token_post("grant_type=client_credentials", 400, "");
+        ex.response_body = None;
+        assert_eq!(diagnose(&ex)[0].code, "oauth.error");
     }
 
     #[test]
