@@ -269,6 +269,7 @@ export function writeFixture(stack, scenario, server, har) {
     why: scenario.why,
     expect: scenario.expect,
     ...(scenario.knownMiss ? { knownMiss: scenario.knownMiss } : {}),
+    ...(scenario.revised ? { revised: scenario.revised } : {}),
   };
   writeFileSync(p.expect, JSON.stringify(meta, null, 2) + '\n');
 }

@@ -89,6 +89,8 @@
  * @property {string} serverSaid status, challenge, body and log line, in words
  * @property {string} [knownMiss] AuthLens is known to miss this (the reason); the tests
  *   then assert that it still misses
+ * @property {string} [revised] the expectation was changed after AuthLens's answer was
+ *   seen, and why (listed in docs/interop.md, so that no such change is silent)
  */
 
 /**

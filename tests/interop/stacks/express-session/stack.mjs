@@ -217,6 +217,7 @@ export default {
         check(await pageFetch(page, { url: '/api/me' }), 401, '/api/me');
       },
       expect: [{ url: '/api/me', method: 'GET', status: 401, top: 'session.rejected', absent: ['session.cookie_not_sent', 'session.cookie_expired', 'auth.scheme_mismatch', 'auth.missing'] }],
+      revised: "first auth.missing (then the only code for \"not signed in\"); session.rejected is the catalogue's code for a cookie session whose cookie arrives and holds no signed-in user, with cookie advice instead of Authorization advice (issue #11: a cookie-session 401 gets no Bearer advice).",
       why: 'The README logout sets user = null, saves, and regenerates: the old session is destroyed in the store and the 302 sets a fresh connect.sid for a new, empty session. The browser sends that cookie, and the session holds no user: the request carries no credentials that sign anyone in ("not signed in", sign in again). Nothing was withheld by the browser and no cookie expired; a cookie session gets no Bearer advice. The catalogue names this session.rejected (the session cookie was sent, the server holds no signed-in session for it), whose advice is to sign in again.',
       serverSaid: '401 {"error":"not_authenticated","message":"Please sign in"}, no WWW-Authenticate; log: /api/me: no signed-in user in session … (cookie sent)',
     },

@@ -51,6 +51,7 @@ export default {
         { url: '/api/me', status: 200, top: null },
         { url: '/api/me', status: 401, top: 'session.cookie_expired', absent: ['token.expired'] },
       ],
+      revised: "auth.missing was first in this scenario's must-not-appear list and was taken out of it after the first run (the expected top finding unchanged): \"no credentials were sent\" is true here, and ranks below the cookie finding that says why.",
       serverSaid: '200 to /login with Set-Cookie: session=…; Expires=<3 s later>; HttpOnly; Path=/; SameSite=Lax; then 401 (HTML "Unauthorized", no WWW-Authenticate) to /api/me, which arrived without the cookie',
       why: 'The browser dropped the session cookie at its Expires (RFC 6265 §5.3) and so sent none; Flask-Login saw an anonymous user and aborted with 401. The cause is the expired session.',
     },
@@ -66,6 +67,7 @@ export default {
         await ctx.fetchFromPage(page, '/api/me');
       },
       expect: [{ url: '/api/me', status: 401, top: 'session.rejected', absent: ['session.cookie_not_sent', 'token.expired', 'token.rejected', 'auth.missing'] }],
+      revised: "first auth.missing (then the only code for \"not signed in\"); session.rejected is the catalogue's code for a cookie session whose cookie arrives and holds no signed-in user, with cookie advice instead of Authorization advice.",
       serverSaid: '200 to /logout with Set-Cookie: session=<signed {"_permanent": false}>; HttpOnly; Path=/; SameSite=Lax (the session no longer names a user), then 401 "Unauthorized" (HTML, no WWW-Authenticate) to /api/me, which sent that cookie',
       why: 'The user signed out: logout_user() removed the user id from the session, so the next call, with the replaced cookie, is simply not signed in (RFC 9110 §11.6.2). The browser withheld nothing, and no token is involved: the session cookie was sent and carries no signed-in user, which the catalogue names session.rejected (cookie advice: sign in again), not auth.missing (whose advice is about an Authorization header).',
     },
@@ -79,6 +81,7 @@ export default {
         await ctx.fetchFromPage(page, '/api/me', { credentials: 'omit' });
       },
       expect: [{ url: '/api/me', status: 401, top: 'session.cookie_not_sent' }],
+      revised: "auth.missing was first in this scenario's must-not-appear list and was taken out of it after the first run (the expected top finding unchanged): \"no credentials were sent\" is true here, and ranks below the cookie finding that says why.",
       serverSaid: '200 to /login with Set-Cookie: session=…; HttpOnly; Path=/; SameSite=Lax; then 401 "Unauthorized" to a request that carried no Cookie',
       why: 'The session cookie is valid and matches the URL, but fetch with credentials "omit" does not send cookies (Fetch standard, credentials mode): the session exists and was not sent.',
     },

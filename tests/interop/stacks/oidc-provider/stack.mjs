@@ -274,6 +274,7 @@ export default {
         check(await tokenRequest(page, data, { grant_type: 'client_credentials', resource: `${data.rs}/api/reports`, scope: 'reports:read' }, { id: BACKEND.id, secret: 'canary-oidc-wrong-secret' }), 401, 'token');
       },
       expect: [{ url: '/token', method: 'POST', status: 401, top: 'oauth.invalid_client', absent: ['auth.missing'] }],
+      revised: "first auth.basic_rejected (the only code then for refused Basic credentials); oauth.invalid_client is the server's own error code (RFC 6749 \u00a75.2).",
       why: 'oidc-provider authenticates the client (client_secret_basic); the secret does not match, so it answers RFC 6749 §5.2 invalid_client with 401 and, because the client authenticated with the Authorization header, a Basic challenge (lib/shared/client_auth.js). A well-formed Basic credential refused: a wrong client secret, which the server itself names invalid_client (oauth.invalid_client).',
       serverSaid: '401 {"error":"invalid_client","error_description":"client authentication failed"}, WWW-Authenticate: Basic realm="http://127.0.0.1:P", error="invalid_client", error_description="client authentication failed"; log: provider grant.error: InvalidClientAuth invalid_client: client authentication failed (invalid secret provided)',
     },
@@ -384,6 +385,7 @@ export default {
         { url: '/token', method: 'POST', status: 200, nth: 1, top: null },
         { url: '/token', method: 'POST', status: 400, top: 'oauth.invalid_grant', absent: ['auth.missing', 'session.cookie_not_sent'] },
       ],
+      revised: "first pattern.refresh_race (no token-endpoint code existed); oauth.invalid_grant is the server's own error code, and it tells the reuse of a spent refresh token.",
       why: 'With rotateRefreshToken, oidc-provider consumes a refresh token when it is used and issues a new one; presenting the consumed one again is treated as reuse: it answers RFC 6749 §5.2 invalid_grant (400) and revokes the whole grant. The client reused the refresh token from before a successful refresh: the token endpoint\'s own answer is invalid_grant, for a refresh token already spent (oauth.invalid_grant). A public client\'s token request carries no Authorization by design (client_id in the body), and the provider\'s interaction cookies (Path=/interaction/…, /auth/…) play no part in it.',
       serverSaid: 'first refresh 200 with a new refresh_token; second 400 {"error":"invalid_grant","error_description":"grant request is invalid"}, no WWW-Authenticate; log: provider refresh_token.consumed, then provider grant.revoked, provider grant.error: InvalidGrant invalid_grant: grant request is invalid (refresh token already used)',
     },

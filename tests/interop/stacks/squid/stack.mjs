@@ -81,6 +81,9 @@ function scenario(scheme, answer) {
       title: `${Scheme} proxy: a wrong proxy password`,
       did: `open /page through squid (${Scheme}); the user types alice / a wrong password into the proxy prompt, then cancels the second prompt`,
       expect: [{ url: '/page', status: 407, nth: 1, top: `auth.${scheme}_rejected`, absent: ['auth.missing', 'challenge.digest_stale'] }],
+      revised: scheme === 'basic'
+        ? "first status.proxy_auth, when auth.basic_rejected was documented for 401 only; it now covers a proxy's 407 too, and names what squid did (read the credentials and refused them)."
+        : "first status.proxy_auth, when refused Digest had no code; auth.digest_rejected (a new nonce without stale=true, RFC 7616 \u00a73.3) names what squid did, on a 407 as on a 401.",
       serverSaid: `407 to the first leg, then 407 again (${challenge}${scheme === 'digest' ? ', a new nonce' : ''}) to the retry carrying Proxy-Authorization: ${Scheme} …; access.log: TCP_DENIED/407 … alice HIER_NONE`,
       why: `squid's ${scheme === 'basic' ? 'basic_ncsa_auth' : 'digest_file_auth'} helper refused alice's password and squid challenged again${scheme === 'digest' ? ' with stale=false (RFC 7616 §3.3: not a stale nonce)' : ''}: the proxy read the proxy credentials and refused them (RFC 9110 §15.5.8), so the answer is the refused ${Scheme} credentials (auth.${scheme}_rejected covers a proxy's 407 as well as a 401), not a proxy that merely asks.`,
     };
