@@ -221,7 +221,9 @@ pub(super) fn body_error(body: Option<&str>) -> Option<String> {
 }
 
 fn malformed(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let Some(first) = cx.challenges.problems.first() else {
+    // Only errors: a warning (obs-fold, a repeated parameter, Digest without a nonce) still
+    // parses as written, and is shown with the challenge, not offered as a cause.
+    let Some(first) = cx.challenges.problems.iter().find(|p| p.is_error()) else {
         return;
     };
     let header = cx.challenge_header;

@@ -354,13 +354,19 @@ fn basic(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let undecodable = credentials.basic.is_none() && credentials.token68.is_some();
     let no_colon = credentials.basic.as_ref().is_some_and(|b| !b.has_colon);
     if undecodable || no_colon || !problems.is_empty() {
+        // Errors break the value; warnings (missing padding, a byte that is not UTF-8)
+        // decode here but are refused by strict decoders (Python's b64decode, Go's
+        // StdEncoding): a likely cause, not a certain one.
+        let certain = undecodable || no_colon || crate::problem::has_errors(problems);
         let first = problems
-            .first()
+            .iter()
+            .find(|p| p.is_error())
+            .or_else(|| problems.first())
             .map_or("the value cannot be decoded", |p| p.message);
         let mut d = draft(
             "auth.basic_invalid",
-            Likelihood::High,
-            92,
+            if certain { Likelihood::High } else { Likelihood::Medium },
+            if certain { 92 } else { 62 },
             "https://www.rfc-editor.org/rfc/rfc7617#section-2",
             format!("Basic credentials are invalid: {first}"),
         )
