@@ -127,3 +127,26 @@ export function pythonVersions(python, dists) {
   const code = `import importlib.metadata as m, sys\nprint(", ".join(f"{d} {m.version(d)}" for d in sys.argv[1:]))`;
   return execFileSync(python, ['-c', code, ...dists], { encoding: 'utf8' }).trim();
 }
+
+/**
+ * Starts a stack's `app.py` with the interop venv's Python on a free loopback port
+ * (`app.py PORT ...args`) and waits until it answers `/`: the shape every Python stack
+ * shares. `dists` name the distributions whose versions the server is reported with.
+ * @param {import('./types.mjs').Context} ctx
+ * @param {string[]} dists
+ * @param {string[]} [args] more arguments after the port
+ * @returns {Promise<import('./types.mjs').Server>}
+ */
+export async function startPythonApp(ctx, dists, args = []) {
+  const port = await ctx.freePort();
+  const proc = await ctx.spawn(ctx.python, [join(ctx.dir, 'app.py'), String(port), ...args], {
+    cwd: ctx.dir,
+    readyUrl: `http://127.0.0.1:${port}/`,
+  });
+  return {
+    version: pythonVersions(ctx.python, dists),
+    origin: `http://127.0.0.1:${port}`,
+    stop: proc.stop,
+    logs: proc.logs,
+  };
+}

@@ -7,7 +7,7 @@
 // handle_exception).
 import { join } from 'node:path';
 
-import { pythonVersions, runDir } from '../../support/proc.mjs';
+import { runDir, startPythonApp } from '../../support/proc.mjs';
 
 /** @typedef {import('../../support/types.mjs').Context} Context */
 /** @typedef {import('puppeteer-core').Page} Page */
@@ -32,17 +32,7 @@ const csrf = (page) => page.evaluate(() => document.cookie.match(/(?:^|; )csrfto
 export default {
   id: 'django-rest-framework',
   title: 'Django REST framework defaults (SessionAuthentication first: 403 without credentials)',
-  async start(ctx) {
-    const port = await ctx.freePort();
-    const db = join(runDir('drf'), 'db.sqlite3');
-    const proc = await ctx.spawn(ctx.python, [join(ctx.dir, 'app.py'), String(port), db], { readyUrl: `http://127.0.0.1:${port}/` });
-    return {
-      version: pythonVersions(ctx.python, ['djangorestframework', 'django']),
-      origin: `http://127.0.0.1:${port}`,
-      stop: proc.stop,
-      logs: proc.logs,
-    };
-  },
+  start: (ctx) => startPythonApp(ctx, ['djangorestframework', 'django'], [join(runDir('drf'), 'db.sqlite3')]),
   scenarios: [
     {
       id: 'no-credentials-403',

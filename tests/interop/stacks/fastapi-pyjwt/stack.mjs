@@ -4,10 +4,9 @@
 // WWW-Authenticate: Bearer when no token is sent (fastapi/security/oauth2.py in the pinned
 // FastAPI; older releases' HTTPBearer answered 403), JSON {"detail": ...} bodies, and
 // PyJWT's messages in the challenge's error_description.
-import { join } from 'node:path';
 
 import { b64url } from '../../support/jwt.mjs';
-import { pythonVersions } from '../../support/proc.mjs';
+import { startPythonApp } from '../../support/proc.mjs';
 
 /** @typedef {import('../../support/types.mjs').Context} Context */
 /** @typedef {import('puppeteer-core').Page} Page */
@@ -31,16 +30,7 @@ const items = (page, ctx, authorization, method = 'GET') =>
 export default {
   id: 'fastapi-pyjwt',
   title: 'FastAPI + PyJWT (OAuth2PasswordBearer, scopes, aud/nbf/exp, token_type)',
-  async start(ctx) {
-    const port = await ctx.freePort();
-    const proc = await ctx.spawn(ctx.python, [join(ctx.dir, 'app.py'), String(port)], { cwd: ctx.dir, readyUrl: `http://127.0.0.1:${port}/` });
-    return {
-      version: pythonVersions(ctx.python, ['fastapi', 'starlette', 'pyjwt', 'uvicorn']),
-      origin: `http://127.0.0.1:${port}`,
-      stop: proc.stop,
-      logs: proc.logs,
-    };
-  },
+  start: (ctx) => startPythonApp(ctx, ['fastapi', 'starlette', 'pyjwt', 'uvicorn']),
   scenarios: [
     {
       id: 'no-credentials',

@@ -3,10 +3,9 @@
 // {"msg": "..."} with 401 for missing, expired and revoked tokens and 422 for tokens it
 // cannot use (bad signature, wrong type, unparsable), and it never sends WWW-Authenticate
 // (flask_jwt_extended/default_callbacks.py).
-import { join } from 'node:path';
 
 import { signHs256, now } from '../../support/jwt.mjs';
-import { pythonVersions } from '../../support/proc.mjs';
+import { startPythonApp } from '../../support/proc.mjs';
 
 /** @typedef {import('../../support/types.mjs').Context} Context */
 /** @typedef {import('puppeteer-core').Page} Page */
@@ -35,16 +34,7 @@ const callApi = (page, ctx, authorization) =>
 export default {
   id: 'flask-jwt-extended',
   title: 'Flask-JWT-Extended (Bearer JWT, its type/fresh/jti claims, JSON msg errors)',
-  async start(ctx) {
-    const port = await ctx.freePort();
-    const proc = await ctx.spawn(ctx.python, [join(ctx.dir, 'app.py'), String(port)], { readyUrl: `http://127.0.0.1:${port}/` });
-    return {
-      version: pythonVersions(ctx.python, ['flask-jwt-extended', 'flask', 'pyjwt', 'werkzeug']),
-      origin: `http://127.0.0.1:${port}`,
-      stop: proc.stop,
-      logs: proc.logs,
-    };
-  },
+  start: (ctx) => startPythonApp(ctx, ['flask-jwt-extended', 'flask', 'pyjwt', 'werkzeug']),
   scenarios: [
     {
       id: 'missing-header',

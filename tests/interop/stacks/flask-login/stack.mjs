@@ -4,9 +4,8 @@
 // @login_required view when no login_view is set (an HTML "Unauthorized" page, no
 // WWW-Authenticate), and logout_user() removing the user from the session (Flask then
 // sends a new session cookie that names no user; the cookie is not deleted).
-import { join } from 'node:path';
 
-import { pythonVersions } from '../../support/proc.mjs';
+import { startPythonApp } from '../../support/proc.mjs';
 
 /** @typedef {import('../../support/types.mjs').Context} Context */
 /** @typedef {import('puppeteer-core').Page} Page */
@@ -25,16 +24,7 @@ async function login(page, ctx, permanent = false) {
 export default {
   id: 'flask-login',
   title: 'Flask-Login (session cookie: expiry, logout, credentials omitted; a token under its own name)',
-  async start(ctx) {
-    const port = await ctx.freePort();
-    const proc = await ctx.spawn(ctx.python, [join(ctx.dir, 'app.py'), String(port)], { readyUrl: `http://127.0.0.1:${port}/` });
-    return {
-      version: pythonVersions(ctx.python, ['flask-login', 'flask', 'werkzeug']),
-      origin: `http://127.0.0.1:${port}`,
-      stop: proc.stop,
-      logs: proc.logs,
-    };
-  },
+  start: (ctx) => startPythonApp(ctx, ['flask-login', 'flask', 'werkzeug']),
   scenarios: [
     {
       id: 'session-expired',
