@@ -284,3 +284,362 @@ proptest! {
         prop_assert!(serde_json::from_str::<Value>(&out).is_ok());
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The canary corpus (tests/fixtures/sanitize/canaries.json): secret shapes seen in real
+// HARs, each a unique value planted by `plant` in the place the corpus names.
+
+#[derive(serde::Deserialize)]
+struct Canary {
+    id: u32,
+    shape: String,
+    place: String,
+    value: String,
+    template: Option<String>,
+}
+
+fn corpus() -> Vec<Canary> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sanitize/canaries.json");
+    serde_json::from_str(&fs::read_to_string(path).expect("corpus")).expect("corpus JSON")
+}
+
+/// `encodeURIComponent`.
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Every form a canary could survive in: plain, percent-encoded (as a URL would carry it,
+/// and every byte escaped, upper and lower case), and base64, standard and URL-safe, at
+/// each of the three alignments it can have inside a longer encoded text (only the
+/// characters that depend on the canary's bytes alone).
+fn forms(secret: &str) -> Vec<String> {
+    let mut out = vec![secret.to_owned(), percent(secret)];
+    let all: String = secret.bytes().map(|b| format!("%{b:02X}")).collect();
+    out.push(all.to_lowercase());
+    out.push(all);
+    for engine in [&STANDARD, &base64::engine::general_purpose::URL_SAFE] {
+        for pad in 0..3usize {
+            let mut bytes = vec![0u8; pad];
+            bytes.extend_from_slice(secret.as_bytes());
+            let encoded = engine.encode(&bytes);
+            let skip = (pad * 8).div_ceil(6);
+            let end = bytes.len() * 8 / 6;
+            if let Some(core) = encoded.get(skip..end) {
+                out.push(core.to_owned());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+const JWT_HEADER: &str = r#"{"alg":"RS256","typ":"JWT","kid":"k1"}"#;
+
+/// Expands a template's `jwt:`, `jwt-padded:`, `jwe:` and `pct:` forms around `{}`.
+fn expand(template: &str, value: &str) -> String {
+    let header = URL_SAFE_NO_PAD.encode(JWT_HEADER);
+    let claims = URL_SAFE_NO_PAD.encode(r#"{"sub":"u1","aud":"api","exp":1795000000}"#);
+    template
+        .replace(
+            "jwt-padded:{}",
+            &format!(
+                "{}.{}.{value}",
+                STANDARD.encode(JWT_HEADER),
+                STANDARD.encode(r#"{"email":"a@b.c","exp":1795000000}"#)
+            ),
+        )
+        .replace("jwt:{}", &format!("{header}.{claims}.{value}"))
+        .replace(
+            "jwe:{}",
+            &format!(
+                "{}.{value}.{}.{}.{}",
+                URL_SAFE_NO_PAD.encode(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#),
+                "48V1_ALb6US04U3b",
+                "5eym8TW_c8SuK0ltJ3rpYIzOeDQz7TALvtu6UG9oMo4vpzs9tX_EFShS8iB7j6ji",
+                "XFBoMYUZodetZdvTiFvSkQ"
+            ),
+        )
+        .replace("pct:{}", &percent(value))
+        .replace("{}", value)
+}
+
+fn entry(request: Value, response: Value) -> Value {
+    json!({"startedDateTime": "2026-11-23T12:00:00.000Z", "time": 1,
+           "request": request, "response": response, "cache": {}, "timings": {"wait": 1}})
+}
+
+fn request(url: &str, headers: Value) -> Value {
+    json!({"method": "GET", "url": url, "httpVersion": "HTTP/1.1", "headers": headers,
+           "cookies": [], "queryString": [], "headersSize": -1, "bodySize": 0})
+}
+
+fn response(status: u16, headers: Value, mime: &str, text: &str) -> Value {
+    json!({"status": status, "statusText": "", "httpVersion": "HTTP/1.1", "headers": headers,
+           "cookies": [], "content": {"size": text.len(), "mimeType": mime, "text": text},
+           "redirectURL": "", "headersSize": -1, "bodySize": -1})
+}
+
+fn post(url: &str, mime: &str, text: &str) -> Value {
+    json!({"method": "POST", "url": url, "httpVersion": "HTTP/1.1",
+           "headers": [{"name": "Content-Type", "value": mime}], "cookies": [], "queryString": [],
+           "postData": {"mimeType": mime, "text": text}, "headersSize": -1, "bodySize": text.len()})
+}
+
+/// One entry with `canary` planted where the corpus says.
+fn plant(c: &Canary) -> Value {
+    let v = c.value.as_str();
+    let t = c.template.as_deref().unwrap_or("{}");
+    let ok = || response(200, json!([]), "text/plain", "");
+    let (kind, arg) = c.place.split_once(':').unwrap_or((c.place.as_str(), ""));
+    match kind {
+        "header" => {
+            let value = match t {
+                "basic-user" => format!("Basic {}", STANDARD.encode(format!("{v}:"))),
+                "basic-user-x" => format!("Basic {}", STANDARD.encode(format!("{v}:X"))),
+                "basic-password" => format!("Basic {}", STANDARD.encode(format!("alice:{v}"))),
+                "basic-password-anystring" => {
+                    format!("Basic {}", STANDARD.encode(format!("anystring:{v}")))
+                }
+                "basic-password-zendesk" => format!(
+                    "Basic {}",
+                    STANDARD.encode(format!("agent@example.com/token:{v}"))
+                ),
+                _ => expand(t, v),
+            };
+            entry(
+                request(
+                    "https://api.example/v1/me",
+                    json!([{"name": arg, "value": value}]),
+                ),
+                response(
+                    401,
+                    json!([{"name": "WWW-Authenticate", "value": "Bearer realm=\"api\""}]),
+                    "application/json",
+                    "{}",
+                ),
+            )
+        }
+        "response-header" => entry(
+            request("https://api.example/v1/login", json!([])),
+            response(
+                302,
+                json!([{"name": arg, "value": expand(t, v)}]),
+                "text/plain",
+                "",
+            ),
+        ),
+        "url" => {
+            let url = expand(t, v);
+            entry(
+                request(&url, json!([{"name": "Accept", "value": "*/*"}])),
+                ok(),
+            )
+        }
+        "queryString" => {
+            let mut r = request("https://api.example/v1/charges?limit=3", json!([]));
+            r["queryString"] = json!([{"name": "limit", "value": "3"}, {"name": arg, "value": v}]);
+            entry(r, ok())
+        }
+        "redirect" => {
+            let mut r = response(302, json!([]), "text/plain", "");
+            r["redirectURL"] = json!(expand(t, v));
+            entry(request("https://idp.example/authorize", json!([])), r)
+        }
+        "multipart" | "multipart-file" => {
+            let (name, extra) = if kind == "multipart" {
+                (arg, String::new())
+            } else {
+                (
+                    "file\"; filename=\"credentials",
+                    "Content-Type: text/plain\r\n".to_owned(),
+                )
+            };
+            let body = format!(
+                "------WebKitFormBoundaryX1y2\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n------WebKitFormBoundaryX1y2\r\nContent-Disposition: form-data; name=\"{name}\"\r\n{extra}\r\n{}\r\n------WebKitFormBoundaryX1y2--\r\n",
+                expand(t, v)
+            );
+            entry(
+                post(
+                    "https://api.example/upload",
+                    "multipart/form-data; boundary=----WebKitFormBoundaryX1y2",
+                    &body,
+                ),
+                ok(),
+            )
+        }
+        "graphql-variables" => {
+            let variables: Value = serde_json::from_str(&expand(t, v)).expect("template JSON");
+            let body = json!({"operationName": "Login", "query": "mutation Login($input: LoginInput!) { login(input: $input) { ok } }", "variables": variables});
+            entry(
+                post(
+                    "https://api.example/graphql",
+                    "application/json",
+                    &body.to_string(),
+                ),
+                ok(),
+            )
+        }
+        "graphql-inline" => {
+            let body = format!(r#"{{"query":"{}","variables":{{}}}}"#, expand(t, v));
+            entry(
+                post("https://api.example/graphql", "application/json", &body),
+                ok(),
+            )
+        }
+        "text-plain" => entry(
+            post("https://api.example/notes", "text/plain", &expand(t, v)),
+            ok(),
+        ),
+        "form" => {
+            let body = format!(
+                "grant_type=refresh_token&client_id=web&{arg}={}",
+                percent(v)
+            );
+            entry(
+                post(
+                    "https://idp.example/oauth/token",
+                    "application/x-www-form-urlencoded",
+                    &body,
+                ),
+                ok(),
+            )
+        }
+        "json-key" => {
+            let body = json!({"type": "service_account", arg: expand(t, v)});
+            entry(
+                request("https://api.example/key", json!([])),
+                response(200, json!([]), "application/json", &body.to_string()),
+            )
+        }
+        "json-bare-response" => entry(
+            request("https://api.example/token", json!([])),
+            response(200, json!([]), "application/json", &json!(v).to_string()),
+        ),
+        "json-bare-request" => entry(
+            post(
+                "https://api.example/session",
+                "application/json",
+                &json!(v).to_string(),
+            ),
+            ok(),
+        ),
+        "json-nested" => entry(
+            request("https://api.example/data", json!([])),
+            response(200, json!([]), "application/json", &expand(t, v)),
+        ),
+        "html" | "html-base64" | "html-base64-saml" => {
+            let html = if kind == "html-base64-saml" {
+                let xml = expand(t, v);
+                format!(
+                    r#"<form method="post" action="https://sp.example/acs"><input type="hidden" name="SAMLResponse" value="{}"></form>"#,
+                    STANDARD.encode(xml)
+                )
+            } else {
+                expand(t, v)
+            };
+            let mut r = response(200, json!([]), "text/html; charset=utf-8", &html);
+            if kind == "html-base64" {
+                r["content"]["text"] = json!(STANDARD.encode(&html));
+                r["content"]["encoding"] = json!("base64");
+            }
+            entry(request("https://idp.example/sso", json!([])), r)
+        }
+        "websocket" => {
+            let mut e = entry(
+                request("wss://rt.example/socket", json!([])),
+                response(101, json!([]), "", ""),
+            );
+            e["_resourceType"] = json!("websocket");
+            e["_webSocketMessages"] = json!([
+                {"type": "send", "time": 1.5, "opcode": 1, "data": expand(t, v)},
+                {"type": "receive", "time": 1.6, "opcode": 1, "data": "{\"type\":\"connection_ack\"}"}
+            ]);
+            e
+        }
+        "initiator-url" | "initiator-stack" => {
+            let mut e = entry(request("https://api.example/v1/items", json!([])), ok());
+            e["_initiator"] = if kind == "initiator-url" {
+                json!({"type": "script", "url": expand(t, v), "lineNumber": 10})
+            } else {
+                json!({"type": "script", "stack": {"callFrames": [
+                    {"functionName": "load", "scriptId": "12", "url": "https://cdn.example/vendor.js", "lineNumber": 1, "columnNumber": 2}
+                ], "parent": {"description": "Promise.then", "callFrames": [
+                    {"functionName": "", "scriptId": "13", "url": expand(t, v), "lineNumber": 3, "columnNumber": 4}
+                ]}}})
+            };
+            e
+        }
+        "response-cookies" => {
+            let mut r = ok();
+            r["cookies"] = json!([{"name": "sid", "value": v, "path": "/", "httpOnly": true}]);
+            entry(request("https://app.example/", json!([])), r)
+        }
+        "comment" => {
+            let mut e = entry(request("https://api.example/v1/me", json!([])), ok());
+            e["comment"] = json!(expand(t, v));
+            e
+        }
+        "custom" => {
+            let mut e = entry(request("https://api.example/v1/me", json!([])), ok());
+            e["_debug"] = json!({"lastAuth": expand(t, v)});
+            e
+        }
+        other => panic!("unknown place {other} for canary {}", c.id),
+    }
+}
+
+fn corpus_har(canaries: &[Canary]) -> String {
+    let entries: Vec<Value> = canaries.iter().map(plant).collect();
+    json!({"log": {"version": "1.2", "creator": {"name": "authlens-test", "version": "1"},
+                   "entries": entries}})
+    .to_string()
+}
+
+#[test]
+fn no_canary_of_the_corpus_survives_in_any_form() {
+    let canaries = corpus();
+    assert!(canaries.len() >= 100, "{} canaries", canaries.len());
+    let mut values: Vec<&str> = canaries.iter().map(|c| c.value.as_str()).collect();
+    values.sort_unstable();
+    values.dedup();
+    assert_eq!(values.len(), canaries.len(), "every canary is unique");
+    let har = corpus_har(&canaries);
+    for c in &canaries {
+        assert!(
+            forms(&c.value).iter().any(|f| har.contains(f.as_str())),
+            "test setup: canary {} ({}) is planted",
+            c.id,
+            c.shape
+        );
+    }
+    for strict in [false, true] {
+        let out = sanitize(&har, strict);
+        let parsed: Value = serde_json::from_str(&out).expect("still JSON");
+        assert_eq!(
+            parsed["log"]["entries"].as_array().map(Vec::len),
+            Some(canaries.len()),
+            "the same entries"
+        );
+        let survivors: Vec<String> = canaries
+            .iter()
+            .filter(|c| forms(&c.value).iter().any(|f| out.contains(f.as_str())))
+            .map(|c| format!("#{} {} ({})", c.id, c.shape, c.place))
+            .collect();
+        assert!(
+            survivors.is_empty(),
+            "{} of {} canaries survived (strict: {strict}):\n{}",
+            survivors.len(),
+            canaries.len(),
+            survivors.join("\n")
+        );
+    }
+}

@@ -128,7 +128,7 @@ pub fn high_entropy(run: &str) -> bool {
         .sum();
     let changes = transitions as f64 / (len - 1.0);
     if bytes.iter().all(u8::is_ascii_hexdigit) {
-        return n >= 32 && digit >= 6 && upper + lower >= 6 && entropy >= 3.0 && changes >= 0.25;
+        return n >= 32 && digit >= 2 && upper + lower >= 2 && entropy >= 3.0 && changes >= 0.2;
     }
     if upper > 0 && lower > 0 && digit > 0 {
         return entropy >= 3.5 && changes >= 0.3;

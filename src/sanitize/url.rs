@@ -43,6 +43,8 @@ const PATH_KEYWORDS: &[&str] = &[
     "otp",
     "session",
     "ticket",
+    // Dropbox-style share links, `/s/<id>/<file>`.
+    "s",
 ];
 
 /// A route word (`new`, `confirm-email`) or an identifier made of digits.
