@@ -643,3 +643,189 @@ fn no_canary_of_the_corpus_survives_in_any_form() {
         );
     }
 }
+
+/// Every HAR fixture: the recorded lab scenarios, Firefox's, and the interop suite's when
+/// present on this branch.
+fn fixture_hars() -> Vec<std::path::PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "har") {
+                out.push(path);
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/har");
+    let mut out = Vec::new();
+    for dir in ["lab", "firefox", "interop"] {
+        walk(&root.join(dir), &mut out);
+    }
+    out.sort();
+    out
+}
+
+/// Usefulness: `diagnose` gives the same top finding for every entry before and after, on
+/// every fixture, by default and when strict.
+#[test]
+fn every_fixture_keeps_its_top_findings() {
+    let mut checked = 0;
+    let mut failing_entries = 0;
+    for path in fixture_hars() {
+        let original = fs::read_to_string(&path).expect("readable");
+        let before = top_findings(&original);
+        for strict in [false, true] {
+            let sanitized = sanitize(&original, strict);
+            let after = top_findings(&sanitized);
+            // Strict drops the claims, and findings read from them with them: only the
+            // default mode promises the same findings.
+            if !strict {
+                assert_eq!(after, before, "{}", path.display());
+            } else {
+                assert_eq!(after.len(), before.len(), "{} (strict)", path.display());
+            }
+        }
+        failing_entries += before.len();
+        checked += 1;
+    }
+    assert!(checked >= 41, "{checked} fixtures");
+    assert!(
+        failing_entries >= 40,
+        "{failing_entries} diagnosed entries compared"
+    );
+    eprintln!(
+        "usefulness: {checked} fixtures, {failing_entries} diagnosed entries, same top findings"
+    );
+}
+
+/// Usefulness: what is not secret survives, byte for byte.
+#[test]
+fn non_secret_values_survive() {
+    let asset = "https://cdn.example/_next/static/chunks/pages/_app-3f9a8b2c4d5e6f7a.js";
+    let hashed = "https://cdn.example/static/css/main.5d41402abc4b2a76b9719d911017c592.css";
+    let challenge = r#"Bearer realm="orders-api", error="insufficient_scope", error_description="The request requires higher privileges", scope="orders:read orders:write""#;
+    let problem = r#"{"type":"https://example.com/probs/expired","title":"Token expired","status":401,"detail":"The access token expired at 12:00","instance":"/orders/42"}"#;
+    let kept_headers = [
+        ("Content-Type", "application/problem+json"),
+        ("Date", "Mon, 23 Nov 2026 12:00:00 GMT"),
+        ("Cache-Control", "no-store"),
+        ("Vary", "Origin, Accept-Encoding"),
+        ("Server", "nginx/1.25.3"),
+        ("Content-Length", "161"),
+        ("WWW-Authenticate", challenge),
+        ("Access-Control-Allow-Origin", "https://app.example"),
+        ("Access-Control-Expose-Headers", "WWW-Authenticate"),
+        ("X-Request-Id", "550e8400-e29b-41d4-a716-446655440000"),
+        ("Location", "https://app.example/login?next=%2Forders"),
+    ];
+    let headers: Vec<Value> = kept_headers
+        .iter()
+        .map(|(n, v)| json!({"name": n, "value": v}))
+        .collect();
+    let har = json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": [
+        entry(request(asset, json!([{"name": "User-Agent", "value": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"}, {"name": "Accept", "value": "*/*"}, {"name": "Sec-Fetch-Mode", "value": "no-cors"}])), response(200, json!([]), "text/javascript", "console.log('hi')")),
+        entry(request(hashed, json!([])), response(200, json!([]), "text/css", "body{margin:0}")),
+        entry(request("https://api.example/orders/42?include=items&page=2", json!([])), response(401, Value::Array(headers), "application/problem+json", problem)),
+    ]}}).to_string();
+    let out = sanitize(&har, false);
+    let parsed: Value = serde_json::from_str(&out).expect("JSON");
+    let entries = &parsed["log"]["entries"];
+    assert_eq!(entries[0]["request"]["url"], asset);
+    assert_eq!(entries[1]["request"]["url"], hashed);
+    assert_eq!(
+        entries[2]["request"]["url"],
+        "https://api.example/orders/42?include=items&page=2"
+    );
+    assert_eq!(entries[2]["response"]["status"], 401);
+    assert_eq!(entries[2]["response"]["content"]["text"], problem);
+    assert_eq!(entries[0]["startedDateTime"], "2026-11-23T12:00:00.000Z");
+    for (i, (name, value)) in kept_headers.iter().enumerate() {
+        assert_eq!(
+            entries[2]["response"]["headers"][i]["value"], *value,
+            "{name} is kept"
+        );
+    }
+    assert!(out.contains("Chrome/131.0.0.0 Safari/537.36") && out.contains("no-cors"));
+    assert!(
+        !out.contains("redacted-"),
+        "nothing here is a secret: {out}"
+    );
+}
+
+/// Idempotent: sanitizing the output again, with another key, changes nothing, byte for
+/// byte (a marker is never replaced, a body that needs no change is kept as written).
+#[test]
+fn sanitizing_twice_changes_nothing() {
+    let mut inputs: Vec<(String, String)> = fixture_hars()
+        .into_iter()
+        .map(|p| {
+            (
+                p.display().to_string(),
+                fs::read_to_string(&p).expect("readable"),
+            )
+        })
+        .collect();
+    inputs.push(("canary corpus".into(), corpus_har(&corpus())));
+    inputs.push(("planted".into(), planted().0));
+    for (name, input) in inputs {
+        for strict in [false, true] {
+            let once = sanitize(&input, strict);
+            let mut out = Vec::new();
+            let mut other_key = Sanitizer::with_key([99, 98], strict);
+            sanitize_har(once.as_bytes(), &mut out, &mut other_key, |_| {}).expect("sanitizes");
+            let twice = String::from_utf8(out).expect("UTF-8");
+            let at = once
+                .bytes()
+                .zip(twice.bytes())
+                .position(|(a, b)| a != b)
+                .unwrap_or(once.len().min(twice.len()));
+            let context = |s: &str| {
+                s.get(at.saturating_sub(150)..(at + 80).min(s.len()))
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            assert!(
+                twice == once,
+                "{name} (strict: {strict}) changed on a second pass at byte {at}:\n{}\n{}",
+                context(&once),
+                context(&twice)
+            );
+            assert_eq!(other_key.redacted, 0, "{name}: nothing more to redact");
+        }
+    }
+}
+
+/// One field nested past serde_json's limit (Chrome async stacks, a hostile HAR) is cut
+/// with a note and counted; the file, its other entries and its secrets are handled.
+#[test]
+fn a_field_nested_too_deep_is_cut_not_fatal() {
+    let mut deep = json!("bottom");
+    for _ in 0..300 {
+        deep = json!({"parent": deep});
+    }
+    let har = json!({"log": {"entries": [
+        {"request": {"method": "GET", "url": "https://a.example/x?access_token=CANARYdeep123", "headers": []},
+         "response": {"status": 401, "headers": [{"name": "WWW-Authenticate", "value": "Bearer"}]},
+         "_initiator": {"type": "script", "stack": deep}},
+        {"request": {"method": "GET", "url": "https://a.example/y", "headers": [{"name": "Authorization", "value": "Bearer CANARYnext456token"}]},
+         "response": {"status": 401, "headers": [{"name": "WWW-Authenticate", "value": "Bearer error=\"invalid_token\""}]}}
+    ]}});
+    // serde_json's to_string has no depth limit; the reader does.
+    let text = har.to_string();
+    let mut out = Vec::new();
+    let mut s = Sanitizer::with_key([1, 2], false);
+    let n = sanitize_har(text.as_bytes(), &mut out, &mut s, |_| {}).expect("not fatal");
+    assert_eq!(n, 2);
+    assert_eq!(s.cut_deep, 1);
+    let out = String::from_utf8(out).expect("UTF-8");
+    assert!(out.contains(authlens::sanitize::DEEP_NOTE));
+    assert!(!out.contains("CANARYdeep123") && !out.contains("CANARYnext456token"));
+    assert_eq!(
+        top_findings(&out).len(),
+        2,
+        "both entries are still diagnosed"
+    );
+}

@@ -24,7 +24,10 @@ fn is_media(mime: &str) -> bool {
 /// long enough, and shaped like a credential.
 fn is_bare_token(s: &str) -> bool {
     let s = s.trim();
-    s.len() >= 16 && !s.contains(char::is_whitespace) && looks_like_credential(s)
+    s.len() >= 16
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~+/=:".contains(&b))
+        && looks_like_credential(s)
 }
 
 impl Sanitizer {

@@ -53,7 +53,8 @@ const EXACT: &[(&str, Kind)] = &[
     (":scheme", Kind::Text),
     (":status", Kind::Text),
     ("status", Kind::Text),
-    ("content-type", Kind::Text),
+    // A media type's random part is a multipart boundary, which the body repeats.
+    ("content-type", Kind::Id),
     ("content-length", Kind::Text),
     ("content-encoding", Kind::Text),
     ("content-language", Kind::Text),
@@ -257,13 +258,7 @@ impl Sanitizer {
         };
         match kind(name) {
             Some(Kind::Text) => self.text(value).into_owned(),
-            Some(Kind::Id) => {
-                if is_jwt(value.trim()) || super::prefixes::known(value.trim()).is_some() {
-                    self.marker(value)
-                } else {
-                    value.to_owned()
-                }
-            }
+            Some(Kind::Id) => self.identifier(value),
             Some(Kind::Url) => self.url(value),
             Some(Kind::Challenge) => lines(self, Self::challenge_line),
             Some(Kind::Credentials) => self.credentials(value),
@@ -271,6 +266,19 @@ impl Sanitizer {
             Some(Kind::SetCookie) => lines(self, Self::set_cookie),
             Some(Kind::Proof) => self.token(value.trim()),
             None => self.marker(value),
+        }
+    }
+
+    /// An identifier or a media type: kept unless it holds a JWT or a known token prefix
+    /// (high-entropy runs are what request ids and multipart boundaries are made of).
+    pub(crate) fn identifier(&mut self, value: &str) -> String {
+        let secret = value
+            .split(|c: char| !(c.is_ascii_alphanumeric() || "-_.+/=~".contains(c)))
+            .any(|w| is_jwt(w) || super::prefixes::known(w).is_some());
+        if secret {
+            self.marker(value)
+        } else {
+            value.to_owned()
         }
     }
 

@@ -375,6 +375,7 @@ impl Sanitizer {
                     };
                 }
                 ("params", list) => self.name_values(list),
+                ("mimeType", Value::String(mime)) => *mime = self.identifier(mime),
                 (_, other) => self.generic(other),
             }
         }
