@@ -829,3 +829,31 @@ fn a_field_nested_too_deep_is_cut_not_fatal() {
         "both entries are still diagnosed"
     );
 }
+
+/// An entry whose structure is larger than the reader's limit (16 MB once long strings
+/// are cut) is written as a note; the file, and the entries after it, are sanitized.
+#[test]
+fn an_entry_too_large_to_read_is_a_note_not_a_failure() {
+    let header = json!({"name": "X-Filler", "value": "v"}).to_string();
+    let mut headers = String::from("[");
+    while headers.len() < 17 << 20 {
+        headers.push_str(&header);
+        headers.push(',');
+    }
+    headers.push_str(&header);
+    headers.push(']');
+    let har = format!(
+        r#"{{"log":{{"entries":[{{"request":{{"method":"GET","url":"https://a.example/big","headers":{headers}}},"response":{{"status":200}}}},{{"request":{{"method":"GET","url":"https://a.example/x?access_token=CANARYafter789","headers":[]}},"response":{{"status":401,"headers":[{{"name":"WWW-Authenticate","value":"Bearer"}}]}}}}]}}}}"#
+    );
+    let mut out = Vec::new();
+    let mut s = Sanitizer::with_key([1, 2], false);
+    let n = sanitize_har(har.as_bytes(), &mut out, &mut s, |_| {}).expect("not fatal");
+    assert_eq!((n, s.skipped), (2, 1));
+    let parsed: Value = serde_json::from_slice(&out).expect("JSON");
+    let note = parsed["log"]["entries"][0]["comment"]
+        .as_str()
+        .unwrap_or("");
+    assert!(note.contains("larger than 16 MB"), "{note}");
+    assert_eq!(parsed["log"]["entries"][1]["response"]["status"], 401);
+    assert!(!String::from_utf8_lossy(&out).contains("CANARYafter789"));
+}

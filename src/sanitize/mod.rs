@@ -58,6 +58,10 @@ pub struct Sanitizer {
     pub cut_values: u64,
     /// How many fields were nested more than [`MAX_DEPTH`] levels deep and were cut.
     pub cut_deep: u64,
+    /// How many entries (or other top-level values) were too large to read even with
+    /// their long strings cut, and were written as a note
+    /// ([`crate::har::stream::Window::skipped_values`]).
+    pub skipped: u64,
     /// URLs inside URLs (`redirect_uri=https://…?next=https://…`) being cleaned.
     pub(crate) nesting: u8,
 }
@@ -206,6 +210,7 @@ impl Sanitizer {
             redacted: 0,
             cut_values: 0,
             cut_deep: 0,
+            skipped: 0,
             nesting: 0,
         }
     }
@@ -536,6 +541,25 @@ mod transcode {
     }
 
     impl<W: Write, P> Transcoder<'_, W, P> {
+        /// The next value, or `None` when it was too large to read even cut: the reader
+        /// has moved past it, and a note is written in its place (an entry becomes an
+        /// object with only a `comment`, so the file keeps its entries).
+        fn read<R: Read>(&mut self, window: &mut Window<R>) -> Result<Option<Capped>, HarError> {
+            let skipped = window.skipped_values();
+            match window.value::<Capped>() {
+                Ok(value) => Ok(Some(value)),
+                Err(e) if window.skipped_values() > skipped => {
+                    self.sanitizer.skipped += 1;
+                    let note = serde_json::json!({
+                        "comment": format!("authlens: skipped at byte {}: {}", e.offset, e.message)
+                    });
+                    self.json(window, &note)?;
+                    Ok(None)
+                }
+                Err(e) => Err(e),
+            }
+        }
+
         fn write<R: Read>(&mut self, window: &Window<R>, bytes: &[u8]) -> Result<(), HarError> {
             self.out
                 .write_all(bytes)
@@ -572,7 +596,9 @@ mod transcode {
             _level: Level,
             _key: &str,
         ) -> Result<(), HarError> {
-            let Capped { mut value, cut } = window.value()?;
+            let Some(Capped { mut value, cut }) = self.read(window)? else {
+                return Ok(());
+            };
             self.sanitizer.cut_deep += cut;
             // Page titles (often URLs), the creator, comments, custom fields: scanned.
             self.sanitizer.generic(&mut value);
@@ -580,15 +606,19 @@ mod transcode {
         }
 
         fn entry(&mut self, window: &mut Window<R>, index: usize) -> Result<(), HarError> {
-            let Capped {
-                value: mut entry,
-                cut,
-            } = window.value()?;
-            self.sanitizer.cut_deep += cut;
-            self.sanitizer.entry(&mut entry);
             if index > 0 {
                 self.write(window, b",\n")?;
             }
+            let Some(Capped {
+                value: mut entry,
+                cut,
+            }) = self.read(window)?
+            else {
+                (self.progress)(window.offset());
+                return Ok(());
+            };
+            self.sanitizer.cut_deep += cut;
+            self.sanitizer.entry(&mut entry);
             self.json(window, &entry)?;
             (self.progress)(window.offset());
             Ok(())
