@@ -857,3 +857,45 @@ fn an_entry_too_large_to_read_is_a_note_not_a_failure() {
     assert_eq!(parsed["log"]["entries"][1]["response"]["status"], 401);
     assert!(!String::from_utf8_lossy(&out).contains("CANARYafter789"));
 }
+
+fn hostile() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[ -~]{0,80}",
+        "(eyJ[A-Za-z0-9_-]{2,20}\\.){1,5}[A-Za-z0-9_=.-]{0,30}",
+        "(https?://[a-z.@:]{1,12}/[A-Za-z0-9/#?&=%;!._-]{0,60} ?){1,3}",
+        "[A-Za-z0-9+/=%_.~:;,&#?<>\"' -]{0,120}",
+        "\\PC{0,40}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Hostile strings anywhere: no panic, a HAR with the same entries, and a second
+    /// pass that changes nothing.
+    #[test]
+    fn hostile_strings_are_stable_and_never_panic(
+        values in prop::collection::vec(hostile(), 8),
+        header in prop::sample::select(vec!["Authorization", "WWW-Authenticate", "Set-Cookie", "Cookie", "Location", "Content-Type", "X-Custom", "Link", "DPoP"]),
+        mime in prop::sample::select(vec!["application/json", "text/html", "multipart/form-data; boundary=b", "application/x-www-form-urlencoded", "text/plain", ""]),
+        base64 in any::<bool>(),
+    ) {
+        let body = if base64 { STANDARD.encode(&values[3]) } else { values[3].clone() };
+        let mut e = entry(
+            json!({"method": "POST", "url": values[0], "headers": [{"name": header, "value": values[1]}, {"name": values[7], "value": values[2]}],
+                   "postData": {"mimeType": mime, "text": values[4]}, "queryString": [{"name": values[5], "value": values[6]}]}),
+            json!({"status": 401, "headers": [{"name": header, "value": values[2]}],
+                   "content": {"mimeType": mime, "text": body, "encoding": if base64 { "base64" } else { "" }}}),
+        );
+        e["_webSocketMessages"] = json!([{"type": "send", "data": values[5]}]);
+        e["_initiator"] = json!({"type": "script", "url": values[6], "stack": {"callFrames": [{"url": values[7]}]}});
+        let har = json!({"log": {"entries": [e]}}).to_string();
+        let once = sanitize(&har, false);
+        let parsed: Value = serde_json::from_str(&once).expect("JSON");
+        prop_assert_eq!(parsed["log"]["entries"].as_array().map(Vec::len), Some(1));
+        let mut out = Vec::new();
+        let mut again = Sanitizer::with_key([5, 6], false);
+        sanitize_har(once.as_bytes(), &mut out, &mut again, |_| {}).expect("sanitizes");
+        prop_assert_eq!(String::from_utf8(out).expect("UTF-8"), once);
+    }
+}

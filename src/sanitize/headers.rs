@@ -557,7 +557,7 @@ impl Sanitizer {
             for (key, v) in obj.iter_mut() {
                 match (key.as_str(), v) {
                     ("value", serde_json::Value::String(value)) => {
-                        *value = self.header_value(&name, value);
+                        *value = self.stable(value, |s, v| s.header_value(&name, v), Self::marker);
                     }
                     ("name", _) => {}
                     (_, other) => self.generic(other),

@@ -268,6 +268,28 @@ impl Sanitizer {
         }
     }
 
+    /// `clean(value)`, when cleaning it again changes nothing; otherwise `fallback(value)`
+    /// (a marker). Odd input can clean into a shape that reads differently (a value whose
+    /// scheme is not a token, a URL whose marker joins two parts): then none of it is
+    /// kept, and a second pass is sure to change nothing.
+    pub(crate) fn stable(
+        &mut self,
+        value: &str,
+        clean: impl Fn(&mut Self, &str) -> String,
+        fallback: impl Fn(&mut Self, &str) -> String,
+    ) -> String {
+        let out = clean(self, value);
+        if out == value {
+            return out;
+        }
+        let mut probe = self.clone();
+        if clean(&mut probe, &out) == out {
+            out
+        } else {
+            fallback(self, value)
+        }
+    }
+
     /// A token: JWTs keep their readable parts, anything else becomes a marker.
     pub(crate) fn token(&mut self, token: &str) -> String {
         if is_jwt(token) {
@@ -281,8 +303,8 @@ impl Sanitizer {
     pub(crate) fn generic(&mut self, value: &mut Value) {
         match value {
             Value::String(s) => {
-                if let std::borrow::Cow::Owned(clean) = self.text(s) {
-                    *s = clean;
+                if let std::borrow::Cow::Owned(_) = self.text(s) {
+                    *s = self.stable(s, |t, v| t.text(v).into_owned(), Self::marker);
                 }
             }
             Value::Array(items) => items.iter_mut().for_each(|v| self.generic(v)),
@@ -348,8 +370,12 @@ impl Sanitizer {
             for (key, v) in obj.iter_mut() {
                 match (key.as_str(), v) {
                     ("value", Value::String(value)) => {
-                        let decoded = decode_component(value);
-                        *value = self.param_value(&decode_component(&name), value, &decoded);
+                        let name = decode_component(&name);
+                        *value = self.stable(
+                            value,
+                            |s, v| s.param_value(&name, v, &decode_component(v)),
+                            Self::marker,
+                        );
                     }
                     ("name", _) => {}
                     (_, other) => self.generic(other),
@@ -374,9 +400,13 @@ impl Sanitizer {
             match (key.as_str(), v) {
                 ("text", Value::String(text)) => {
                     *text = if base64 {
-                        self.base64_body(&mime, text)
+                        self.stable(
+                            text,
+                            |s, v| s.base64_body(&mime, v),
+                            |s, v| base64::engine::general_purpose::STANDARD.encode(s.marker(v)),
+                        )
                     } else {
-                        self.body(&mime, text)
+                        self.stable(text, |s, v| s.body(&mime, v), Self::marker)
                     };
                 }
                 ("params", list) => self.name_values(list),
@@ -388,7 +418,7 @@ impl Sanitizer {
 
     fn url_field(&mut self, v: &mut Value) {
         match v {
-            Value::String(url) => *url = self.url(url),
+            Value::String(url) => *url = self.stable(url, Self::url, Self::marker),
             other => self.generic(other),
         }
     }
@@ -432,7 +462,11 @@ impl Sanitizer {
                                 for (key, v) in m.iter_mut() {
                                     match (key.as_str(), v) {
                                         ("data", Value::String(data)) => {
-                                            *data = self.body("", data);
+                                            *data = self.stable(
+                                                data,
+                                                |s, v| s.body("", v),
+                                                Self::marker,
+                                            );
                                         }
                                         (_, other) => self.generic(other),
                                     }
