@@ -613,6 +613,10 @@ fn no_canary_of_the_corpus_survives_in_any_form() {
     values.dedup();
     assert_eq!(values.len(), canaries.len(), "every canary is unique");
     let har = corpus_har(&canaries);
+    // To measure another sanitizer against the same corpus (docs/security.md).
+    if let Ok(path) = std::env::var("AUTHLENS_WRITE_CORPUS") {
+        fs::write(path, &har).expect("corpus written");
+    }
     for c in &canaries {
         assert!(
             forms(&c.value).iter().any(|f| har.contains(f.as_str())),
