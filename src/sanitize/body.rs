@@ -116,15 +116,13 @@ impl Sanitizer {
         match value {
             Value::Object(map) => {
                 let mut changed = false;
-                let graphql = map.get("query").is_some_and(Value::is_string)
-                    && (map.contains_key("variables") || map.contains_key("operationName"));
                 let keys: Vec<String> = map.keys().cloned().collect();
                 for key in keys {
                     let clean_key = self.text(&key).into_owned();
                     let Some(mut v) = map.remove(&key) else {
                         continue;
                     };
-                    changed |= self.json_member(&key, &mut v, graphql);
+                    changed |= self.json_member(&key, &mut v);
                     if clean_key != key {
                         changed = true;
                     }
@@ -148,8 +146,10 @@ impl Sanitizer {
 
     /// One member of an object: a secret key's scalar value is replaced (strong names
     /// always; weak ones, `code`, `state`, `key`, only when the value looks like a
-    /// credential: `"code": "invalid_token"` is what the server said).
-    fn json_member(&mut self, key: &str, v: &mut Value, graphql: bool) -> bool {
+    /// credential: `"code": "invalid_token"` is what the server said). GraphQL's
+    /// `variables` are JSON like any other; the inline arguments of its `query`
+    /// (`login(password: "…")`) are found by the text scanner's `name: "value"` rule.
+    fn json_member(&mut self, key: &str, v: &mut Value) -> bool {
         let scalar = match v {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) => Some(n.to_string()),
@@ -166,11 +166,6 @@ impl Sanitizer {
                 }
                 return false;
             }
-        }
-        if graphql && key == "query" {
-            // GraphQL inline arguments (`login(password: "…")`) are found by the text
-            // scanner's `name: "value"` rule.
-            return self.json(v);
         }
         self.json(v)
     }

@@ -161,28 +161,36 @@ const STRONG_SUFFIXES: &[&str] = &[
     "codeverifier",
 ];
 
-fn normalise(name: &str) -> String {
-    name.chars()
-        .filter(|c| *c != '-' && *c != '_' && *c != '.')
-        .flat_map(char::to_lowercase)
-        .collect()
+/// A name without case, `-`, `_` and `.`, in a buffer (names are compared for every run
+/// of every string, so no allocation); `None` when longer than any secret name.
+fn normalise(name: &str) -> Option<([u8; 64], usize)> {
+    let mut out = [0u8; 64];
+    let mut n = 0;
+    for b in name.bytes().filter(|b| !matches!(b, b'-' | b'_' | b'.')) {
+        *out.get_mut(n)? = b.to_ascii_lowercase();
+        n += 1;
+    }
+    Some((out, n))
 }
 
 /// Whether a parameter, JSON key or header names a secret.
 pub fn is_secret_name(name: &str) -> bool {
-    if name.len() > 64 {
+    let Some((buffer, len)) = normalise(name) else {
         return false;
-    }
-    let n = normalise(name);
-    SECRET_NAMES.contains(&n.as_str())
-        || STRONG_SUFFIXES.iter().any(|s| n.ends_with(s))
-        || n.ends_with("key") && n.len() <= 24 && !n.ends_with("monkey")
+    };
+    let n = buffer.get(..len).unwrap_or(&[]);
+    SECRET_NAMES.iter().any(|s| s.as_bytes() == n)
+        || STRONG_SUFFIXES.iter().any(|s| n.ends_with(s.as_bytes()))
+        || (n.ends_with(b"key") && n.len() <= 24 && !n.ends_with(b"monkey"))
 }
 
 /// Whether a name marks a secret whatever its value looks like.
 pub fn is_strong_secret_name(name: &str) -> bool {
-    let n = normalise(name);
-    STRONG_SUFFIXES.iter().any(|s| n.ends_with(s))
+    let Some((buffer, len)) = normalise(name) else {
+        return false;
+    };
+    let n = buffer.get(..len).unwrap_or(&[]);
+    STRONG_SUFFIXES.iter().any(|s| n.ends_with(s.as_bytes()))
         || [
             "pass",
             "passcode",
@@ -192,7 +200,8 @@ pub fn is_strong_secret_name(name: &str) -> bool {
             "samlart",
             "ticket",
         ]
-        .contains(&n.as_str())
+        .iter()
+        .any(|s| s.as_bytes() == n)
 }
 
 impl Sanitizer {
@@ -279,6 +288,17 @@ impl Sanitizer {
         fallback: impl Fn(&mut Self, &str) -> String,
     ) -> String {
         let out = clean(self, value);
+        self.checked(value, out, clean, fallback)
+    }
+
+    /// [`Self::stable`], given `out = clean(value)` already.
+    pub(crate) fn checked(
+        &mut self,
+        value: &str,
+        out: String,
+        clean: impl Fn(&mut Self, &str) -> String,
+        fallback: impl Fn(&mut Self, &str) -> String,
+    ) -> String {
         if out == value {
             return out;
         }
@@ -303,8 +323,8 @@ impl Sanitizer {
     pub(crate) fn generic(&mut self, value: &mut Value) {
         match value {
             Value::String(s) => {
-                if let std::borrow::Cow::Owned(_) = self.text(s) {
-                    *s = self.stable(s, |t, v| t.text(v).into_owned(), Self::marker);
+                if let std::borrow::Cow::Owned(out) = self.text(s) {
+                    *s = self.checked(s, out, |t, v| t.text(v).into_owned(), Self::marker);
                 }
             }
             Value::Array(items) => items.iter_mut().for_each(|v| self.generic(v)),

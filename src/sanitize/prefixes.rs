@@ -145,9 +145,12 @@ fn in_tail(tail: Tail, b: u8) -> bool {
 /// The known prefix `run` starts with, when the rest of it has that token's shape.
 pub fn known(run: &str) -> Option<&'static Prefix> {
     let bytes = run.as_bytes();
+    // Called for every run of every string: compare the first byte before the rest.
+    let first = *bytes.first()?;
     PREFIXES.iter().find(|p| {
-        bytes.starts_with(p.prefix.as_bytes())
+        p.prefix.as_bytes().first() == Some(&first)
             && bytes.len() >= p.prefix.len() + p.min_tail
+            && bytes.starts_with(p.prefix.as_bytes())
             && bytes
                 .get(p.prefix.len()..p.prefix.len() + p.min_tail)
                 .is_some_and(|t| t.iter().all(|&b| in_tail(p.tail, b)))
