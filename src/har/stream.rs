@@ -287,6 +287,9 @@ pub struct Window<R> {
     cut: Vec<u8>,
     /// How many values were read with strings cut (see [`Window::cut_values`]).
     cut_values: u64,
+    /// How many values were too large even cut, and were read past (see
+    /// [`Window::skipped_values`]).
+    skipped_values: u64,
 }
 
 impl<R: Read> Window<R> {
@@ -307,6 +310,7 @@ impl<R: Read> Window<R> {
             max: max.max(first.max(1)),
             cut: Vec::new(),
             cut_values: 0,
+            skipped_values: 0,
         }
     }
 
@@ -315,6 +319,13 @@ impl<R: Read> Window<R> {
     /// silently.
     pub fn cut_values(&self) -> u64 {
         self.cut_values
+    }
+
+    /// How many values were larger than [`MAX_CUT_VALUE`] even with their long strings
+    /// cut. Reading one fails, but only after the window was moved past it: a caller that
+    /// can do without that one value (sanitize writes a note in its place) reads on.
+    pub fn skipped_values(&self) -> u64 {
+        self.skipped_values
     }
 
     /// The input offset of the next byte to parse.
@@ -432,11 +443,29 @@ impl<R: Read> Window<R> {
         let mut cut = std::mem::take(&mut self.cut);
         cut.clear();
         let mut framer = Framer::default();
+        let mut too_large = false;
         let framed = loop {
-            match framer.feed(&self.buf[self.pos..self.end], &mut cut) {
+            let step = framer.feed(&self.buf[self.pos..self.end], &mut cut);
+            if cut.len() > MAX_CUT_VALUE {
+                // Read past the rest without keeping it: the value is lost, not the file.
+                too_large = true;
+                cut.clear();
+            }
+            match step {
                 Step::Done(used) => {
                     self.pos += used;
-                    break Ok(());
+                    break if too_large {
+                        self.skipped_values += 1;
+                        Err(HarError::new(
+                            start,
+                            format!(
+                                "a value larger than {} MB even with its long strings cut",
+                                MAX_CUT_VALUE >> 20
+                            ),
+                        ))
+                    } else {
+                        Ok(())
+                    };
                 }
                 Step::More => self.pos = self.end,
                 Step::Invalid(used, what) => {
@@ -444,20 +473,11 @@ impl<R: Read> Window<R> {
                     break Err(self.syntax(what));
                 }
             }
-            if cut.len() > MAX_CUT_VALUE {
-                break Err(HarError::new(
-                    start,
-                    format!(
-                        "a value larger than {} MB even with its long strings cut",
-                        MAX_CUT_VALUE >> 20
-                    ),
-                ));
-            }
             if !self.more()? {
                 break Err(self.truncated());
             }
         };
-        if !framer.cuts.is_empty() {
+        if !framer.cuts.is_empty() && !too_large {
             self.cut_values += 1;
         }
         let parsed = framed.and_then(|()| {

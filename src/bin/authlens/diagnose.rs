@@ -157,8 +157,22 @@ pub fn sanitize(path: &str, out: Option<&str>, strict: bool) -> Result<ExitCode,
         bar.finish_and_clear();
     }
     let entries = result.map_err(|e| unreadable(path, e))?;
+    let mut notes = String::new();
+    if sanitizer.cut_deep > 0 {
+        notes.push_str(&format!(
+            ", {} nested more than {} levels deep cut",
+            plural(sanitizer.cut_deep, "field", "fields"),
+            authlens::sanitize::MAX_DEPTH
+        ));
+    }
+    if sanitizer.skipped > 0 {
+        notes.push_str(&format!(
+            ", {} too large to read written as a note",
+            plural(sanitizer.skipped, "value", "values")
+        ));
+    }
     eprintln!(
-        "authlens: {entries} entries, {} values redacted{}",
+        "authlens: {entries} entries, {} values redacted{notes}{}",
         sanitizer.redacted,
         out.map(|o| format!(", written to {o}")).unwrap_or_default()
     );
@@ -176,6 +190,10 @@ pub fn sanitize(path: &str, out: Option<&str>, strict: bool) -> Result<ExitCode,
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn text(report: &Report, style: Style) -> String {
