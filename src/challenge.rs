@@ -161,6 +161,11 @@ pub fn parse(value: &str) -> ChallengeList<'_> {
     parse_lines(std::iter::once(value))
 }
 
+/// The most challenges kept from one header (every field line together). Real servers
+/// send a handful; the rest of a longer list is checked for errors but not kept, so that a
+/// hostile header costs memory in proportion to what is kept (docs/parsers.md, Limits).
+pub const MAX_CHALLENGES: usize = 1_000;
+
 /// Parses several field lines of the same header, as one list (RFC 9110 §5.3).
 ///
 /// Problems carry the index of their field line when there is more than one.
@@ -204,12 +209,28 @@ struct Parser<'a, 'p> {
 
 impl<'a> Parser<'a, '_> {
     fn run(mut self, challenges: &mut Vec<Challenge<'a>>) {
+        let mut over_limit = false;
         loop {
             self.skip_ows_and_commas();
             if self.at_end() {
                 return;
             }
-            self.challenge(challenges);
+            if challenges.len() < MAX_CHALLENGES {
+                self.challenge(challenges);
+                continue;
+            }
+            // A hostile header (a million challenges) must cost memory in proportion to
+            // what is kept, not to its size: the rest is still read for errors, then
+            // dropped, and the limit is said once.
+            if !over_limit {
+                over_limit = true;
+                self.problems.warning(
+                    self.pos,
+                    "more than 1,000 challenges in this header: the rest are checked but not kept",
+                );
+            }
+            let mut dropped = Vec::with_capacity(1);
+            self.challenge(&mut dropped);
         }
     }
 
@@ -769,7 +790,8 @@ mod tests {
     #[test]
     fn hostile_inputs_stay_linear_and_do_not_panic() {
         let many = "Basic realm=\"x\", ".repeat(100_000);
-        assert_eq!(parse(&many).challenges.len(), 100_000);
+        // Read to the end, kept up to the limit.
+        assert_eq!(parse(&many).challenges.len(), MAX_CHALLENGES);
         let params = format!("Foo {}", "a=b, ".repeat(100_000));
         assert_eq!(parse(&params).challenges[0].params.len(), 100_000);
         for s in [
@@ -800,5 +822,23 @@ mod tests {
         let list = parse_lines(folded);
         assert_eq!(list.challenges[0].params.len(), 2);
         assert_eq!(list.problems.len(), 1, "obs-fold is reported once");
+    }
+
+    #[test]
+    fn a_hostile_list_keeps_the_first_thousand_challenges() {
+        let header = vec!["Basic realm=\"x\""; 5_000].join(", ");
+        let list = parse(&header);
+        assert_eq!(list.challenges.len(), MAX_CHALLENGES);
+        assert_eq!(
+            list.problems
+                .iter()
+                .filter(|p| p.message.starts_with("more than 1,000"))
+                .count(),
+            1
+        );
+        assert!(list.problems.iter().all(|p| !p.is_error()));
+        // Errors after the limit are still reported.
+        let broken = format!("{header}, Bearer realm=\"unterminated");
+        assert!(parse(&broken).problems.iter().any(|p| p.is_error()));
     }
 }

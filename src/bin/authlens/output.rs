@@ -16,7 +16,12 @@ pub fn challenge(proxy: bool, json: bool, values: &[String]) -> Result<ExitCode,
     }
     let list = challenge::parse_lines(lines.iter().map(String::as_str));
     if json {
-        print_json(&serde_json::to_value(schemes::describe(&list)).map_err(|e| e.to_string())?)?;
+        // Written as it is serialised: no JSON tree of the whole list in memory.
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        serde_json::to_writer_pretty(&mut out, &schemes::describe(&list))
+            .map_err(|e| e.to_string())?;
+        std::io::Write::write_all(&mut out, b"\n").map_err(|e| e.to_string())?;
     } else {
         let header = if proxy {
             "Proxy-Authenticate"
