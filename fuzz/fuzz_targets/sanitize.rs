@@ -233,6 +233,37 @@ fn without_markers(s: &str) -> String {
     out
 }
 
+/// The HAR with base64 bodies decoded and every marker the same: what a second pass may
+/// not change.
+fn normalised(har: &str) -> String {
+    let mut value: Value = serde_json::from_str(har).expect("the sanitized copy is JSON");
+    if let Some(entries) = value["log"]["entries"].as_array_mut() {
+        for e in entries {
+            // Basic credentials carry the password's marker inside their base64.
+            for part in ["request", "response"] {
+                if let Some(headers) = e[part]["headers"].as_array_mut() {
+                    for h in headers {
+                        let Some(value) = h["value"].as_str() else { continue };
+                        if let Some(encoded) = value.strip_prefix("Basic ") {
+                            if let Ok(decoded) = STANDARD.decode(encoded) {
+                                h["value"] = json!(format!("Basic {}", String::from_utf8_lossy(&decoded)));
+                            }
+                        }
+                    }
+                }
+            }
+            let content = &mut e["response"]["content"];
+            if content["encoding"] == "base64" {
+                if let Some(text) = content["text"].as_str() {
+                    let decoded = STANDARD.decode(text).map(|b| String::from_utf8_lossy(&b).into_owned());
+                    content["text"] = json!(decoded.unwrap_or_else(|_| text.to_owned()));
+                }
+            }
+        }
+    }
+    without_markers(&value.to_string())
+}
+
 /// Per entry: method, status and the sorted keys of the entry, its request and response.
 fn shape(har: &str) -> Vec<(Value, Value, Vec<String>)> {
     let value: Value = serde_json::from_str(har).expect("the sanitized copy is JSON");
@@ -290,5 +321,5 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(shape(&once), shape(&input), "the copy has other entries");
     let twice = sanitize(&once, strict);
     assert_eq!(shape(&twice), shape(&once));
-    assert_eq!(without_markers(&twice), without_markers(&once), "a second pass changed more than markers");
+    assert_eq!(normalised(&twice), normalised(&once), "a second pass changed more than markers");
 });

@@ -440,6 +440,10 @@ impl<R: Read> Window<R> {
                 }
                 Step::More => self.pos = self.end,
                 Step::Invalid(used, what) => {
+                    // The stray bracket goes into the copy, for serde_json to name below.
+                    if let Some(&b) = self.buf[..self.end].get(self.pos + used) {
+                        cut.push(b);
+                    }
                     self.pos += used;
                     break Err(self.syntax(what));
                 }
@@ -460,12 +464,21 @@ impl<R: Read> Window<R> {
         if !framer.cuts.is_empty() {
             self.cut_values += 1;
         }
-        let parsed = framed.and_then(|()| {
-            serde_json::from_slice::<T>(&cut).map_err(|e| {
-                let at = start + framer.original_offset(index_of(&cut, &e));
-                HarError::new(at, describe(&e))
-            })
-        });
+        let at = |e: &serde_json::Error| {
+            HarError::new(start + framer.original_offset(index_of(&cut, e)), describe(e))
+        };
+        let parsed = match framed {
+            Ok(()) => serde_json::from_slice::<T>(&cut).map_err(|e| at(&e)),
+            // The framer only counts brackets, so a value broken before its end (a wrong
+            // type, a syntax error, brackets that never balance) is framed up to the end
+            // of the input or a stray bracket. serde_json then names the first error, where
+            // it is, as for a value that fits the window (found by the fuzz/har_stream
+            // differential; tests/regressions.rs). An end of input stays the framer's.
+            Err(framing) => match serde_json::from_slice::<T>(&cut) {
+                Err(e) if !e.is_eof() => Err(at(&e)),
+                _ => Err(framing),
+            },
+        };
         // Keep the buffer for the next large value, unless it grew past the window's size.
         if cut.capacity() <= self.max {
             self.cut = cut;
@@ -571,6 +584,11 @@ impl Framer {
             }
             let b = input[i];
             match b {
+                // A number or literal (a value started at depth 0 that is not a string)
+                // ends where serde_json's stream ends one: at white space or a
+                // structural character, `"`, `[` and `{` included (`5[` is the number 5
+                // and then a stray `[`; fuzz/har_stream, tests/regressions.rs).
+                b'"' | b'{' | b'[' if self.depth == 0 && self.started => return Step::Done(i),
                 b'"' => {
                     self.in_string = true;
                     self.kept = 0;
