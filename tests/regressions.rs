@@ -39,7 +39,11 @@ fn an_unbalanced_entry_larger_than_the_window_names_its_first_error() {
     assert_eq!((error.entry, error.offset), (Some(0), 1151), "{error}");
     assert!(error.message.starts_with("not the HAR shape"), "{error}");
     for (first, max) in [(1, 1), (1, 8), (3, 3), (7, 64), (16, 4096)] {
-        assert_eq!(read_with(data, first, max), reference, "window {first}..{max}");
+        assert_eq!(
+            read_with(data, first, max),
+            reference,
+            "window {first}..{max}"
+        );
     }
 }
 
@@ -59,7 +63,10 @@ fn a_wrong_type_in_an_unclosed_entry_is_reported_where_it_is() {
 /// serde_json's words (as the window path does) rather than the framer's.
 #[test]
 fn a_stray_bracket_where_an_entry_starts_reads_the_same_through_any_window() {
-    for data in [&br#"{"log":{"entries":[1,}]}}"#[..], br#"{"log":{"entries":[{},]}}"#] {
+    for data in [
+        &br#"{"log":{"entries":[1,}]}}"#[..],
+        br#"{"log":{"entries":[{},]}}"#,
+    ] {
         let reference = read(data);
         assert!(reference.1.is_err());
         for (first, max) in [(1, 1), (2, 2), (5, 40)] {
@@ -84,9 +91,32 @@ fn a_number_run_into_a_bracket_reads_the_same_through_any_window() {
     for (first, max) in [(1, 1), (1, 8), (3, 3), (7, 64)] {
         assert_eq!(read_with(data, first, max), reference, "{first}..{max}");
     }
-    for data in [&br#"{"log":{"x":1"y","entries":[]}}"#[..], br#"{"log":{"x":true{},"entries":[]}}"#] {
+    for data in [
+        &br#"{"log":{"x":1"y","entries":[]}}"#[..],
+        br#"{"log":{"x":true{},"entries":[]}}"#,
+    ] {
         let reference = read(data);
         assert!(reference.1.is_err());
         assert_eq!(read_with(data, 1, 1), reference);
+    }
+}
+
+/// fuzz/har_stream, crash-d4e21ef3: `"creator": ://…`, a member with no value. The
+/// production window said "expected value" at the `:`; the framer took the `:` for the end
+/// of an empty value and serde_json, given nothing, said the file was truncated. Fixed in
+/// `Framer`: a separator before any byte of the value is an error where it is.
+#[test]
+fn a_member_without_a_value_reads_the_same_through_any_window() {
+    for data in [
+        &br#"{"log": {"version": "1.2", "creator": ://127.0.0.1:42, "entries": []}}"#[..],
+        br#"{"log":{"creator":,"entries":[]}}"#,
+        br#"{"log":{"entries":[,]}}"#,
+    ] {
+        let reference = read(data);
+        let error = reference.1.clone().expect_err("the file is broken");
+        assert!(error.message.contains("expected value"), "{error}");
+        for (first, max) in [(1, 1), (1, 8), (3, 3), (7, 64)] {
+            assert_eq!(read_with(data, first, max), reference, "{first}..{max}");
+        }
     }
 }

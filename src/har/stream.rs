@@ -465,7 +465,10 @@ impl<R: Read> Window<R> {
             self.cut_values += 1;
         }
         let at = |e: &serde_json::Error| {
-            HarError::new(start + framer.original_offset(index_of(&cut, e)), describe(e))
+            HarError::new(
+                start + framer.original_offset(index_of(&cut, e)),
+                describe(e),
+            )
         };
         let parsed = match framed {
             Ok(()) => serde_json::from_slice::<T>(&cut).map_err(|e| at(&e)),
@@ -609,7 +612,13 @@ impl Framer {
                 }
                 // A number or literal ends at the first byte that cannot be part of it.
                 b' ' | b'\n' | b'\r' | b'\t' | b',' | b':' if self.depth == 0 => {
-                    return Step::Done(i)
+                    // Before any byte of the value (`"creator": ,`), there is no value
+                    // at all: an error where it is, as serde_json says for a value that
+                    // fits the window (fuzz/har_stream, tests/regressions.rs).
+                    if !self.started {
+                        return Step::Invalid(i, "expected a value");
+                    }
+                    return Step::Done(i);
                 }
                 _ => {}
             }
