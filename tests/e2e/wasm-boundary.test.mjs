@@ -77,7 +77,10 @@ const entry = {
 };
 const har = JSON.stringify({ log: { entries: [entry] } });
 
-/** Normal calls, with results that can be checked: the module still works. */
+/**
+ * Normal calls, with results that can be checked: the module still works.
+ * @param {string} after what was called before
+ */
 function assertUsable(after) {
   assert.equal(wasm.parseChallenges('Bearer realm="a"').challenges[0].scheme, 'Bearer', after);
   assert.equal(wasm.annotateHarEntry(/** @type {any} */ (entry)).findings[0].code, 'auth.malformed', after);
@@ -88,7 +91,11 @@ function assertUsable(after) {
   inspector.free();
 }
 
-/** Calls `f`; a thrown ordinary Error is fine, a trap (a panic in Wasm) is not. */
+/**
+ * Calls `f`; a thrown ordinary Error is fine, a trap (a panic in Wasm) is not.
+ * @param {string} what
+ * @param {() => unknown} f
+ */
 function call(what, f) {
   try {
     f();
