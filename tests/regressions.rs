@@ -120,3 +120,29 @@ fn a_member_without_a_value_reads_the_same_through_any_window() {
         }
     }
 }
+
+/// fuzz/har_stream, crash-24bff417: `"creator": n" …`, a literal cut short by a quote.
+/// The production window said "expected ident" at the quote (byte 46 of the crash input;
+/// byte 39 here, the byte after the literal in each case below); the framer ended
+/// the value at the quote, and serde_json, given `n` alone, said the file ends there
+/// (byte 45 there). Fixed in `Window::cut_value`: a framed value that ends early is parsed again
+/// with the byte that ended it, which serde_json then names.
+#[test]
+fn a_literal_cut_short_reads_the_same_through_any_window() {
+    for (data, offset) in [
+        (
+            &br#"{"log": {"version": "1.2", "creator": n" {"a": 1}, "entries": []}}"#[..],
+            39,
+        ),
+        (br#"{"log":{"x":tru ,"entries":[]}}"#, 15),
+        (br#"{"log":{"x":-"1","entries":[]}}"#, 13),
+    ] {
+        let reference = read(data);
+        let error = reference.1.clone().expect_err("the file is broken");
+        assert_eq!(error.offset, offset, "{error}");
+        assert!(!error.message.contains("truncated"), "{error}");
+        for (first, max) in [(1, 1), (1, 8), (3, 3), (7, 64)] {
+            assert_eq!(read_with(data, first, max), reference, "{first}..{max}");
+        }
+    }
+}

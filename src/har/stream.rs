@@ -422,6 +422,14 @@ impl<R: Read> Window<R> {
         }
     }
 
+    /// The next byte, white space included, reading more if the window is used up.
+    fn next_byte(&mut self) -> Result<Option<u8>, HarError> {
+        if self.pos >= self.end && !self.more()? {
+            return Ok(None);
+        }
+        Ok(self.buf[..self.end].get(self.pos).copied())
+    }
+
     /// A value that does not fit in the largest window: copied with its long strings cut,
     /// then parsed.
     fn cut_value<T: DeserializeOwned>(&mut self) -> Result<T, HarError> {
@@ -464,21 +472,40 @@ impl<R: Read> Window<R> {
         if !framer.cuts.is_empty() {
             self.cut_values += 1;
         }
-        let at = |e: &serde_json::Error| {
+        let at = |cut: &[u8], e: &serde_json::Error| {
             HarError::new(
-                start + framer.original_offset(index_of(&cut, e)),
+                start + framer.original_offset(index_of(cut, e)),
                 describe(e),
             )
         };
         let parsed = match framed {
-            Ok(()) => serde_json::from_slice::<T>(&cut).map_err(|e| at(&e)),
+            Ok(()) => match serde_json::from_slice::<T>(&cut) {
+                // A literal or number cut short by the byte that ended it (`n"`, `tru `,
+                // `-"`): reading the window, serde_json saw that byte and named it (an
+                // "expected ident" there, not an early end, or an invalid number at that
+                // byte, not at the last digit); so it does here (fuzz/har_stream,
+                // tests/regressions.rs).
+                Err(e) if e.is_eof() || index_of(&cut, &e) + 1 >= cut.len() => {
+                    match self.next_byte() {
+                        Ok(Some(b)) => {
+                            cut.push(b);
+                            match serde_json::from_slice::<T>(&cut) {
+                                Err(named) if !named.is_eof() => Err(at(&cut, &named)),
+                                _ => Err(at(&cut, &e)),
+                            }
+                        }
+                        _ => Err(at(&cut, &e)),
+                    }
+                }
+                other => other.map_err(|e| at(&cut, &e)),
+            },
             // The framer only counts brackets, so a value broken before its end (a wrong
             // type, a syntax error, brackets that never balance) is framed up to the end
             // of the input or a stray bracket. serde_json then names the first error, where
             // it is, as for a value that fits the window (found by the fuzz/har_stream
             // differential; tests/regressions.rs). An end of input stays the framer's.
             Err(framing) => match serde_json::from_slice::<T>(&cut) {
-                Err(e) if !e.is_eof() => Err(at(&e)),
+                Err(e) if !e.is_eof() => Err(at(&cut, &e)),
                 _ => Err(framing),
             },
         };
