@@ -146,3 +146,31 @@ fn a_literal_cut_short_reads_the_same_through_any_window() {
         }
     }
 }
+
+/// fuzz/har_stream, crash-b6589fc6: a file that is just `0`. The production window read
+/// the number and said "not the HAR shape" at byte 0; a 1-byte window could not tell the
+/// number had ended, framed it to the end of the input and said "truncated" at byte 1.
+/// Fixed in `Window::cut_value`: a framed value that ends with the input and parses is a
+/// value.
+#[test]
+fn a_number_that_ends_with_the_input_reads_the_same_through_any_window() {
+    for data in [
+        &b"0"[..],
+        b"123",
+        b"true",
+        br#"{"log":{"entries":[]},"n":1}"#,
+        br#"{"log":{"entries":[]}} 5"#,
+    ] {
+        let reference = read(data);
+        for (first, max) in [(1, 1), (1, 8), (2, 2), (3, 3)] {
+            assert_eq!(
+                read_with(data, first, max),
+                reference,
+                "{first}..{max} {data:?}"
+            );
+        }
+    }
+    let error = read(b"0").1.expect_err("not a HAR");
+    assert_eq!(error.offset, 0, "{error}");
+    assert!(error.message.starts_with("not the HAR shape"), "{error}");
+}
