@@ -5,7 +5,7 @@
 # property); the input is then in fuzz/artifacts/TARGET/, and
 # `cargo +nightly fuzz run -s none TARGET fuzz/artifacts/TARGET/crash-…` replays it.
 #
-#   FUZZ_SECONDS=N   seconds per target (default 15: 8 targets take about 2 minutes, plus
+#   FUZZ_SECONDS=N   seconds per target (default 12: 8 targets take about 100 s, plus
 #                    the build, about 2 minutes from scratch on 2 cores)
 #   FUZZ_TARGETS="a b"   only these targets
 #
@@ -30,7 +30,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 
-seconds=${FUZZ_SECONDS:-15}
+seconds=${FUZZ_SECONDS:-12}
 targets=${FUZZ_TARGETS:-$(cargo +nightly fuzz list)}
 
 fuzz/seed.sh 2>/dev/null
