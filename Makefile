@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make run    builds everything, then starts the lab (and says how to load the extension)
-#   make test   runs every check and test, real browsers included
+#   make test   runs every check and test, real browsers included, and a fuzz smoke run
+#               of every target in fuzz/ (tools/fuzz-smoke.sh, docs/reliability.md)
 # Both install what they need first (tools/setup.sh is idempotent).
 
 .PHONY: run test setup build lint e2e interop bench clean
@@ -15,6 +16,7 @@ test: setup
 	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 	cargo test
 	cargo test --lib --target wasm32-unknown-unknown
+	tools/fuzz-smoke.sh
 	tools/build.sh
 	cargo build --bin authlens
 	npx --no-install tsc -p tsconfig.json

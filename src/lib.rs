@@ -11,6 +11,12 @@
 //! - [`annotate`] bundles all of that for one exchange, as the UIs show it.
 //!
 //! `wasm.rs` is the only module that speaks wasm-bindgen; it is compiled for wasm32 only.
+//!
+//! No panic, no trap (issue #12): the library's own code never unwraps. In Wasm a panic
+//! aborts the instance (`panic = "abort"`) and kills the surface that loaded it, so every
+//! fallible step returns a problem or a default instead. Tests may unwrap (`cfg(test)`).
+//! `unreachable!` is not used; one that is added must say why it cannot be reached.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod annotate;
 pub mod challenge;

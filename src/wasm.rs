@@ -120,6 +120,41 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// A string argument, checked on this side. The glue wasm-bindgen writes for a `&str`
+/// parameter trusts the caller: given `true`, a number or an object it asked the
+/// allocator for `NaN` bytes and the module trapped ("memory access out of bounds"),
+/// which kills the surface (tests/e2e/wasm-boundary.test.mjs). A `JsValue` crosses as a
+/// reference, and a non-string is an error. Lone surrogates become U+FFFD.
+fn string_arg(value: &JsValue, name: &str) -> Result<String, JsError> {
+    value
+        .as_string()
+        .ok_or_else(|| JsError::new(&format!("{name} must be a string")))
+}
+
+/// `sanitizeHar`'s key, read element by element for the same reason as [`string_arg`]:
+/// exactly 4 integers in the u32 range, from a `Uint32Array` or an array.
+fn key_words(key: &JsValue) -> Option<[u32; 4]> {
+    if !key.is_object() {
+        return None;
+    }
+    let length = js_sys::Reflect::get(key, &JsValue::from_str("length")).ok()?;
+    if length.as_f64() != Some(4.0) {
+        return None;
+    }
+    let mut words = [0u32; 4];
+    for (i, word) in (0u32..).zip(words.iter_mut()) {
+        let value = js_sys::Reflect::get(key, &JsValue::from(i))
+            .ok()?
+            .as_f64()?;
+        if value.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&value) {
+            return None;
+        }
+        // An integer in the u32 range, checked just above: the cast is exact.
+        *word = value as u32;
+    }
+    Some(words)
+}
+
 /// A result as a JS value: serialised to JSON here and parsed by the engine's `JSON.parse`.
 /// Measured against serde_wasm_bindgen's field-by-field objects (tools/bench-browser.mjs):
 /// the same speed per annotation within noise, and a 6 KB smaller module (its serializer
@@ -133,6 +168,12 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 /// Parses a `WWW-Authenticate`/`Proxy-Authenticate` value, with each scheme's typed
 /// details.
 #[wasm_bindgen(js_name = parseChallenges, unchecked_return_type = "ChallengeList")]
+pub fn parse_challenges_js(
+    #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
+) -> Result<JsValue, JsError> {
+    parse_challenges(&string_arg(&value, "value")?)
+}
+
 pub fn parse_challenges(value: &str) -> Result<JsValue, JsError> {
     to_js(&schemes::describe(&challenge::parse(value)))
 }
@@ -140,12 +181,25 @@ pub fn parse_challenges(value: &str) -> Result<JsValue, JsError> {
 /// Explains an `Authorization`/`Proxy-Authorization` value. Secrets are masked unless
 /// `reveal` is true.
 #[wasm_bindgen(js_name = parseAuthorization, unchecked_return_type = "Credentials")]
+pub fn parse_authorization_js(
+    #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
+    reveal: bool,
+) -> Result<JsValue, JsError> {
+    parse_authorization(&string_arg(&value, "value")?, reveal)
+}
+
 pub fn parse_authorization(value: &str, reveal: bool) -> Result<JsValue, JsError> {
     to_js(&credentials::parse(value).to_json(reveal))
 }
 
 /// Reads a token: JWT header and claims (never verified), kind and use, or opaque format.
 #[wasm_bindgen(js_name = inspectToken, unchecked_return_type = "Token")]
+pub fn inspect_token_js(
+    #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+) -> Result<JsValue, JsError> {
+    inspect_token(&string_arg(&token, "token")?)
+}
+
 pub fn inspect_token(token: &str) -> Result<JsValue, JsError> {
     to_js(&jwt::parse(token))
 }
@@ -251,6 +305,12 @@ fn unreadable(text: &str, mut error: crate::har::stream::HarError) -> JsError {
 
 /// Diagnoses a whole HAR file (text), as `authlens diagnose --json` does.
 #[wasm_bindgen(js_name = diagnoseHar, unchecked_return_type = "HarReport")]
+pub fn diagnose_har_js(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<JsValue, JsError> {
+    diagnose_har(&string_arg(&text, "text")?)
+}
+
 pub fn diagnose_har(text: &str) -> Result<JsValue, JsError> {
     let report = report::diagnose_har(text.as_bytes(), |_| {}).map_err(|e| unreadable(text, e))?;
     to_js(&report)
@@ -258,6 +318,13 @@ pub fn diagnose_har(text: &str) -> Result<JsValue, JsError> {
 
 /// A Markdown report of a HAR file, ready for a support ticket (no secrets).
 #[wasm_bindgen(js_name = markdownReport)]
+pub fn markdown_report_js(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] title: JsValue,
+) -> Result<String, JsError> {
+    markdown_report(&string_arg(&text, "text")?, &string_arg(&title, "title")?)
+}
+
 pub fn markdown_report(text: &str, title: &str) -> Result<String, JsError> {
     let report = report::diagnose_har(text.as_bytes(), |_| {}).map_err(|e| unreadable(text, e))?;
     Ok(report::markdown(&report, title))
@@ -267,6 +334,16 @@ pub fn markdown_report(text: &str, title: &str) -> Result<String, JsError> {
 /// 4 random 32-bit words (`crypto.getRandomValues(new Uint32Array(4))`): Wasm has no
 /// randomness of its own, and predictable markers could be brute-forced.
 #[wasm_bindgen(js_name = sanitizeHar)]
+pub fn sanitize_har_js(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    strict: bool,
+    #[wasm_bindgen(unchecked_param_type = "Uint32Array | number[]")] key: JsValue,
+) -> Result<String, JsError> {
+    let key = key_words(&key)
+        .ok_or_else(|| JsError::new("sanitizeHar needs a key of 4 random 32-bit words"))?;
+    sanitize_har_text(&string_arg(&text, "text")?, strict, &key)
+}
+
 pub fn sanitize_har_text(text: &str, strict: bool, key: &[u32]) -> Result<String, JsError> {
     let [a, b, c, d] = key else {
         return Err(JsError::new(
@@ -503,6 +580,87 @@ mod tests {
         assert!(markdown_report(har, "t")
             .unwrap_or_default()
             .contains("auth.malformed"));
+    }
+
+    /// Issue #12, item 2: what JS can pass where a string or a key belongs, through the
+    /// exported functions themselves. Non-strings are errors (they used to trap in the
+    /// glue, tests/e2e/wasm-boundary.test.mjs), lone surrogates are read as U+FFFD, and the
+    /// module works afterwards.
+    #[wasm_bindgen_test]
+    fn hostile_js_values_are_errors_and_the_module_stays_usable() {
+        let lone = js_sys::JsString::from_char_code1(0xD800);
+        assert!(
+            !lone.is_valid_utf16(),
+            "the test's own input is a lone surrogate"
+        );
+        let lone_bearer = js_sys::JsString::from("Bearer ").concat(&lone);
+        let object = js_sys::Object::new();
+        let not_strings = [
+            JsValue::UNDEFINED,
+            JsValue::NULL,
+            JsValue::TRUE,
+            JsValue::from_f64(f64::NAN),
+            JsValue::from_f64(1e300),
+            JsValue::from(object.clone()),
+            JsValue::from(js_sys::Array::new()),
+            JsValue::symbol(Some("s")),
+            JsValue::bigint_from_str("10"),
+        ];
+        let har = JsValue::from_str(r#"{"log":{"entries":[]}}"#);
+        let key = JsValue::from(js_sys::Uint32Array::from(&[1u32, 2, 3, 4][..]));
+        for value in &not_strings {
+            assert!(parse_challenges_js(value.clone()).is_err());
+            assert!(parse_authorization_js(value.clone(), false).is_err());
+            assert!(inspect_token_js(value.clone()).is_err());
+            assert!(diagnose_har_js(value.clone()).is_err());
+            assert!(markdown_report_js(value.clone(), JsValue::from_str("t")).is_err());
+            assert!(markdown_report_js(har.clone(), value.clone()).is_err());
+            assert!(sanitize_har_js(value.clone(), false, key.clone()).is_err());
+            // Not a key either: not 4 words.
+            assert!(sanitize_har_js(har.clone(), false, value.clone()).is_err());
+            // `{}` and `[]` read as an empty entry or details (every field has a default).
+            let entry = annotate_har_entry(value.clone());
+            let details = annotate_web_request(value.clone());
+            if !value.is_object() {
+                assert!(entry.is_err() && details.is_err());
+            }
+        }
+        for bad_key in [
+            js_sys::Array::of3(&1.into(), &2.into(), &3.into()),
+            js_sys::Array::of4(&1.into(), &2.into(), &3.into(), &(-1).into()),
+            js_sys::Array::of4(&1.into(), &2.into(), &3.into(), &0.5.into()),
+            js_sys::Array::of4(&1.into(), &2.into(), &3.into(), &"4".into()),
+            js_sys::Array::of4(&1.into(), &2.into(), &3.into(), &4_294_967_296.0.into()),
+        ] {
+            assert!(sanitize_har_js(har.clone(), false, bad_key.into()).is_err());
+        }
+        let words = js_sys::Array::of4(&1.into(), &2.into(), &3.into(), &4_294_967_295.0.into());
+        assert!(sanitize_har_js(har.clone(), false, words.into()).is_ok());
+        // A lone surrogate is text: read, with U+FFFD in its place.
+        let parsed = parse_authorization_js(lone_bearer.into(), true).unwrap_or(JsValue::NULL);
+        assert_eq!(
+            field(&parsed, &["scheme"]).as_string().as_deref(),
+            Some("Bearer")
+        );
+        // Objects with the wrong types inside are errors too, and capacities at the edges.
+        let wrong = js_sys::JSON::parse(
+            r#"{"request":{"method":{},"url":[],"headers":"x"},"response":{"status":"401"}}"#,
+        )
+        .unwrap_or(JsValue::NULL);
+        assert!(annotate_har_entry(wrong.clone()).is_err());
+        let mut inspector = Inspector::new(Some(u32::MAX));
+        assert!(inspector.annotate_har_entry(wrong).is_err());
+        let _ = Inspector::new(Some(0));
+        // Still usable: a normal call gives its normal answer.
+        let value =
+            parse_challenges_js(JsValue::from_str(r#"Bearer realm="a""#)).unwrap_or(JsValue::NULL);
+        assert_eq!(
+            field(&value, &["challenges", "0", "scheme"])
+                .as_string()
+                .as_deref(),
+            Some("Bearer")
+        );
+        assert!(sanitize_har_js(har, false, key).is_ok());
     }
 
     #[wasm_bindgen_test]

@@ -433,6 +433,14 @@ impl<R: Read> Window<R> {
         }
     }
 
+    /// The next byte, white space included, reading more if the window is used up.
+    fn next_byte(&mut self) -> Result<Option<u8>, HarError> {
+        if self.pos >= self.end && !self.more()? {
+            return Ok(None);
+        }
+        Ok(self.buf[..self.end].get(self.pos).copied())
+    }
+
     /// A value that does not fit in the largest window: copied with its long strings cut,
     /// then parsed.
     fn cut_value<T: DeserializeOwned>(&mut self) -> Result<T, HarError> {
@@ -469,6 +477,10 @@ impl<R: Read> Window<R> {
                 }
                 Step::More => self.pos = self.end,
                 Step::Invalid(used, what) => {
+                    // The stray bracket goes into the copy, for serde_json to name below.
+                    if let Some(&b) = self.buf[..self.end].get(self.pos + used) {
+                        cut.push(b);
+                    }
                     self.pos += used;
                     break Err(self.syntax(what));
                 }
@@ -480,12 +492,47 @@ impl<R: Read> Window<R> {
         if !framer.cuts.is_empty() && !too_large {
             self.cut_values += 1;
         }
-        let parsed = framed.and_then(|()| {
-            serde_json::from_slice::<T>(&cut).map_err(|e| {
-                let at = start + framer.original_offset(index_of(&cut, &e));
-                HarError::new(at, describe(&e))
-            })
-        });
+        let at = |cut: &[u8], e: &serde_json::Error| {
+            HarError::new(
+                start + framer.original_offset(index_of(cut, e)),
+                describe(e),
+            )
+        };
+        let parsed = match framed {
+            Ok(()) => match serde_json::from_slice::<T>(&cut) {
+                // A literal or number cut short by the byte that ended it (`n"`, `tru `,
+                // `-"`): reading the window, serde_json saw that byte and named it (an
+                // "expected ident" there, not an early end, or an invalid number at that
+                // byte, not at the last digit); so it does here (fuzz/har_stream,
+                // tests/regressions.rs).
+                Err(e) if e.is_eof() || index_of(&cut, &e) + 1 >= cut.len() => {
+                    match self.next_byte() {
+                        Ok(Some(b)) => {
+                            cut.push(b);
+                            match serde_json::from_slice::<T>(&cut) {
+                                Err(named) if !named.is_eof() => Err(at(&cut, &named)),
+                                _ => Err(at(&cut, &e)),
+                            }
+                        }
+                        _ => Err(at(&cut, &e)),
+                    }
+                }
+                other => other.map_err(|e| at(&cut, &e)),
+            },
+            // The framer only counts brackets, so a value broken before its end (a wrong
+            // type, a syntax error, brackets that never balance) is framed up to the end
+            // of the input or a stray bracket. serde_json then names the first error, where
+            // it is, as for a value that fits the window (found by the fuzz/har_stream
+            // differential; tests/regressions.rs). An end of input stays the framer's.
+            Err(framing) => match serde_json::from_slice::<T>(&cut) {
+                Err(e) if !e.is_eof() => Err(at(&cut, &e)),
+                // A number or literal that ends with the input (a file that is just `0`):
+                // complete, as the window path reads it (fuzz/har_stream,
+                // tests/regressions.rs).
+                Ok(value) if self.eof && self.pos == self.end => Ok(value),
+                _ => Err(framing),
+            },
+        };
         // Keep the buffer for the next large value, unless it grew past the window's size.
         if cut.capacity() <= self.max {
             self.cut = cut;
@@ -591,6 +638,11 @@ impl Framer {
             }
             let b = input[i];
             match b {
+                // A number or literal (a value started at depth 0 that is not a string)
+                // ends where serde_json's stream ends one: at white space or a
+                // structural character, `"`, `[` and `{` included (`5[` is the number 5
+                // and then a stray `[`; fuzz/har_stream, tests/regressions.rs).
+                b'"' | b'{' | b'[' if self.depth == 0 && self.started => return Step::Done(i),
                 b'"' => {
                     self.in_string = true;
                     self.kept = 0;
@@ -611,7 +663,13 @@ impl Framer {
                 }
                 // A number or literal ends at the first byte that cannot be part of it.
                 b' ' | b'\n' | b'\r' | b'\t' | b',' | b':' if self.depth == 0 => {
-                    return Step::Done(i)
+                    // Before any byte of the value (`"creator": ,`), there is no value
+                    // at all: an error where it is, as serde_json says for a value that
+                    // fits the window (fuzz/har_stream, tests/regressions.rs).
+                    if !self.started {
+                        return Step::Invalid(i, "expected a value");
+                    }
+                    return Step::Done(i);
                 }
                 _ => {}
             }
