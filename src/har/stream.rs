@@ -524,6 +524,8 @@ impl<R: Read> Window<R> {
             // of the input or a stray bracket. serde_json then names the first error, where
             // it is, as for a value that fits the window (found by the fuzz/har_stream
             // differential; tests/regressions.rs). An end of input stays the framer's.
+            // A value read past without being kept (too large) has nothing to re-read.
+            Err(framing) if too_large => Err(framing),
             Err(framing) => match serde_json::from_slice::<T>(&cut) {
                 Err(e) if !e.is_eof() => Err(at(&cut, &e)),
                 // A number or literal that ends with the input (a file that is just `0`):
