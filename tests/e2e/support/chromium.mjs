@@ -31,6 +31,14 @@ export async function launchChromium(extensionDir) {
   );
   const worker = await target.worker();
   if (!worker) throw new Error('the extension service worker has no worker handle');
+  // The worker target can be attached before the extension APIs are bound into its
+  // global scope: a first evaluate may see `chrome` undefined (seen with puppeteer-core 24
+  // and Chromium 156). Wait for the binding, not for a fixed time.
+  const deadline = Date.now() + 15_000;
+  while ((await worker.evaluate(() => typeof chrome)) !== 'object') {
+    if (Date.now() > deadline) throw new Error('the extension service worker never got its chrome.* APIs');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   return { browser, worker, extensionId: new URL(target.url()).host };
 }
 
