@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::diagnose::Session;
 use crate::exchange::Exchange;
 use crate::finding::Finding;
-use crate::har::stream::{for_each_entry, HarError};
+use crate::har::stream::{for_each_entry_skipping, HarError};
 use crate::target::Target;
 
 #[derive(Debug, Clone, Serialize)]
@@ -40,6 +40,51 @@ pub struct Summary {
     pub endpoints: BTreeMap<String, usize>,
     /// `startedDateTime` of the first failure.
     pub first_failure: Option<String>,
+    /// Entries that could not be read and were skipped (the rest of the file was
+    /// diagnosed): how many, and why for the first [`MAX_SKIPPED_NOTES`].
+    pub skipped_entries: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedEntry>,
+}
+
+/// "2 entries could not be read and were skipped: #1 at byte 659, not the HAR shape: …",
+/// for the text and Markdown reports.
+pub fn skipped_note(summary: &Summary) -> Option<String> {
+    if summary.skipped_entries == 0 {
+        return None;
+    }
+    let n = summary.skipped_entries;
+    let mut note = if n == 1 {
+        "1 entry could not be read and was skipped:".to_owned()
+    } else {
+        format!("{n} entries could not be read and were skipped:")
+    };
+    for (i, skipped) in summary.skipped.iter().enumerate() {
+        let _ = write!(
+            note,
+            "{} #{} at byte {}, {}",
+            if i == 0 { "" } else { ";" },
+            skipped.index,
+            skipped.offset,
+            skipped.reason
+        );
+    }
+    if n > summary.skipped.len() {
+        let _ = write!(note, "; {} more not shown", n - summary.skipped.len());
+    }
+    Some(note)
+}
+
+/// Notes kept about skipped entries; the count goes on past them.
+pub const MAX_SKIPPED_NOTES: usize = 20;
+
+/// One entry of `log.entries` that was read past.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedEntry {
+    pub index: usize,
+    /// Byte offset in the input where the problem is.
+    pub offset: u64,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -91,7 +136,9 @@ pub fn diagnose_har_each<R: Read>(
         }
         on_entry(entry);
     };
-    let total = for_each_entry(
+    let mut skipped = Vec::new();
+    let mut skipped_entries = 0;
+    let total = for_each_entry_skipping(
         reader,
         |index, entry| {
             let started = entry.started_date_time.clone();
@@ -118,12 +165,24 @@ pub fn diagnose_har_each<R: Read>(
                 started,
             ));
         },
+        |index, e| {
+            skipped_entries += 1;
+            if skipped.len() < MAX_SKIPPED_NOTES {
+                skipped.push(SkippedEntry {
+                    index,
+                    offset: e.offset,
+                    reason: e.message,
+                });
+            }
+        },
         progress,
     )?;
     if let Some(waiting) = pending.take() {
         flush(waiting, &mut summary);
     }
     summary.entries = total;
+    summary.skipped_entries = skipped_entries;
+    summary.skipped = skipped;
     Ok(summary)
 }
 
@@ -176,6 +235,9 @@ pub fn markdown(report: &Report, source: &str) -> String {
             .map(|t| format!(", starting at {t}"))
             .unwrap_or_default()
     );
+    if let Some(note) = skipped_note(s) {
+        let _ = writeln!(out, "> {}\n", cell(&note));
+    }
     if report.entries.is_empty() {
         return out;
     }

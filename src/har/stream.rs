@@ -124,6 +124,49 @@ pub fn for_each_entry_in<R: Read>(
     walk(window, &mut Entries(each, progress))
 }
 
+/// [`for_each_entry`], except that one entry that cannot be read does not fail the file:
+/// an entry that is valid JSON but not the HAR shape (`"request": 5`), or one larger than
+/// [`MAX_CUT_VALUE`] even with its long strings cut, is read past and handed to
+/// `skipped(index, why)`; the walk goes on with the next entry. Only what leaves the
+/// rest of the file unreadable (broken JSON, a truncated file, a wrong outer structure)
+/// is an error.
+pub fn for_each_entry_skipping<R: Read>(
+    reader: R,
+    each: impl FnMut(usize, HarEntry),
+    skipped: impl FnMut(usize, HarError),
+    progress: impl FnMut(u64),
+) -> Result<usize, HarError> {
+    struct Entries<E, S, P>(E, S, P);
+    impl<R: Read, E: FnMut(usize, HarEntry), S: FnMut(usize, HarError), P: FnMut(u64)> Walk<R>
+        for Entries<E, S, P>
+    {
+        fn entry(&mut self, window: &mut Window<R>, index: usize) -> Result<(), HarError> {
+            let too_large_before = window.skipped_values();
+            match window.value::<HarEntry>() {
+                Ok(entry) => (self.0)(index, entry),
+                // Already read past (see `Window::cut_value`).
+                Err(e) if window.skipped_values() > too_large_before => (self.1)(index, e),
+                // The window did not move: read the same value again as any JSON. If that
+                // works, only its shape was wrong, and the next entry starts after it.
+                Err(e) if e.message.starts_with(SHAPE) => {
+                    window.value::<IgnoredAny>()?;
+                    (self.1)(index, e);
+                }
+                Err(e) => return Err(e),
+            }
+            (self.2)(window.offset());
+            Ok(())
+        }
+    }
+    walk(
+        &mut Window::new(reader),
+        &mut Entries(each, skipped, progress),
+    )
+}
+
+/// How [`describe`] starts a data (shape) error, as opposed to broken JSON.
+const SHAPE: &str = "not the HAR shape: ";
+
 /// Where in a HAR's outer structure a [`Walk`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -702,7 +745,7 @@ pub fn describe(e: &serde_json::Error) -> String {
             format!("not valid JSON: {}", strip_position(&text))
         }
         serde_json::error::Category::Data => {
-            format!("not the HAR shape: {}", strip_position(&text))
+            format!("{SHAPE}{}", strip_position(&text))
         }
         serde_json::error::Category::Io => format!("cannot read: {text}"),
     }

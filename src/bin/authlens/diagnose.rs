@@ -206,6 +206,9 @@ fn text(report: &Report, style: Style) -> String {
         out.push_str(&format!(", starting at {first}"));
     }
     out.push('\n');
+    if let Some(note) = authlens::report::skipped_note(s) {
+        out.push_str(&format!("{note}\n"));
+    }
     if report.entries.is_empty() {
         return out;
     }
