@@ -600,6 +600,11 @@ impl<'a> CookieHeader<'a> {
     }
 }
 
+/// Cookies analysed in one `Cookie` header. Browsers keep at most 180 per site (Chromium's
+/// `kDomainMaxCookies`), so a header past this is hostile or broken.
+/// (The message below says 3000: keep them equal.)
+pub const MAX_COOKIE_PAIRS: usize = 3000;
+
 /// Parses a request `Cookie` header.
 ///
 /// Browser habits are read without complaint: no space after `;` and cookies without a
@@ -616,6 +621,14 @@ pub fn parse_cookie_header(input: &str) -> CookieHeader<'_> {
     for piece in input.split(';') {
         let at = start;
         start += piece.len() + 1;
+        if cookies.len() == MAX_COOKIE_PAIRS {
+            // Memory stays bounded: each pair costs more than its bytes.
+            problems.warning(
+                at,
+                "over 3000 cookies in one header: the rest are not analysed",
+            );
+            break;
+        }
         let (pair, pair_at) = trim_wsp_at(piece, at);
         if pair.is_empty() {
             if at + piece.len() < input.len() {
@@ -675,6 +688,24 @@ pub fn parse_cookie_header(input: &str) -> CookieHeader<'_> {
 mod tests {
     use super::*;
     use crate::problem::MAX_PROBLEMS;
+
+    #[test]
+    fn a_header_with_too_many_cookies_keeps_the_first_and_counts_the_rest() {
+        let input = "a=1; ".repeat(MAX_COOKIE_PAIRS + 7);
+        let header = parse_cookie_header(&input);
+        assert_eq!(header.cookies.len(), MAX_COOKIE_PAIRS);
+        let last = header.problems.last().expect("a note");
+        assert!(
+            last.message.starts_with("over 3000 cookies"),
+            "{}",
+            last.message
+        );
+        assert_eq!(
+            last.offset,
+            MAX_COOKIE_PAIRS * 5 - 1,
+            "where the first one left out starts"
+        );
+    }
 
     /// RFC 6265 §3.1's examples.
     #[test]
@@ -787,7 +818,7 @@ mod tests {
     #[test]
     fn hostile_input_gives_results() {
         let many = "a=b; ".repeat(100_000);
-        assert_eq!(parse_cookie_header(&many).cookies.len(), 100_000);
+        assert_eq!(parse_cookie_header(&many).cookies.len(), MAX_COOKIE_PAIRS);
         let distinct: String = (0..100_000).map(|i| format!("c{i}=v; ")).collect();
         assert!(parse_cookie_header(&distinct).duplicates.is_empty());
         let attributes = format!("a=b{}", "; Path=/".repeat(100_000));
@@ -931,13 +962,16 @@ mod tests {
         let h = parse_cookie_header("a=\u{0}; b=1");
         assert_eq!(h.problems.len(), 1);
         assert_eq!(h.problems[0].offset, 2);
-        // 100k cookies, every name sent twice: each duplicate is found once, in one pass.
-        let pairs: String = (0..50_000).map(|i| format!("c{i}=1; c{i}=2; ")).collect();
+        // As many cookies as are analysed, every name sent twice: each duplicate is found
+        // once, in one pass.
+        let pairs: String = (0..MAX_COOKIE_PAIRS / 2)
+            .map(|i| format!("c{i}=1; c{i}=2; "))
+            .collect();
         let h = parse_cookie_header(&pairs);
-        assert_eq!(h.cookies.len(), 100_000);
-        assert_eq!(h.duplicates.len(), 50_000);
+        assert_eq!(h.cookies.len(), MAX_COOKIE_PAIRS);
+        assert_eq!(h.duplicates.len(), MAX_COOKIE_PAIRS / 2);
         assert_eq!(h.problems.len(), MAX_PROBLEMS + 1);
-        assert_eq!(h.get("c49999").map(|c| c.value), Some("1"));
+        assert_eq!(h.get("c1499").map(|c| c.value), Some("1"));
     }
 
     #[cfg(not(target_arch = "wasm32"))]
