@@ -31,6 +31,15 @@ if [ "$have" != "$want" ]; then
   fi
 fi
 
+# 2b. cargo-deny, pinned here (deny.toml; tools/deny.sh runs it in `make test`). It builds
+#     from source: about 4 minutes on 2 cores, once.
+deny_want=0.20.2
+deny_have=$(cargo deny --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$deny_have" != "$deny_want" ]; then
+  say "installing cargo-deny $deny_want (found: ${deny_have:-none}); this takes about 4 minutes"
+  cargo install --locked cargo-deny --version "=$deny_want"
+fi
+
 # 3. npm packages exactly as locked. `npm ci` wipes node_modules, so only run it when the
 #    lockfile changed since the last install.
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
