@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const pkgFiles = ['authlens.js', 'authlens_bg.wasm'];
+/** Files of extension/shared/ that www imports too: they must import nothing extension-only. */
+const sharedWithWww = ['view.js'];
 
 /** The gecko id, also used by the e2e suite to pin the extension's UUID. */
 export const GECKO_ID = 'authlens@authlens.dev';
@@ -68,5 +70,8 @@ for (const [browser, patch] of Object.entries(patches)) {
 const www = join(dist, 'www');
 rmSync(www, { recursive: true, force: true });
 cpSync(join(root, 'www'), www, { recursive: true });
+// The rendering helpers the panel, the popup and www share (extension/shared/view.js):
+// www imports them as ./shared/view.js, which sits next to ./pkg/ as in the extension.
+for (const file of sharedWithWww) cpSync(join(root, 'extension', 'shared', file), join(www, 'shared', file));
 copyPkg(join(www, 'pkg'));
 console.log(`assembled ${Object.keys(patches).map((b) => `dist/${b}/`).join(', ')} and dist/www/`);

@@ -27,7 +27,7 @@ export async function launchChromium(extensionDir) {
   });
   const target = await browser.waitForTarget(
     (t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'),
-    { timeout: 15_000 },
+    { timeout: 60_000 },
   );
   const worker = await target.worker();
   if (!worker) throw new Error('the extension service worker has no worker handle');
