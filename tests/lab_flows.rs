@@ -1,0 +1,201 @@
+//! The lab's authorization server (`authlens lab`, `/as/`) spoken to over plain HTTP, the
+//! way the lab page's client does: every `flow-*` scenario's steps are sent, redirects are
+//! followed hop by hop (each hop is its own exchange, as in a browser's HAR), bodies are
+//! kept (as the CLI reads a HAR exported with content), and the whole stream goes through
+//! one `Session`. Each scenario's expected top finding must rank first on one of its
+//! exchanges; the healthy flow must raise nothing.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+use authlens::diagnose::Session;
+use authlens::exchange::{Exchange, Header};
+use serde_json::Value;
+
+struct Lab(std::process::Child, String);
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_lab() -> Lab {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_authlens"))
+        .args(["lab", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the lab starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("a first line");
+    let addr = line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('/')
+        .to_owned();
+    Lab(child, addr)
+}
+
+fn send(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: Option<&str>,
+) -> Exchange {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    let mut request = format!("{method} {path} HTTP/1.0\r\nHost: {addr}\r\n");
+    for (n, v) in headers {
+        request.push_str(&format!("{n}: {v}\r\n"));
+    }
+    if let Some(b) = body {
+        request.push_str(&format!("Content-Length: {}\r\n", b.len()));
+    }
+    request.push_str("\r\n");
+    request.push_str(body.unwrap_or(""));
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let (head, text) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let response_headers: Vec<Header> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| Header {
+            name: n.trim().to_owned(),
+            value: v.trim().to_owned(),
+        })
+        .collect();
+    Exchange {
+        method: method.into(),
+        url: format!("http://{addr}{path}"),
+        status,
+        request_headers: headers
+            .iter()
+            .map(|(n, v)| Header {
+                name: n.clone(),
+                value: v.clone(),
+            })
+            .collect(),
+        response_headers,
+        request_body: body.map(str::to_owned),
+        response_body: (!text.is_empty()).then(|| text.to_owned()),
+        started_ms: Some(1_795_435_200_000),
+        ..Exchange::default()
+    }
+}
+
+/// Runs a scenario's steps like lab.js: placeholders filled, redirects followed.
+fn run(addr: &str, steps: &[Value]) -> Vec<Exchange> {
+    let origin = format!("http://{addr}");
+    let mut code = String::new();
+    let mut out = Vec::new();
+    for step in steps {
+        let fill = |s: &str| s.replace("{origin}", &origin).replace("{code}", &code);
+        let headers: Vec<(String, String)> = step["headers"]
+            .as_array()
+            .map(|h| {
+                h.iter()
+                    .map(|p| {
+                        (
+                            p[0].as_str().unwrap_or("").to_owned(),
+                            p[1].as_str().unwrap_or("").to_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let method = step["method"].as_str().unwrap_or("GET");
+        let body = step["body"].as_str().map(|b| fill(b));
+        let mut ex = send(
+            addr,
+            method,
+            &fill(step["path"].as_str().unwrap_or("/")),
+            &headers,
+            body.as_deref(),
+        );
+        for _ in 0..5 {
+            let Some(location) = ex.response_header("Location").map(str::to_owned) else {
+                break;
+            };
+            ex.redirect_url = Some(location.clone());
+            out.push(ex);
+            let path = location.strip_prefix(&origin).unwrap_or(&location);
+            // The browser never sends the fragment.
+            let path = path.split('#').next().unwrap_or("/").to_owned();
+            if let Some((_, query)) = path.split_once('?') {
+                if let Some(c) = authlens::flow::form_pairs(query)
+                    .into_iter()
+                    .find(|(n, _)| n == "code")
+                {
+                    code = c.1;
+                }
+            }
+            ex = send(addr, "GET", &path, &[], None);
+        }
+        out.push(ex);
+    }
+    out
+}
+
+#[test]
+fn every_flow_scenario_gets_its_diagnosis_from_the_lab_authorization_server() {
+    let lab = start_lab();
+    let catalogue: Value = serde_json::from_str(
+        send(&lab.1, "GET", "/scenarios.json", &[], None)
+            .response_body
+            .as_deref()
+            .unwrap(),
+    )
+    .unwrap();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for scenario in catalogue["scenarios"].as_array().unwrap() {
+        let id = scenario["id"].as_str().unwrap();
+        if !id.starts_with("flow-") {
+            continue;
+        }
+        checked += 1;
+        let mut session = Session::default();
+        let per_entry: Vec<Vec<&'static str>> = run(&lab.1, scenario["steps"].as_array().unwrap())
+            .iter()
+            .map(|ex| session.diagnose(ex).iter().map(|f| f.code).collect())
+            .collect();
+        eprintln!("{id}: {per_entry:?}");
+        match scenario["expect"][0].as_str() {
+            None if per_entry.iter().any(|c| !c.is_empty()) => {
+                failures.push(format!("{id}: expected nothing, got {per_entry:?}"))
+            }
+            None => {}
+            Some(top) if !per_entry.iter().any(|c| c.first() == Some(&top)) => {
+                failures.push(format!("{id}: expected {top} first, got {per_entry:?}"))
+            }
+            Some(_) => {}
+        }
+        // Every flow step is in one flow of the session, and the break is marked there.
+        if scenario["expect"][0]
+            .as_str()
+            .is_some_and(|c| c.starts_with("oauth.") || c.starts_with("oidc."))
+            && id != "flow-implicit"
+            && id != "flow-issuer-mismatch"
+        {
+            let broken = session.flows().flows().any(|f| f.broken.is_some());
+            if !broken {
+                failures.push(format!("{id}: no flow marked broken"));
+            }
+        }
+    }
+    assert!(checked >= 15, "{checked} flow scenarios");
+    assert!(failures.is_empty(), "{failures:#?}");
+}
