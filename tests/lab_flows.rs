@@ -199,3 +199,115 @@ fn every_flow_scenario_gets_its_diagnosis_from_the_lab_authorization_server() {
     assert!(checked >= 15, "{checked} flow scenarios");
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// A HAR (1.2) of these exchanges, as a browser exports it with content.
+fn har(exchanges: &[Exchange]) -> String {
+    let headers = |h: &[Header]| {
+        h.iter()
+            .map(|h| serde_json::json!({"name": h.name, "value": h.value}))
+            .collect::<Vec<_>>()
+    };
+    let entries: Vec<Value> = exchanges
+        .iter()
+        .map(|ex| {
+            let mut request = serde_json::json!({"method": ex.method, "url": ex.url, "httpVersion": "HTTP/1.1", "headers": headers(&ex.request_headers), "cookies": [], "queryString": [], "headersSize": -1, "bodySize": -1});
+            if let Some(body) = &ex.request_body {
+                request["postData"] = serde_json::json!({"mimeType": "application/x-www-form-urlencoded", "text": body});
+            }
+            serde_json::json!({
+                "startedDateTime": "2026-11-23T12:00:00.000Z", "time": 1, "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0},
+                "request": request,
+                "response": {"status": ex.status, "statusText": "", "httpVersion": "HTTP/1.1", "headers": headers(&ex.response_headers), "cookies": [],
+                    "content": {"size": 0, "mimeType": ex.response_header("Content-Type").unwrap_or("text/plain"), "text": ex.response_body.clone().unwrap_or_default()},
+                    "redirectURL": ex.redirect_url.clone().unwrap_or_default(), "headersSize": -1, "bodySize": -1},
+            })
+        })
+        .collect();
+    serde_json::json!({"log": {"version": "1.2", "creator": {"name": "lab_flows", "version": "1"}, "entries": entries}}).to_string()
+}
+
+#[test]
+fn diagnose_groups_by_flow_and_sanitize_redacts_the_flow_secrets() {
+    let lab = start_lab();
+    let catalogue: Value = serde_json::from_str(
+        send(&lab.1, "GET", "/scenarios.json", &[], None)
+            .response_body
+            .as_deref()
+            .unwrap(),
+    )
+    .unwrap();
+    let steps = |id: &str| {
+        catalogue["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()["steps"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    // A reused code, then a PKCE failure: two flows in one HAR.
+    let mut exchanges = run(&lab.1, &steps("flow-code-reused"));
+    exchanges.extend(run(&lab.1, &steps("flow-pkce-failed")));
+    let codes: Vec<String> = exchanges
+        .iter()
+        .filter_map(|ex| ex.redirect_url.as_deref())
+        .filter_map(|l| {
+            l.split_once("code=")
+                .map(|(_, c)| c.split('&').next().unwrap_or("").to_owned())
+        })
+        .collect();
+    assert_eq!(codes.len(), 2, "{codes:?}");
+    let dir = std::env::temp_dir().join(format!("authlens-flows-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("flows.har");
+    std::fs::write(&path, har(&exchanges)).unwrap();
+    let cli = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_authlens"))
+            .args(args)
+            .output()
+            .expect("runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let file = path.to_str().unwrap();
+    let markdown = cli(&["diagnose", "--format", "md", file]);
+    assert!(markdown.contains("## Sign-in flows"), "{markdown}");
+    assert!(
+        markdown.contains("### Flow 1: lab-app (authorization_code)"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains(
+            "**broke here: `oauth.invalid_grant`** The same authorization code was used twice"
+        ),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("**broke here: `oauth.pkce_failed`**"),
+        "{markdown}"
+    );
+    let json: Value = serde_json::from_str(&cli(&["diagnose", "--json", file])).unwrap();
+    assert_eq!(json["summary"]["flows"].as_array().map(Vec::len), Some(2));
+    let text = cli(&["diagnose", file]);
+    assert!(text.contains("[flow 2] #"), "{text}");
+    // Canaries: the client secret, the verifier and the codes appear in no output.
+    let sanitized = cli(&["sanitize", file]);
+    assert!(sanitized.contains("\"entries\""));
+    for out in [&markdown, &text, &sanitized, &json.to_string()] {
+        for secret in [
+            "lab-app-client-secret",
+            "dBjftJeZ4CVP-mJ92K27uhbUJU1p1r_wW1gFWFOEjXk",
+            "lab-another-verifier-that-does-not-match-it",
+            &codes[0],
+            &codes[1],
+        ] {
+            assert!(
+                !out.contains(secret),
+                "{secret} leaked: {}",
+                &out[..out.len().min(400)]
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
