@@ -37,6 +37,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::exchange::Exchange;
+use crate::sanitize::is_marker;
 use crate::secret::mask;
 use crate::target::Target;
 
@@ -347,8 +348,11 @@ fn decode(value: &str) -> String {
     crate::diagnose::oauth::percent_decode(value)
 }
 
+/// Decoded `name=value` pairs, in order.
+pub type Pairs = Vec<(String, String)>;
+
 /// The query and fragment parameters of a URL (the fragment's win: §4.2.2 answers there).
-pub fn url_params(url: &str) -> (Vec<(String, String)>, Vec<(String, String)>) {
+pub fn url_params(url: &str) -> (Pairs, Pairs) {
     let (before, fragment) = match url.split_once('#') {
         Some((b, f)) => (b, Some(f)),
         None => (url, None),
@@ -936,7 +940,7 @@ impl Flows {
         kind: StepKind,
         out: &mut Observed,
     ) {
-        let client = get(pairs, "client_id").map(|c| cut(c));
+        let client = get(pairs, "client_id").map(cut);
         let origin = Target::parse(&ex.url).map(|t| t.origin());
         let state = get(pairs, "state");
         // A repeated authorization request with the same state continues its flow; an
@@ -984,7 +988,9 @@ impl Flows {
                 st.state = Some(fp(v));
                 st.state_len = v.len();
             }
-            if let Some(v) = get(pairs, "nonce") {
+            // A sanitized HAR has correlation markers for one-time values: the ID token's
+            // claim is kept as it was, so a marker cannot be compared with it.
+            if let Some(v) = get(pairs, "nonce").filter(|v| !is_marker(v)) {
                 st.nonce = Some(fp(v));
             }
             if let Some(v) = get(pairs, "code_challenge") {
@@ -1350,10 +1356,12 @@ impl Flows {
         if flow.st.as_origin.is_none() {
             flow.st.as_origin = origin;
         }
-        if flow.grant.is_none() || grant != "refresh_token" {
-            if !grant.is_empty() && flow.grant.as_deref() != Some("hybrid") {
-                flow.grant = Some(cut(&grant));
-            }
+        // A refresh does not rename the flow it continues; a hybrid flow stays hybrid.
+        if (flow.grant.is_none() || grant != "refresh_token")
+            && !grant.is_empty()
+            && flow.grant.as_deref() != Some("hybrid")
+        {
+            flow.grant = Some(cut(&grant));
         }
         let authorize_index = flow
             .steps
@@ -1389,6 +1397,8 @@ impl Flows {
                         method,
                         authorize_index,
                     }),
+                    // Sanitized: the verifier and the challenge are different markers.
+                    Some(verifier) if is_marker(verifier) || is_marker(&challenge) => {}
                     Some(verifier) => {
                         let computed = if method.eq_ignore_ascii_case("S256") {
                             s256(verifier)

@@ -117,7 +117,7 @@ fn run(addr: &str, steps: &[Value]) -> Vec<Exchange> {
             })
             .unwrap_or_default();
         let method = step["method"].as_str().unwrap_or("GET");
-        let body = step["body"].as_str().map(|b| fill(b));
+        let body = step["body"].as_str().map(&fill);
         let mut ex = send(
             addr,
             method,
@@ -309,5 +309,59 @@ fn diagnose_groups_by_flow_and_sanitize_redacts_the_flow_secrets() {
             );
         }
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_sanitized_har_still_shows_the_code_used_twice() {
+    let lab = start_lab();
+    let catalogue: Value = serde_json::from_str(
+        send(&lab.1, "GET", "/scenarios.json", &[], None)
+            .response_body
+            .as_deref()
+            .unwrap(),
+    )
+    .unwrap();
+    let steps = catalogue["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "flow-code-reused")
+        .unwrap()["steps"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let exchanges = run(&lab.1, &steps);
+    let dir = std::env::temp_dir().join(format!("authlens-flows-s-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (raw, clean) = (dir.join("raw.har"), dir.join("clean.har"));
+    std::fs::write(&raw, har(&exchanges)).unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_authlens"))
+        .args([
+            "sanitize",
+            raw.to_str().unwrap(),
+            "-o",
+            clean.to_str().unwrap(),
+        ])
+        .stderr(Stdio::null())
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    let output = Command::new(env!("CARGO_BIN_EXE_authlens"))
+        .args(["diagnose", "--json", clean.to_str().unwrap()])
+        .output()
+        .expect("runs");
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Correlation markers keep "the same code" the same: the reuse is still seen.
+    let titles: Vec<&str> = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["findings"][0]["title"].as_str())
+        .collect();
+    assert!(
+        titles.contains(&"The same authorization code was used twice"),
+        "{titles:?}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
