@@ -549,7 +549,7 @@ export default {
         check(await exchangeCode(page, data, { code, code_verifier: verifier }), 400, 'second exchange');
       },
       expect: [
-        { url: '/token', method: 'POST', status: 200, nth: 1, top: null },
+        { url: '/token', method: 'POST', status: 200, top: null },
         { url: '/token', method: 'POST', status: 400, top: 'oauth.invalid_grant', absent: ['auth.missing', 'oauth.pkce_failed'] },
       ],
       why: 'A code is single-use (RFC 6749 §4.1.2). oidc-provider marks it consumed on the first exchange; the second finds code.consumed, revokes the grant (the tokens already issued included) and throws InvalidGrant("authorization code already consumed"), answered as 400 invalid_grant "grant request is invalid". Same words as any other refused grant: the traffic shows the code was already exchanged, which is oauth.invalid_grant for a reused code.',
