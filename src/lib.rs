@@ -28,6 +28,7 @@ pub mod diagnose;
 pub mod encoding;
 pub mod exchange;
 pub mod finding;
+pub mod flow;
 pub mod har;
 pub mod jwt;
 pub mod problem;

@@ -62,9 +62,30 @@ export type Effort = "easy" | "medium" | "hard";
 export type Action = "clear_cookies" | "clear_cache" | "clear_storage" | "sign_in" | "replay" | "copy_report" | "sync_clock";
 export interface Evidence { source: string; fact: string }
 export interface Fix { effort: Effort; text: string; action?: Action }
+/** A finding's place in a sign-in flow: `step` (this exchange is one) or `after` (a failure after the flow broke). */
+export interface FlowLink { id: number; role: "step" | "after"; broken_at?: number; steps: number[] }
 export interface Finding {
   code: string; likelihood: Likelihood; score: number; title: string;
   explanation: string; detail: string; evidence: Evidence[]; fixes: Fix[]; spec: string;
+  flow?: FlowLink;
+}
+export type FlowStepKind =
+  | "discovery" | "jwks" | "par" | "authorize" | "login" | "consent" | "authorize_error" | "redirect"
+  | "callback" | "token" | "refresh" | "revocation" | "introspection" | "userinfo" | "end_session" | "api";
+/** A step's parameters: secret ones (codes, tokens, verifiers, state, nonce) arrive masked. */
+export interface FlowParam { name: string; value: string; secret?: boolean }
+export interface FlowStep {
+  /** The exchange's position in the Inspector's stream (every exchange fed to it counts). */
+  index: number; kind: FlowStepKind; method: string;
+  /** Without query or fragment. */
+  url: string; status: number; params: FlowParam[];
+  /** The finding code when the flow broke at this step. */
+  finding?: string;
+}
+/** One sign-in flow (OAuth 2.0 / OIDC), grouped by client_id, state, code and the tokens it issued. */
+export interface Flow {
+  id: number; client_id?: string; issuer?: string; grant?: string; steps: FlowStep[];
+  dropped_steps?: number; broken?: { index: number; code: string; title: string };
 }
 export type CookieReason =
   | "path" | "domain" | "secure" | "same_site_strict" | "same_site_lax" | "same_site_none_insecure"
@@ -98,6 +119,8 @@ export interface HarReport {
   summary: {
     entries: number; failures: number; top_causes: Record<string, number>;
     hosts: Record<string, number>; endpoints: Record<string, number>; first_failure: string | null;
+    /** The HAR's sign-in flows: each step as [entry index, kind, status]. */
+    flows: { id: number; client_id?: string; issuer?: string; grant?: string; steps: [number, FlowStepKind, number][]; broken?: { index: number; code: string; title: string } }[];
   };
 }
 export interface HeaderLike { name: string; value?: string }
@@ -288,6 +311,22 @@ impl Inspector {
         let tolerance = self.session.tolerance;
         self.session = Session::new(capacity);
         self.session.tolerance = tolerance;
+    }
+
+    /// The sign-in flows seen so far, oldest first (at most 64, 64 steps each).
+    #[wasm_bindgen(unchecked_return_type = "Flow[]")]
+    pub fn flows(&self) -> Result<JsValue, JsError> {
+        let flows: Vec<&crate::flow::Flow> = self.session.flows().flows().collect();
+        to_js(&flows)
+    }
+
+    /// One sign-in flow by its id (a finding's `flow.id`), or null.
+    #[wasm_bindgen(unchecked_return_type = "Flow | null")]
+    pub fn flow(&self, id: u32) -> Result<JsValue, JsError> {
+        match self.session.flows().get(id) {
+            Some(flow) => to_js(flow),
+            None => Ok(JsValue::NULL),
+        }
     }
 
     /// How many exchanges the session remembers now.
