@@ -9,7 +9,7 @@
 import { api, isFirefox } from '../shared/browser.js';
 import { groupByCause } from '../shared/causes.js';
 import { localize, t } from '../shared/i18n.js';
-import { clearSiteCookies, clearSiteStorage, siteCookies } from '../shared/sitedata.js';
+import { clearPageStorage, clearSiteCookies, clearSiteStorage, siteCookies } from '../shared/sitedata.js';
 import { emptyTab, tabKey } from '../shared/summary.js';
 import {
   detectOs,
@@ -258,6 +258,8 @@ async function runFix(group, site, howto, button) {
         // per-origin cache removal is slow on a large profile).
         await clearSiteStorage(origin, { withCache: false });
       }
+      // The page's own local and session storage, from inside it (sitedata.js says why).
+      if (pageUrl) await clearPageStorage(tabId);
       const done = t('popup_done_clear_signin', String(removed.size));
       await goToSignIn(group);
       return done;

@@ -44,14 +44,15 @@ async function openLab(url = lab.url) {
   await page.goto(url);
   await page.waitForSelector('body[data-ready]');
   const tabId = await (await worker()).evaluate(async (u) => {
+    // The newest tab of that URL: an earlier test's may still be open.
     const tabs = await chrome.tabs.query({});
-    return tabs.find((tab) => tab.url?.startsWith(u))?.id ?? -1;
+    return Math.max(-1, ...tabs.filter((tab) => tab.url?.startsWith(u)).map((tab) => tab.id ?? -1));
   }, url);
   assert.ok(tabId > 0, 'the lab tab is visible to the extension');
   return { page, tabId };
 }
 
-/** The popup page for `tabId`, opened as a tab (`?tab=`), ready. */
+/** The popup page for `tabId`, opened as a tab (`?tab=`), ready. @param {number} tabId */
 async function openPopupPage(tabId) {
   const popup = await chromium.browser.newPage();
   await popup.goto(`chrome-extension://${chromium.extensionId}/popup/popup.html?tab=${tabId}`);
@@ -135,6 +136,7 @@ test('the primary button clears this site\'s cookies and storage, nothing else, 
   const { page, tabId } = await openLab();
   await page.evaluate(() => {
     localStorage.setItem('auth', 'stale');
+    sessionStorage.setItem('auth', 'stale');
     document.cookie = 'theme=dark; Path=/';
   });
   assert.equal(await runScenario(page, 'session-rejected'), 401); // sets lab_session, then refused
@@ -161,6 +163,8 @@ test('the primary button clears this site\'s cookies and storage, nothing else, 
   assert.deepEqual(cookies.filter((c) => c.domain === '127.0.0.1').map((c) => c.name), [], 'this site\'s cookies are gone');
   assert.deepEqual(cookies.filter((c) => c.domain === 'localhost').map((c) => c.name), ['other_site'], 'another site keeps its cookies');
   assert.equal(await page.evaluate(() => localStorage.length), 0, 'this site\'s storage is gone');
+  // A reload keeps session storage (HTML §7.2.2.2): it is empty because the fix emptied it.
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'and its session storage');
   assert.equal(await other.page.evaluate(() => localStorage.getItem('other')), 'keep-me', 'another site keeps its storage');
   await popup.close();
   await page.close();
