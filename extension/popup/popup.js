@@ -361,3 +361,5 @@ api.storage.session.onChanged.addListener((changes) => {
   if (key in changes) render(/** @type {TabFailures | undefined} */ (changes[key].newValue) ?? emptyTab());
 });
 document.body.dataset.ready = 'true';
+// For tools/bench-popup.mjs: when the verdict is in the DOM (docs/performance.md).
+performance.mark('authlens-verdict');
