@@ -122,7 +122,24 @@ test('the real popup, opened through the action, shows the plain verdict', async
   // The details are there for those who open them.
   const details = await popup.$eval('section.cause details', (d) => d.textContent ?? '');
   assert.match(details, /401 GET http:\/\/127\.0\.0\.1:\d+\/api\/bearer\/invalid-token/);
+  // Keyboard: the primary button has the focus, and Tab reaches the details' summary.
+  await popup.waitForFunction(() => document.activeElement?.matches('button.primary'));
+  await popup.keyboard.press('Tab');
+  assert.equal(await popup.evaluate(() => document.activeElement?.tagName), 'SUMMARY');
+  await popup.keyboard.press('Enter');
+  assert.equal(await popup.$eval('section.cause details', (d) => /** @type {HTMLDetailsElement} */ (d).open), true, 'Enter opens the details');
+  // Labels: the cause is a region named by its verdict; every button has text.
+  const named = await popup.$eval('section.cause', (s) => document.getElementById(s.getAttribute('aria-labelledby') ?? '')?.textContent);
+  assert.equal(named, verdict);
+  const unnamed = await popup.$$eval('button', (buttons) => buttons.filter((b) => !(b.textContent ?? '').trim()).length);
+  assert.equal(unnamed, 0, 'every button has a name');
   await popup.close();
+
+  // The self-help page the popup links to is packaged in the extension, and runs there.
+  const help = await chromium.browser.newPage();
+  await help.goto(`chrome-extension://${chromium.extensionId}/help/index.html`);
+  await help.waitForSelector('body[data-ready]');
+  await help.close();
 
   await page.close();
 });
