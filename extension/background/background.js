@@ -109,6 +109,7 @@ api.tabs.onUpdated.addListener((tabId, changeInfo) => {
 });
 
 api.tabs.onRemoved.addListener((tabId) => {
+  noFailures.delete(tabId);
   inspectors.get(tabId)?.free();
   inspectors.delete(tabId);
   api.storage.session.remove(tabKey(tabId));
@@ -139,6 +140,9 @@ async function recordResponse(details, requestHeaders) {
     if (details.statusCode >= 200 && details.statusCode < 300) await recordSuccess(details.tabId, url, requestHeaders);
     return;
   }
+  // At once, not when the queued update runs: a success that completes after this
+  // failure must not skip the tab as failure-free.
+  noFailures.delete(details.tabId);
   const challengeName = annotation.challengeHeader.toLowerCase();
   const challenge = (details.responseHeaders ?? [])
     .filter((h) => h.name.toLowerCase() === challengeName)
@@ -191,6 +195,8 @@ function cap(text) {
  * @param {Header[]} requestHeaders
  */
 async function recordSuccess(tabId, url, requestHeaders) {
+  // Most successes are in tabs without failures: skip the storage round trip for those.
+  if (noFailures.has(tabId)) return;
   const credentialed = requestHeaders.some((h) => /^(authorization|cookie)$/i.test(h.name));
   await updateTab(tabId, (tab) => {
     if (tab.count === 0) return tab;
@@ -210,6 +216,13 @@ async function recordSuccess(tabId, url, requestHeaders) {
 let updates = Promise.resolve();
 
 /**
+ * Tabs known to have no failure, in memory only: empty after the worker restarts, which
+ * only costs one storage read per tab.
+ * @type {Set<number>}
+ */
+const noFailures = new Set();
+
+/**
  * @param {number} tabId
  * @param {(tab: TabFailures) => TabFailures} change
  */
@@ -220,6 +233,8 @@ function updateTab(tabId, change) {
       const stored = await api.storage.session.get(key);
       const current = /** @type {TabFailures | undefined} */ (stored[key]) ?? emptyTab();
       const next = change(current);
+      if (next.count === 0) noFailures.add(tabId);
+      else noFailures.delete(tabId);
       if (next === current) return;
       await api.storage.session.set({ [key]: next });
       await setBadge(tabId, next);

@@ -22,9 +22,30 @@ let ext;
 before(async () => {
   lab = await startLab();
   firefox = await launchFirefox(join(root, 'dist', 'firefox'));
-  ext = await firefox.newPage();
-  await openExtensionPage(ext, '/popup/popup.html');
+  ext = await openExt('/popup/popup.html');
 });
+
+/**
+ * Opens an extension page in a new tab. Under load, Firefox's BiDi sometimes loses a
+ * moz-extension:// navigation (its script.evaluate fails with "right-hand side of 'in'
+ * should be an object, got null", and the page never reports ready): the harness tries
+ * again in a fresh tab, up to three times. What the page then shows is asserted as usual.
+ * @param {string} path
+ */
+async function openExt(path) {
+  let failure;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const page = await firefox.newPage();
+    try {
+      await openExtensionPage(page, path);
+      return page;
+    } catch (error) {
+      failure = error;
+      await page.close().catch(() => {});
+    }
+  }
+  throw failure;
+}
 
 after(async () => {
   await firefox?.close();
@@ -47,9 +68,7 @@ async function openLab(url = lab.url) {
 
 /** @param {number} tabId */
 async function openPopupPage(tabId) {
-  const popup = await firefox.newPage();
-  await openExtensionPage(popup, `/popup/popup.html?tab=${tabId}`);
-  return popup;
+  return openExt(`/popup/popup.html?tab=${tabId}`);
 }
 
 /**
