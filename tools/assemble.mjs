@@ -62,6 +62,11 @@ for (const [browser, patch] of Object.entries(patches)) {
     filter: (src) => !src.endsWith('manifest.base.json'),
   });
   copyPkg(join(out, 'pkg'));
+  // The self-help page ships inside the extension too, so that the popup's "Help" link
+  // works offline and without the lab (issue #14, item 5). It brings its own copy of the
+  // core: www/app.js imports ./pkg/ next to itself.
+  cpSync(join(root, 'www'), join(out, 'help'), { recursive: true });
+  copyPkg(join(out, 'help', 'pkg'));
   const manifest = JSON.parse(readFileSync(join(root, 'extension', 'manifest.base.json'), 'utf8'));
   patch(manifest);
   writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
