@@ -93,7 +93,7 @@ export interface Annotation {
   /** The session's cookie model on this request (Inspector); a lone annotation knows no earlier Set-Cookie. */
   cookies: CookieVerdict;
 }
-export interface EntryReport { index: number; method: string; url: string; status: number; findings: Finding[] }
+export interface EntryReport { index: number; method: string; url: string; status: number; findings: Finding[]; started?: string }
 export interface HarReport {
   entries: EntryReport[];
   summary: {
@@ -328,6 +328,30 @@ pub fn diagnose_har_js(
 
 pub fn diagnose_har(text: &str) -> Result<JsValue, JsError> {
     let report = report::diagnose_har(text.as_bytes(), |_| {}).map_err(|e| unreadable(text, e))?;
+    to_js(&report)
+}
+
+/// [`diagnose_har_js`], calling `on_progress(bytesRead)` as the file is read (at most
+/// about a hundred times), so that a worker can show progress on a large file.
+#[wasm_bindgen(js_name = diagnoseHarWithProgress, unchecked_return_type = "HarReport")]
+pub fn diagnose_har_with_progress(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "(bytesRead: number) => void")] on_progress: JsValue,
+) -> Result<JsValue, JsError> {
+    let text = string_arg(&text, "text")?;
+    let callback: Option<js_sys::Function> = on_progress.dyn_into().ok();
+    let step = (text.len() as u64 / 100).max(1 << 20);
+    let mut next = step;
+    let report = report::diagnose_har(text.as_bytes(), |read| {
+        if read >= next {
+            next = read.saturating_add(step);
+            if let Some(f) = &callback {
+                // A throwing callback must not stop the diagnosis: its error is dropped.
+                let _ = f.call1(&JsValue::NULL, &JsValue::from_f64(read as f64));
+            }
+        }
+    })
+    .map_err(|e| unreadable(&text, e))?;
     to_js(&report)
 }
 
