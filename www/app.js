@@ -449,6 +449,8 @@ function showTranscript(text) {
   const report = diagnoseTranscript(text, Date.now());
   const { annotation } = report;
   const kindName = { curl_verbose: 'curl -v output', curl_include: 'curl -i output', raw: 'a raw HTTP message' }[report.kind];
+  const parts = report.hasRequest && report.hasResponse ? 'the request and its response, read as one exchange' : report.hasResponse ? 'a response without its request' : 'a request without its response';
+  detected.textContent = `Got ${KIND_NAMES.transcript}: ${kindName}, ${parts}.`;
   // Without the request, "nothing was sent" is unknowable: drop what rests on it.
   const findings = report.hasRequest ? annotation.findings : annotation.findings.filter((f) => f.code !== 'auth.missing');
   /** @type {Verdict} */

@@ -143,6 +143,7 @@ test('each input kind is detected and gets its verdict in plain words', async ()
   ].join('\n');
   got = await paste(verbose);
   assert.deepEqual([got.kind, got.code], ['transcript', 'auth.malformed']);
+  assert.equal(got.detected, 'Got an HTTP transcript: curl -v output, the request and its response, read as one exchange.');
   await view('developer');
   assert.equal(await page.$eval('.exchange-line', (e) => e.textContent), 'GET https://api.example/v1/orders → 401');
   await view('plain');
