@@ -6,7 +6,7 @@
 //
 //   node tools/bench-www.mjs        (after `make build`; HAR_MB= to vary)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
@@ -15,6 +15,7 @@ import { root, startLab } from '../tests/e2e/support/lab.mjs';
 
 const HAR_MB = Number(process.env.HAR_MB ?? 100);
 const har = join(root, 'target', 'bench', `har-${HAR_MB}mb.har`);
+mkdirSync(join(root, 'target', 'bench'), { recursive: true });
 if (!existsSync(har)) {
   execFileSync('cargo', ['run', '--release', '-q', '--example', 'gen_har', '--', har, String(HAR_MB)], { stdio: 'inherit' });
 }
@@ -35,13 +36,21 @@ try {
     w.longTasks = [];
     w.progressSeen = 0;
     new PerformanceObserver((list) => { for (const e of list.getEntries()) w.longTasks.push(e.duration); }).observe({ type: 'longtask', buffered: false });
+    w.phases = {};
+    new MutationObserver(() => { const p = document.body.dataset.progress; if (p && !w.phases[p]) w.phases[p] = performance.now(); })
+      .observe(document.body, { attributes: true, attributeFilter: ['data-progress', 'data-kind'] });
     new MutationObserver(() => { w.progressSeen += 1; }).observe(/** @type {Node} */ (document.getElementById('progress-text')), { childList: true, characterData: true, subtree: true });
   });
   const input = /** @type {import('puppeteer-core').ElementHandle<HTMLInputElement>} */ (await page.$('#har-input'));
+  const startedAt = await page.evaluate(() => performance.now());
   const started = Date.now();
   await input.uploadFile(har);
   await page.waitForSelector('#result[data-kind="har"]', { timeout: 600_000 });
   const verdictMs = Date.now() - started;
+  const phases = await page.evaluate((t0) => {
+    const w = /** @type {any} */ (window);
+    return { read: w.phases.read - t0, diagnose: w.phases.diagnose - t0, shown: performance.now() - t0 };
+  }, startedAt);
   const state = await page.evaluate(() => {
     const w = /** @type {any} */ (window);
     return { longTasks: /** @type {number[]} */ (w.longTasks), progress: w.progressSeen, detected: document.getElementById('detected')?.textContent, headline: document.querySelector('#verdict .headline')?.textContent };
@@ -60,6 +69,7 @@ try {
   const mb = statSync(har).size / 1e6;
   console.log(`self-help page, ${mb.toFixed(1)} MB HAR (${state.detected})`);
   console.log(`  verdict after ${(verdictMs / 1000).toFixed(2)} s (${(mb / (verdictMs / 1000)).toFixed(1)} MB/s): ${state.headline}`);
+  console.log(`  reading began after ${(phases.read / 1000).toFixed(2)} s, diagnosis after ${(phases.diagnose / 1000).toFixed(2)} s, shown after ${(phases.shown / 1000).toFixed(2)} s (page clock)`);
   console.log(`  progress updates shown: ${state.progress}`);
   console.log(`  main-thread long tasks while it ran: ${state.longTasks.length}, longest ${Math.max(0, ...state.longTasks).toFixed(0)} ms`);
   console.log(`  sanitized copy downloaded after ${(sanitizeMs / 1000).toFixed(2)} s (${(statSync(join(dir, file)).size / 1e6).toFixed(1)} MB)`);

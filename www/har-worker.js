@@ -47,7 +47,8 @@ self.addEventListener('message', async (event) => {
     if (message.type === 'diagnose') {
       name = message.name ?? 'har';
       text = message.file ? await read(message.file) : String(message.text ?? '');
-      const total = new TextEncoder().encode(text).length;
+      // The core reports UTF-8 bytes read; a file's size is that count (no 100 MB re-encode).
+      const total = message.file ? message.file.size : new TextEncoder().encode(text).length;
       post({ type: 'progress', phase: 'diagnose', done: 0, total });
       const started = performance.now();
       const report = diagnoseHarWithProgress(text, (done) => post({ type: 'progress', phase: 'diagnose', done, total }));
