@@ -39,6 +39,7 @@ pub mod secret;
 pub mod status;
 pub mod syntax;
 pub mod target;
+pub mod transcript;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -26,6 +26,9 @@ pub struct EntryReport {
     pub status: u16,
     /// Best first.
     pub findings: Vec<Finding>,
+    /// `startedDateTime`, when the entry has one: what a timeline of failures needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -197,6 +200,7 @@ pub fn diagnose_har_each<R: Read>(
                     method: exchange.method,
                     status: exchange.status,
                     findings,
+                    started: started.clone(),
                 },
                 started,
             ));

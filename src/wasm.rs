@@ -19,6 +19,7 @@ use crate::report;
 use crate::sanitize::{sanitize_har, Sanitizer};
 use crate::schemes;
 use crate::status;
+use crate::transcript;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -113,7 +114,7 @@ export interface Annotation {
   /** The session's cookie model on this request (Inspector); a lone annotation knows no earlier Set-Cookie. */
   cookies: CookieVerdict;
 }
-export interface EntryReport { index: number; method: string; url: string; status: number; findings: Finding[] }
+export interface EntryReport { index: number; method: string; url: string; status: number; findings: Finding[]; started?: string }
 export interface HarReport {
   entries: EntryReport[];
   summary: {
@@ -134,6 +135,20 @@ export interface WebRequestLike {
   method: string; url: string; statusCode: number;
   requestHeaders?: HeaderLike[]; responseHeaders?: HeaderLike[];
   timeStamp?: number; type?: string; redirectUrl?: string;
+}
+export interface SetCookieInfo {
+  name: string; value: string; value_length: number; expires: number | null; max_age: number | null;
+  domain: string | null; path: string | null; secure: boolean; http_only: boolean;
+  same_site: "Strict" | "Lax" | "None" | null; partitioned: boolean;
+  other_attributes: [string, string][]; rejected: boolean; problems: Problem[];
+}
+export type TranscriptKind = "curl_verbose" | "curl_include" | "raw";
+/** A pasted transcript read into one exchange and annotated as the panel would. Offsets are into the pasted text. */
+export interface TranscriptReport {
+  kind: TranscriptKind; hasRequest: boolean; hasResponse: boolean;
+  problems: Problem[]; annotation: Annotation;
+  /** The request's credentials, masked, when it sent any. */
+  credentials: Credentials | null;
 }
 "#;
 
@@ -355,6 +370,30 @@ pub fn diagnose_har(text: &str) -> Result<JsValue, JsError> {
     to_js(&report)
 }
 
+/// [`diagnose_har_js`], calling `on_progress(bytesRead)` as the file is read (at most
+/// about a hundred times), so that a worker can show progress on a large file.
+#[wasm_bindgen(js_name = diagnoseHarWithProgress, unchecked_return_type = "HarReport")]
+pub fn diagnose_har_with_progress(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "(bytesRead: number) => void")] on_progress: JsValue,
+) -> Result<JsValue, JsError> {
+    let text = string_arg(&text, "text")?;
+    let callback: Option<js_sys::Function> = on_progress.dyn_into().ok();
+    let step = (text.len() as u64 / 100).max(1 << 20);
+    let mut next = step;
+    let report = report::diagnose_har(text.as_bytes(), |read| {
+        if read >= next {
+            next = read.saturating_add(step);
+            if let Some(f) = &callback {
+                // A throwing callback must not stop the diagnosis: its error is dropped.
+                let _ = f.call1(&JsValue::NULL, &JsValue::from_f64(read as f64));
+            }
+        }
+    })
+    .map_err(|e| unreadable(&text, e))?;
+    to_js(&report)
+}
+
 /// A Markdown report of a HAR file, ready for a support ticket (no secrets).
 #[wasm_bindgen(js_name = markdownReport)]
 pub fn markdown_report_js(
@@ -400,6 +439,67 @@ pub fn sanitize_har_text(text: &str, strict: bool, key: &[u32]) -> Result<String
     sanitize_har(text.as_bytes(), &mut out, &mut sanitizer, |_| {})
         .map_err(|e| unreadable(text, e))?;
     String::from_utf8(out).map_err(|_| JsError::new("the sanitized HAR is not UTF-8"))
+}
+
+/// Parses one `Set-Cookie` value the way browsers do (RFC 6265bis §5.6); the value is
+/// masked unless `reveal`.
+#[wasm_bindgen(js_name = parseSetCookie, unchecked_return_type = "SetCookieInfo")]
+pub fn parse_set_cookie_js(
+    #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
+    reveal: bool,
+) -> Result<JsValue, JsError> {
+    let value = string_arg(&value, "value")?;
+    to_js(&crate::cookie::parse_set_cookie(&value).to_json(reveal))
+}
+
+/// Whether pasted text looks like an HTTP transcript (`curl -v`, `curl -i`, a raw
+/// request or response): a start line somewhere in it.
+#[wasm_bindgen(js_name = looksLikeTranscript)]
+pub fn looks_like_transcript(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<bool, JsError> {
+    Ok(transcript::looks_like(&string_arg(&text, "text")?))
+}
+
+/// Reads a pasted transcript into one exchange and annotates it as the panel does.
+/// `now_ms` dates the request (a transcript has no client timestamp); the response's
+/// `Date` still judges token times when there is one.
+#[wasm_bindgen(js_name = diagnoseTranscript, unchecked_return_type = "TranscriptReport")]
+pub fn diagnose_transcript_js(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    now_ms: Option<f64>,
+) -> Result<JsValue, JsError> {
+    diagnose_transcript(&string_arg(&text, "text")?, now_ms)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TranscriptReport<'a> {
+    kind: transcript::Kind,
+    has_request: bool,
+    has_response: bool,
+    problems: &'a [crate::problem::Problem],
+    annotation: crate::annotate::Annotation<'a>,
+    credentials: Option<serde_json::Value>,
+}
+
+pub fn diagnose_transcript(text: &str, now_ms: Option<f64>) -> Result<JsValue, JsError> {
+    // A NaN or infinite time from JS means "unknown", as for webRequest's timeStamp.
+    let now = now_ms.filter(|t| t.is_finite()).map(|t| t as i64);
+    let t = transcript::parse(text, now);
+    let credentials = t
+        .exchange
+        .request_header("Authorization")
+        .or_else(|| t.exchange.request_header("Proxy-Authorization"))
+        .map(|value| credentials::parse(value).to_json(false));
+    to_js(&TranscriptReport {
+        kind: t.kind,
+        has_request: t.has_request,
+        has_response: t.has_response,
+        problems: &t.problems,
+        annotation: annotate(&t.exchange),
+        credentials,
+    })
 }
 
 /// True for the statuses AuthLens explains (401, 403, 407, 419, 440, 498, 499).
@@ -700,6 +800,42 @@ mod tests {
             Some("Bearer")
         );
         assert!(sanitize_har_js(har, false, key).is_ok());
+    }
+
+    #[wasm_bindgen_test]
+    fn transcripts_cross_as_one_annotated_exchange() {
+        let text = "> GET /x HTTP/1.1\n> Host: h.example\n> Authorization: Bearer undefined\n>\n< HTTP/1.1 401 Unauthorized\n< WWW-Authenticate: Bearer\n<\n";
+        let value = diagnose_transcript(text, Some(f64::NAN)).unwrap_or(JsValue::NULL);
+        assert_eq!(
+            field(&value, &["kind"]).as_string().as_deref(),
+            Some("curl_verbose")
+        );
+        assert_eq!(
+            field(&value, &["annotation", "findings", "0", "code"])
+                .as_string()
+                .as_deref(),
+            Some("auth.malformed")
+        );
+        assert_eq!(
+            field(&value, &["credentials", "scheme"])
+                .as_string()
+                .as_deref(),
+            Some("Bearer")
+        );
+        let cookie = parse_set_cookie_js(
+            JsValue::from_str("sid=SECRETVALUE; Path=/; HttpOnly"),
+            false,
+        )
+        .unwrap_or(JsValue::NULL);
+        assert_eq!(
+            field(&cookie, &["name"]).as_string().as_deref(),
+            Some("sid")
+        );
+        assert_ne!(
+            field(&cookie, &["value"]).as_string().as_deref(),
+            Some("SECRETVALUE")
+        );
+        assert!(diagnose_transcript_js(JsValue::NULL, None).is_err());
     }
 
     #[wasm_bindgen_test]

@@ -7,6 +7,8 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { writeCatalogue } from './findings-catalogue.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const pkgFiles = ['authlens.js', 'authlens_bg.wasm'];
@@ -79,4 +81,10 @@ cpSync(join(root, 'www'), www, { recursive: true });
 // www imports them as ./shared/view.js, which sits next to ./pkg/ as in the extension.
 for (const file of sharedWithWww) cpSync(join(root, 'extension', 'shared', file), join(www, 'shared', file));
 copyPkg(join(www, 'pkg'));
+// The challenge parameters' explanations, shared with the panel (one text per parameter).
+cpSync(join(root, 'extension', '_locales', 'en', 'messages.json'), join(www, 'messages.json'));
+const codes = await writeCatalogue(root, join(www, 'findings.json'));
+// The extension ships the page too, so that the popup can link to it (help/index.html).
+for (const browser of Object.keys(patches)) cpSync(www, join(dist, browser, 'help'), { recursive: true });
+console.log(`dist/www/findings.json: ${codes} finding codes, from the core`);
 console.log(`assembled ${Object.keys(patches).map((b) => `dist/${b}/`).join(', ')} and dist/www/`);
