@@ -64,11 +64,6 @@ for (const [browser, patch] of Object.entries(patches)) {
     filter: (src) => !src.endsWith('manifest.base.json'),
   });
   copyPkg(join(out, 'pkg'));
-  // The self-help page ships inside the extension too, so that the popup's "Help" link
-  // works offline and without the lab (issue #14, item 5). It brings its own copy of the
-  // core: www/app.js imports ./pkg/ next to itself.
-  cpSync(join(root, 'www'), join(out, 'help'), { recursive: true });
-  copyPkg(join(out, 'help', 'pkg'));
   const manifest = JSON.parse(readFileSync(join(root, 'extension', 'manifest.base.json'), 'utf8'));
   patch(manifest);
   writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
@@ -84,7 +79,9 @@ copyPkg(join(www, 'pkg'));
 // The challenge parameters' explanations, shared with the panel (one text per parameter).
 cpSync(join(root, 'extension', '_locales', 'en', 'messages.json'), join(www, 'messages.json'));
 const codes = await writeCatalogue(root, join(www, 'findings.json'));
-// The extension ships the page too, so that the popup can link to it (help/index.html).
+// The extension ships the assembled page too (help/index.html, with its own copy of the
+// core), so that the popup's "Help" link works offline and without the lab (issue #14,
+// item 5).
 for (const browser of Object.keys(patches)) cpSync(www, join(dist, browser, 'help'), { recursive: true });
 console.log(`dist/www/findings.json: ${codes} finding codes, from the core`);
 console.log(`assembled ${Object.keys(patches).map((b) => `dist/${b}/`).join(', ')} and dist/www/`);
