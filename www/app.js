@@ -562,8 +562,10 @@ function showWrongFile(technical) {
 function showHarReport(report, bytes) {
   const { summary } = report;
   detected.textContent = `Got ${KIND_NAMES.har}: ${summary.entries} requests, ${(bytes / 1e6).toFixed(1)} MB, read in this page.`;
-  const causes = Object.entries(summary.top_causes).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const byCode = new Map(report.entries.map((e) => [e.findings[0]?.code, e.findings[0]]));
+  // Most frequent first; between equals, the core's stronger explanation (its score).
+  const causes = Object.entries(summary.top_causes)
+    .sort((a, b) => b[1] - a[1] || (byCode.get(b[0])?.score ?? 0) - (byCode.get(a[0])?.score ?? 0) || a[0].localeCompare(b[0]));
   if (summary.entries === 0) {
     showVerdict({ tone: 'warn', headline: 'This HAR file holds no requests.', text: 'The recording was probably not on, or was cleared before saving. Record again with "Preserve log" ticked.' }, 'har');
   } else if (summary.failures === 0) {
@@ -573,7 +575,7 @@ function showHarReport(report, bytes) {
     showVerdict({
       tone: 'bad',
       headline: `${summary.failures} of ${summary.entries} requests failed to sign in.`,
-      text: top ? `The most common cause: ${top.explanation}` : undefined,
+      text: top ? `${causes[0][1] > (causes[1]?.[1] ?? 0) ? 'The most common cause' : 'The likeliest cause'}: ${top.explanation}` : undefined,
       code: top?.code,
       fixes: top ? userFixes(top) : [],
     }, 'har');
@@ -631,7 +633,10 @@ function timeline(report) {
   const bars = el('ol', { className: 'bars' });
   bars.setAttribute('aria-label', 'Failures over time');
   counts.forEach((count, i) => {
-    const at = new Date(first + i * width).toLocaleTimeString('en');
+    // The first slice by the clock, the others by how long after it: seconds apart would
+    // otherwise print the same time twelve times.
+    const offset = (i * width) / 1000;
+    const at = i === 0 ? new Date(first).toLocaleTimeString('en') : `+${offset < 120 ? `${offset.toFixed(offset < 10 ? 1 : 0)} s` : offset < 7200 ? `${Math.round(offset / 60)} min` : `${(offset / 3600).toFixed(1)} h`}`;
     const bar = el('li', {}, el('span', { className: 'bar-time' }, at), el('span', { className: 'bar' }), el('span', { className: 'bar-count' }, String(count)));
     /** @type {HTMLElement} */ (bar.children[1]).style.inlineSize = `${(100 * count) / max}%`;
     bars.append(bar);

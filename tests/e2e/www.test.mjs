@@ -187,7 +187,17 @@ test('a HAR dropped on the page shows its top causes, and the downloads hold no 
   await view('developer');
   assert.ok(await page.$('#developer details.group[data-code="token.expired"]'), 'failures grouped by cause');
   assert.match(await page.$eval('#timeline .began', (p) => p.textContent ?? ''), /^The first failure was at /);
-  await view('plain');
+  // The HAR views on a phone: no sideways scrolling (screenshots to look at).
+  const shots = join(root, 'target', 'screenshots');
+  mkdirSync(shots, { recursive: true });
+  await page.setViewport({ width: 360, height: 1200 });
+  for (const v of /** @type {const} */ (['developer', 'plain'])) {
+    await view(v);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0, `HAR ${v} view at 360 px`);
+    await page.evaluate(() => document.getElementById('result')?.scrollIntoView());
+    await page.screenshot({ path: join(shots, `www-phone-har-${v}.png`) });
+  }
+  await page.setViewport({ width: 800, height: 600 });
   assertNoSecret(await page.evaluate(() => document.body.textContent ?? ''), lab.secrets, 'the HAR diagnosis');
 
   const dir = mkdtempSync(join(tmpdir(), 'authlens-www-'));
