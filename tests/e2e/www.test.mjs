@@ -277,6 +277,11 @@ test('phone and desktop layouts, keyboard use, and the dark theme', async () => 
   assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip');
   await page.keyboard.press('Enter');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'input', 'the skip link leads to the input');
+  // The next stop is the file picker, whose visible button shows the focus.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'har-input');
+  assert.equal(await page.$eval('.file-button', (b) => getComputedStyle(b).outlineStyle), 'solid');
+  await page.focus('#input');
   await page.keyboard.type('Bearer undefined');
   await page.waitForSelector('#verdict[data-code="auth.malformed"]');
   await page.focus('#view-developer');
