@@ -8,7 +8,10 @@ import init, {
   parseChallenges, parseSetCookie,
 } from './pkg/authlens.js';
 import { detect, KIND_NAMES } from './detect.js';
-import { el, findingLink, renderCatalogue, slug } from './guide.js';
+import { el, findingLink, renderCatalogue } from './guide.js';
+// The panel's and the popup's own rendering of a finding (extension/shared/view.js, copied
+// next to this page by tools/assemble.mjs): a finding reads the same on every surface.
+import { renderFinding, setTranslator } from './shared/view.js';
 
 /** @typedef {import('./pkg/authlens.js').Finding} Finding */
 /** @typedef {import('./pkg/authlens.js').Token} Token */
@@ -19,7 +22,17 @@ import { el, findingLink, renderCatalogue, slug } from './guide.js';
 await init({ module_or_path: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
 
 /** Texts shared with the extension (param_<name> explains a challenge parameter). */
-const messages = /** @type {Record<string, {message: string}>} */ (await fetch('messages.json').then((r) => r.json()).catch(() => ({})));
+const messages = /** @type {Record<string, {message: string, placeholders?: Record<string, {content: string}>}>} */ (await fetch('messages.json').then((r) => r.json()).catch(() => ({})));
+// chrome.i18n's message format, which www cannot call: `$NAME$` names a placeholder whose
+// content is `$1`, `$2`… (the substitutions).
+setTranslator((key, substitutions) => {
+  const entry = messages[key];
+  if (!entry) return key;
+  const list = substitutions === undefined ? [] : Array.isArray(substitutions) ? substitutions : [substitutions];
+  return entry.message
+    .replace(/\$([A-Za-z0-9_]+)\$/g, (_, name) => entry.placeholders?.[name.toLowerCase()]?.content ?? '')
+    .replace(/\$(\d)/g, (_, digit) => list[Number(digit) - 1] ?? '');
+});
 /** @type {{ findings: { code: string, title: string, explanation: string, fixes: { text: string }[], spec: string }[] }} */
 const catalogue = await fetch('findings.json').then((r) => r.json()).catch(() => ({ findings: [] }));
 renderCatalogue(/** @type {HTMLElement} */ (document.getElementById('finding-list')), catalogue.findings);
@@ -191,21 +204,13 @@ function plainFindings(findings) {
 
 /** @param {Finding[]} findings */
 function developerFindings(findings) {
-  const box = el('div', { className: 'dev-findings' }, el('h3', {}, 'Findings, best first'));
-  for (const finding of findings) {
-    const article = el('article', { className: `finding likelihood-${finding.likelihood}` },
-      el('h4', {}, el('code', {}, finding.code), ` ${finding.title}`),
-      el('p', {}, finding.detail));
-    article.dataset.code = finding.code;
-    if (finding.evidence.length) {
-      article.append(el('dl', { className: 'evidence' }, ...finding.evidence.flatMap((e) => [el('dt', {}, e.source), el('dd', {}, e.fact)])));
-    }
-    if (finding.fixes.length) article.append(el('ul', {}, ...finding.fixes.map((f) => el('li', {}, `${f.text} (${f.effort})`))));
-    const spec = el('a', { href: finding.spec, rel: 'noreferrer' }, 'Specification');
-    article.append(el('p', {}, spec, ' · ', findingLink(finding.code, 'In the guide')));
-    box.append(article);
-  }
-  return box;
+  const list = el('ol', { className: 'findings' });
+  findings.forEach((finding, index) => {
+    const card = renderFinding(finding, { rank: index + 1 });
+    card.append(el('p', { className: 'guide-link' }, findingLink(finding.code, 'In the guide')));
+    list.append(card);
+  });
+  return el('div', { className: 'dev-findings' }, el('h3', {}, 'Findings, best first'), list);
 }
 
 /** @param {'plain' | 'developer'} view */

@@ -154,7 +154,7 @@ test('each input kind is detected and gets its verdict in plain words', async ()
   // The core's own ranking: a session cookie sent over plain http comes first.
   assert.equal(got.code, 'transport.insecure_credentials');
   await view('developer');
-  assert.ok(await page.$('#developer article[data-code="status.forbidden"]'));
+  assert.ok(await page.$('#developer .finding-card[data-code="status.forbidden"]'));
   const problem = await page.$eval('#developer .problem[data-offset]', (p) => [p.getAttribute('data-offset'), p.textContent]);
   assert.equal(problem[0], String('GET /admin HTTP/1.1\nHost: shop.example\nCookie: session=RAWCOOKIECANARY0001\n\nHTTP/1.1 403 Forbidden\n'.length));
   assert.match(problem[1] ?? '', /^Error at line 6, column 1: not a header line/);
