@@ -29,9 +29,8 @@ setTranslator((key, substitutions) => {
   const entry = messages[key];
   if (!entry) return key;
   const list = substitutions === undefined ? [] : Array.isArray(substitutions) ? substitutions : [substitutions];
-  return entry.message
-    .replace(/\$([A-Za-z0-9_]+)\$/g, (_, name) => entry.placeholders?.[name.toLowerCase()]?.content ?? '')
-    .replace(/\$(\d)/g, (_, digit) => list[Number(digit) - 1] ?? '');
+  return entry.message.replace(/\$([A-Za-z0-9_]+)\$/g, (_, name) =>
+    (entry.placeholders?.[name.toLowerCase()]?.content ?? '').replace(/\$(\d)/g, (/** @type {string} */ _d, /** @type {string} */ digit) => list[Number(digit) - 1] ?? ''));
 });
 /** @type {{ findings: { code: string, title: string, explanation: string, fixes: { text: string }[], spec: string }[] }} */
 const catalogue = await fetch('findings.json').then((r) => r.json()).catch(() => ({ findings: [] }));
