@@ -278,7 +278,10 @@ function timeVerdict(token, findings) {
  */
 function tokenDetail(token, box) {
   box.append(el('h3', {}, `Token: ${token.kind.toUpperCase()}${token.format ? ` (${token.format})` : ''}`));
-  box.append(el('p', {}, `Looks like ${token.usage.kind.replace('_', ' ')} token${token.usage.evidence.length ? `: ${token.usage.evidence.join('; ')}` : ''}. ${token.length} characters; the signature is not shown and was not verified.`));
+  const use = token.usage.kind === 'unknown'
+    ? 'What it is for (access, ID or refresh) cannot be told from its claims.'
+    : `Looks like ${token.usage.kind === 'id' ? 'an ID' : `a${token.usage.kind === 'access' ? 'n' : ''} ${token.usage.kind.replace('_', ' ')}`} token${token.usage.evidence.length ? ` (${token.usage.evidence.join('; ')})` : ''}.`;
+  box.append(el('p', {}, `${use} ${token.length} characters; the signature is not shown and was not verified.`));
   const panes = el('div', { className: 'panes' });
   if (token.header) panes.append(jsonPane('Header', token.header, 'jwt-header'));
   if (token.payload) panes.append(jsonPane('Payload', token.payload, 'jwt-payload'));
