@@ -107,7 +107,7 @@ test('sign-in flows: the panel names the step where each flow broke', async () =
   // The lab's authorization server (/as/) breaks one flow per scenario (issue #16).
   const flows = ['flow-invalid-client', 'flow-redirect-uri-mismatch', 'flow-state-mismatch', 'flow-pkce-failed', 'flow-code-reused', 'flow-access-denied'];
   for (const id of flows) await runScenario(page, id);
-  const expected = flows.map((id) => lab.scenarios.find((s) => s.id === id)?.expect[0]);
+  const expected = flows.map((id) => lab.scenarios.find((s) => s.id === id)?.expect[0] ?? `no scenario ${id}`);
   const probe = `return [...document.querySelectorAll('tbody tr:not([data-healthy]) .finding')].map((c) => c.getAttribute('data-code'));`;
   /** @type {string[]} */
   const codes = await waitForPanel(probe, (r) => expected.every((code) => r.includes(code)));
