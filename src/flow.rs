@@ -244,6 +244,12 @@ pub enum Break {
     },
     /// The server says PKCE is required, and the authorization request had no challenge.
     PkceRequired { said: String },
+    /// The callback answers an earlier authorization request of this client, after a newer
+    /// one was started (two sign-ins at once): a client that keeps one state refuses it.
+    StateSuperseded {
+        authorize_index: usize,
+        newer_index: usize,
+    },
     /// The same code was exchanged before.
     CodeReused {
         earlier_index: usize,
@@ -1175,6 +1181,32 @@ impl Flows {
                 .iter()
                 .rposition(|f| f.st.codes.iter().any(|(k, _)| *k == c))
         });
+        // Two sign-ins at once: this callback answers an older authorization request of the
+        // same client and redirect_uri, while a newer one is still waiting for its own.
+        let superseded = by_state.and_then(|a| {
+            let older = self.flows.get(a)?;
+            let newer = self.flows.iter().skip(a + 1).find(|f| {
+                live(f)
+                    && f.st.authorize_seen
+                    && !f.st.callback_seen
+                    && f.client_id == older.client_id
+                    && f.st.redirect_uri.as_deref().map(base_of)
+                        == older.st.redirect_uri.as_deref().map(base_of)
+            })?;
+            let first = |f: &Flow| {
+                f.steps
+                    .iter()
+                    .find(|s| matches!(s.kind, StepKind::Authorize | StepKind::Par))
+                    .map(|s| s.index)
+            };
+            Some((first(older)?, first(newer)?))
+        });
+        if let Some((authorize_index, newer_index)) = superseded {
+            out.breaks.push(Break::StateSuperseded {
+                authorize_index,
+                newer_index,
+            });
+        }
         let at = match by_state.or(repeat).or_else(by_redirect) {
             Some(at) => at,
             None => {

@@ -158,6 +158,26 @@ fn word(b: &Break, ex: &Exchange, out: &mut Vec<Finding>) {
             .fix(Effort::Medium, "Developer: store the state where the callback can read it (a cookie with SameSite=Lax on the callback's host, or the server session), one per sign-in attempt.", None)
             .push(out);
         }
+        Break::StateSuperseded { authorize_index, newer_index } => {
+            draft(
+                "oauth.state_mismatch",
+                Likelihood::Medium,
+                82,
+                "https://www.rfc-editor.org/rfc/rfc6749#section-10.12",
+                "The callback answers an earlier sign-in, after a newer one was started",
+            )
+            .explain(
+                "Two sign-ins were started at once (two tabs, or a double click), and the answer to the first arrived after the second began. Sign in again in one tab.",
+                format!(
+                    "This callback's state is the one of the authorization request at entry {authorize_index}, but another authorization request of the same client and redirect_uri started at entry {newer_index} and has not been answered yet. A client that keeps one state per browser (a cookie or session value overwritten by the newer attempt) refuses this callback as a state mismatch (RFC 6749 §10.12)."
+                ),
+            )
+            .evidence(at(*authorize_index), "the authorization request this callback answers")
+            .evidence(at(*newer_index), "a newer authorization request, still waiting")
+            .fix(Effort::Easy, "Sign in again, in a single tab.", Some(Action::SignIn))
+            .fix(Effort::Medium, "Developer: keep one state (and verifier, nonce) per attempt, keyed by the state value, instead of one per browser.", None)
+            .push(out);
+        }
         Break::PkceVerifierMissing { challenge, method, authorize_index } => {
             pkce(
                 "The token request has no code_verifier, but the authorization request sent a code_challenge",
@@ -594,6 +614,26 @@ mod tests {
             assert_eq!(link.broken_at, Some(2));
             assert_eq!(link.steps, [0, 1]);
         }
+    }
+
+    #[test]
+    fn a_callback_for_a_superseded_sign_in_is_a_possible_state_mismatch() {
+        let mut s = Session::default();
+        s.diagnose(&authorize(""));
+        let second = authorize("").url.replace("state=st-1", "state=st-2");
+        s.diagnose(&exchange(
+            "GET",
+            &second,
+            302,
+            &[],
+            &[("Location", "/login?uid=2")],
+        ));
+        let found = s.diagnose(&callback("code=c-1&state=st-1"));
+        assert_eq!(codes(&found), ["oauth.state_mismatch"]);
+        assert_eq!(found[0].likelihood, crate::finding::Likelihood::Medium);
+        assert!(found[0].evidence.iter().any(|e| e.source == "entry:1"));
+        // The newer one's own callback is fine.
+        assert!(s.diagnose(&callback("code=c-2&state=st-2")).is_empty());
     }
 
     #[test]
