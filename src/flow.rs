@@ -1012,7 +1012,7 @@ impl Flows {
             }
         }
         // What the authorization server answered, on this same exchange.
-        let answer = self.authorize_answer(ex, at, out);
+        let answer = self.authorize_answer(ex, at, true, out);
         if let Some(kind) = answer {
             shown.push(param(
                 "answer",
@@ -1043,6 +1043,9 @@ impl Flows {
         &mut self,
         ex: &Exchange,
         at: usize,
+        // The answer to the authorization request itself, not to a later page of the
+        // server's (a login form refused with 400 is not about the redirect_uri).
+        at_authorize: bool,
         out: &mut Observed,
     ) -> Option<StepKind> {
         let location = ex
@@ -1092,6 +1095,15 @@ impl Flows {
                 });
             } else if lower.contains("pkce") || lower.contains("code_challenge") {
                 out.breaks.push(Break::PkceRequired { said: cut(&text) });
+            } else if ex.status >= 400 && words.is_none() && at_authorize {
+                // RFC 6749 §4.1.2.1: the server answers on its own page, instead of
+                // redirecting the error back, only when the redirect_uri or the client_id
+                // is missing, invalid or mismatching. Without the page's words (a live
+                // DevTools entry), that is what the error page means.
+                out.breaks.push(Break::RedirectUriNotRegistered {
+                    redirect_uri: redirect_uri.map(|r| cut(&r)),
+                    said: None,
+                });
             } else if ex.status >= 400 {
                 let error = error_code_in(&text).unwrap_or_else(|| "invalid_request".to_owned());
                 out.breaks.push(Break::AuthorizationError {
@@ -1655,7 +1667,7 @@ impl Flows {
         }) else {
             return false;
         };
-        let kind = match self.authorize_answer(ex, at, out) {
+        let kind = match self.authorize_answer(ex, at, false, out) {
             Some(StepKind::Redirect) => StepKind::Redirect,
             Some(StepKind::AuthorizeError) => StepKind::AuthorizeError,
             Some(StepKind::Consent) => StepKind::Consent,

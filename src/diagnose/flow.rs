@@ -96,16 +96,23 @@ fn word(b: &Break, ex: &Exchange, out: &mut Vec<Finding>) {
         Break::RedirectUriNotRegistered { redirect_uri, said } => {
             let mut d = draft(
                 "oauth.redirect_uri_mismatch",
-                Likelihood::High,
-                93,
+                if said.is_some() { Likelihood::High } else { Likelihood::Medium },
+                if said.is_some() { 93 } else { 86 },
                 RFC6749_AUTHZ_ERROR,
                 "The redirect_uri is not registered for this client",
             )
             .explain(
                 "The app's sign-in address is not set up at the identity provider, so the provider refused to send you back. This is the app's configuration, not your account.",
-                "The authorization endpoint answered with an error page instead of redirecting: RFC 6749 §4.1.2.1 forbids redirecting to a redirect_uri that does not match the client's registration. It must match a registered URI exactly (scheme, host, port, path, trailing slash).",
+                if said.is_some() {
+                    "The authorization endpoint answered with an error page instead of redirecting: RFC 6749 §4.1.2.1 forbids redirecting to a redirect_uri that does not match the client's registration. It must match a registered URI exactly (scheme, host, port, path, trailing slash).".to_owned()
+                } else {
+                    format!("The authorization endpoint answered {} on its own page instead of redirecting the error back. RFC 6749 §4.1.2.1 allows that only when the redirect_uri or the client_id is missing, invalid or mismatching: most often the redirect_uri is not registered exactly (scheme, host, port, path, trailing slash); otherwise the client_id is unknown. The page itself was not captured (export the HAR with content to read it).", ex.status)
+                },
             )
             .evidence("authorization endpoint", here);
+            if said.is_none() {
+                d = d.evidence("error page", "not captured; an error the server will not redirect is about the redirect_uri or the client_id (RFC 6749 §4.1.2.1)");
+            }
             if let Some(r) = redirect_uri {
                 d = d.evidence("authorization request redirect_uri", r.clone());
             }
