@@ -1441,8 +1441,23 @@ impl Flows {
                         method,
                         authorize_index,
                     }),
-                    // Sanitized: the verifier and the challenge are different markers.
-                    Some(verifier) if is_marker(verifier) || is_marker(&challenge) => {}
+                    // A sanitized HAR: the sanitizer writes the verifier as the marker of
+                    // its S256 challenge (`sanitize::url`), so for S256 two markers compare
+                    // as the values did; any other mix cannot be compared.
+                    Some(verifier) if is_marker(verifier) || is_marker(&challenge) => {
+                        if is_marker(verifier)
+                            && is_marker(&challenge)
+                            && method.eq_ignore_ascii_case("S256")
+                            && verifier != challenge
+                        {
+                            out.breaks.push(Break::PkceMismatch {
+                                challenge: challenge.clone(),
+                                computed: verifier.to_owned(),
+                                method,
+                                authorize_index,
+                            });
+                        }
+                    }
                     Some(verifier) => {
                         let computed = if method.eq_ignore_ascii_case("S256") {
                             s256(verifier)
