@@ -98,3 +98,21 @@ test('the DevTools panel replays the HAR, then follows new requests', async () =
   assertNoSecret(text, lab.secrets, 'the Firefox DevTools panel');
   await page.close();
 });
+
+test('sign-in flows: the panel names the step where each flow broke', async () => {
+  const page = await openLab();
+  await page.bringToFront();
+  await showFirefoxDevTools(firefox, { selectAuthLens: true });
+  await waitForPanel('return document.body?.dataset.ready === "true"', (ready) => ready === true);
+  // The lab's authorization server (/as/) breaks one flow per scenario (issue #16).
+  const flows = ['flow-invalid-client', 'flow-redirect-uri-mismatch', 'flow-state-mismatch', 'flow-pkce-failed', 'flow-code-reused', 'flow-access-denied'];
+  for (const id of flows) await runScenario(page, id);
+  const expected = flows.map((id) => lab.scenarios.find((s) => s.id === id)?.expect[0] ?? `no scenario ${id}`);
+  const probe = `return [...document.querySelectorAll('tbody tr:not([data-healthy]) .finding')].map((c) => c.getAttribute('data-code'));`;
+  /** @type {string[]} */
+  const codes = await waitForPanel(probe, (r) => expected.every((code) => r.includes(code)));
+  assert.deepEqual(expected.filter((code) => !codes.includes(code)), [], `rows: ${JSON.stringify(codes)}`);
+  const text = await inFirefoxPanel(firefox, 'return document.documentElement.outerHTML');
+  assertNoSecret(text, [...lab.secrets, 'lab-app-client-secret', 'dBjftJeZ4CVP-mJ92K27uhbUJU1p1r_wW1gFWFOEjXk'], 'the Firefox panel after the sign-in flows');
+  await page.close();
+});

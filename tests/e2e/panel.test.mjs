@@ -321,3 +321,40 @@ test('screenshots of the panel in the light and dark themes, saved as artifacts'
     document.documentElement.dataset.theme = 'light';
   });
 });
+
+test('the sign-in flow view renders the core\'s flow: steps in order, the broken one marked, secrets masked', async () => {
+  // In the panel's own page: the real core (Inspector.flow) and extension/panel/flow-view.js.
+  const result = await panel.evaluate(async () => {
+    // Specifiers in variables: they resolve against the panel page, not this test file.
+    const coreUrl = '../shared/core.js';
+    const viewUrl = './flow-view.js';
+    /** @type {any} */
+    const { loadCore } = await import(coreUrl);
+    /** @type {typeof import('../../pkg/authlens.js')} */
+    const core = await loadCore();
+    /** @type {{renderFlow: typeof import('../../extension/panel/flow-view.js').renderFlow}} */
+    const { renderFlow } = await import(viewUrl);
+    const inspector = new core.Inspector();
+    const at = '2026-11-23T12:00:00.000Z';
+    /** @type {(url: string, status: number, headers?: {name: string, value: string}[]) => import('../../pkg/authlens.js').HarEntryLike} */
+    const entry = (url, status, headers = []) => ({ startedDateTime: at, request: { method: 'GET', url, headers: [] }, response: { status, headers } });
+    inspector.annotateHarEntry(entry('https://as.example/authorize?response_type=code&client_id=app&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state=canary-state-value-0001&code_challenge=abc&code_challenge_method=S256', 302, [{ name: 'Location', value: 'https://app.example/cb?code=canary-code-value-0001&state=forged' }]));
+    const annotation = inspector.annotateHarEntry(entry('https://app.example/cb?code=canary-code-value-0001&state=forged', 200));
+    const id = annotation.findings[0]?.flow?.id;
+    const flow = id === undefined ? null : inspector.flow(id);
+    if (!flow) return { error: JSON.stringify(annotation.findings) };
+    const view = renderFlow(flow, { current: 1 });
+    document.body.append(view);
+    const steps = [...view.querySelectorAll('.flow-step')].map((li) => ({ kind: li.getAttribute('data-kind'), finding: li.getAttribute('data-finding'), current: li.getAttribute('aria-current') }));
+    const html = view.outerHTML;
+    view.remove();
+    return { code: annotation.findings[0].code, steps, html };
+  });
+  assert.equal(result.error, undefined, result.error ?? '');
+  assert.equal(result.code, 'oauth.state_mismatch');
+  assert.deepEqual(result.steps, [
+    { kind: 'authorize', finding: null, current: null },
+    { kind: 'callback', finding: 'oauth.state_mismatch', current: 'step' },
+  ]);
+  assertNoSecret(result.html ?? '', ['canary-state-value-0001', 'canary-code-value-0001'], 'the flow view');
+});
