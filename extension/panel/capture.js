@@ -37,10 +37,14 @@ export class Capture {
   /**
    * @param {(entry: HarEntryLike) => void} add  takes one entry (synchronously)
    * @param {() => void} flushed  called after each slice, to refresh the view once
+   * @param {(error: unknown) => void} [onError]  an entry could not be added
    */
-  constructor(add, flushed) {
+  constructor(add, flushed, onError = (/** @type {unknown} */ _error) => {}) {
     this.add = add;
     this.flushed = flushed;
+    this.onError = onError;
+    /** entries the core could not read */
+    this.failed = 0;
     /** @type {HarEntryLike[]} waiting, oldest first */
     this.queue = [];
     this.draining = false;
@@ -56,7 +60,8 @@ export class Capture {
         .then((entry) => {
           if (this.pending) this.pending.push(entry);
           else this.push([entry]);
-        });
+        })
+        .catch((error) => this.onError(error));
     });
   }
 
@@ -95,7 +100,13 @@ export class Capture {
           const key = `${entry.startedDateTime} ${entry.request.method} ${entry.request.url}`;
           if (this.seen.has(key)) continue;
           this.seen.add(key);
-          this.add(entry);
+          try {
+            this.add(entry);
+          } catch (error) {
+            // One entry the core cannot read must not stop the ones after it.
+            this.failed += 1;
+            this.onError(error);
+          }
           if (performance.now() - sliceStart > SLICE_MS) {
             this.flushed();
             await new Promise((resolve) => setTimeout(resolve, 0));

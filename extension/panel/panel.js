@@ -293,9 +293,14 @@ function refreshNow() {
 
 // ---- Capture ---------------------------------------------------------------------------
 
+/** @type {Capture} */
 const capture = new Capture(
   (entry) => model.add(entry, inspector.annotateHarEntry(entry)),
   () => refresh(),
+  (error) => {
+    document.body.dataset.captureErrors = String(capture.failed);
+    toast(t('panel_captureError', String(error)), 'error');
+  },
 );
 
 // A navigation starts a new list and a new session, like the Network panel, unless
