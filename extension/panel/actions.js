@@ -258,8 +258,11 @@ export class Actions {
     // clear_storage and clear_cache: the background clears both (browsingData by origin).
     this.ask(isFirefox ? t('confirmStorageFirefox', url.hostname) : t('confirmStorage', url.origin), async () => {
       const { cleared } = await this.background('authlens:clear-storage', url.href);
-      // browsingData cannot clear sessionStorage; the inspected page can, for its own origin.
-      await evalInPage(`location.origin === ${JSON.stringify(url.origin)} && (sessionStorage.clear(), true)`).catch(() => {});
+      // browsingData cannot clear sessionStorage; the inspected page can, for its own
+      // origin. It clears localStorage too: Firefox's browsingData.remove({hostnames},
+      // {localStorage}) left the origin's localStorage in place (seen on Firefox ESR 153,
+      // tests/e2e/panel.test.mjs).
+      await evalInPage(`location.origin === ${JSON.stringify(url.origin)} && (sessionStorage.clear(), localStorage.clear(), true)`).catch(() => {});
       cleared.push('sessionStorage');
       this.result.dataset.cleared = 'storage';
       this.result.textContent = t('clearedStorage', cleared.join(', '));

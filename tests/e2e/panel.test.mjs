@@ -46,7 +46,10 @@ const setValue = (selector, value) => `const e = document.querySelector(${JSON.s
   e.dispatchEvent(new e.ownerDocument.defaultView.Event('change', { bubbles: true }));
   return true;`;
 
-for (const name of /** @type {const} */ (['chromium', 'firefox'])) {
+// AUTHLENS_BROWSERS=chromium (or firefox) runs one column of the matrix, while developing.
+const browsers = /** @type {('chromium' | 'firefox')[]} */ ((process.env.AUTHLENS_BROWSERS ?? 'chromium,firefox').split(','));
+
+for (const name of browsers) {
   describe(`the DevTools panel in ${name}`, () => {
     /** @type {import('./support/panel.mjs').PanelSession} */
     let s;
@@ -352,10 +355,10 @@ for (const name of /** @type {const} */ (['chromium', 'firefox'])) {
 
     test('it follows the DevTools theme live, in colours close to DevTools\' own', async () => {
       await s.setTheme('dark');
-      const dark = await waitInPanel(s, `return document.documentElement.dataset.theme === 'dark' && getComputedStyle(document.body).backgroundColor;`, 'the dark theme');
+      const dark = await waitInPanel(s, `return document.documentElement.dataset.theme === 'dark' && document.defaultView.getComputedStyle(document.body).backgroundColor;`, 'the dark theme');
       assert.equal(dark, 'rgb(32, 33, 36)');
       await s.setTheme('light');
-      const light = await waitInPanel(s, `return document.documentElement.dataset.theme === 'light' && getComputedStyle(document.body).backgroundColor;`, 'the light theme');
+      const light = await waitInPanel(s, `return document.documentElement.dataset.theme === 'light' && document.defaultView.getComputedStyle(document.body).backgroundColor;`, 'the light theme');
       assert.equal(light, 'rgb(255, 255, 255)');
     });
 
@@ -375,10 +378,11 @@ for (const name of /** @type {const} */ (['chromium', 'firefox'])) {
           const toolbar = document.querySelector('.toolbar').getBoundingClientRect();
           const list = box('list-pane'), detail = box('detail-pane');
           const header = document.getElementById('list-header').getBoundingClientRect();
+          const { innerHeight, innerWidth } = document.defaultView;
           return { innerHeight, innerWidth, toolbarTop: toolbar.top, toolbarBottom: toolbar.bottom, list, detail, headerTop: header.top,
             pageScrolls: document.documentElement.scrollHeight > innerHeight + 1,
-            detailScroller: getComputedStyle(document.querySelector('.tab-panels')).overflowY,
-            listScroller: getComputedStyle(document.getElementById('list-scroll')).overflowY };`);
+            detailScroller: document.defaultView.getComputedStyle(document.querySelector('.tab-panels')).overflowY,
+            listScroller: document.defaultView.getComputedStyle(document.getElementById('list-scroll')).overflowY };`);
         assert.equal(layout.toolbarTop, 0, 'the toolbar is at the top');
         assert.equal(layout.pageScrolls, false, 'the page itself never scrolls: its panes do');
         assert.equal(layout.detailScroller, 'auto');
@@ -431,7 +435,9 @@ for (const name of /** @type {const} */ (['chromium', 'firefox'])) {
       await waitInPanel(s, `return document.querySelectorAll('#list-body .row:not([data-healthy])').length > 0;`, 'a row');
       await press(s, '#export-har');
       const file = join(s.downloads, 'authlens-sanitized.har');
-      for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+      // Firefox writes the file as it downloads: wait until it is whole.
+      const whole = () => { try { return JSON.parse(readFileSync(file, 'utf8')) && true; } catch { return false; } };
+      for (let i = 0; i < 100 && !(existsSync(file) && whole()); i++) await new Promise((r) => setTimeout(r, 100));
       const exported = readFileSync(file, 'utf8');
       assert.ok(JSON.parse(exported).log.entries.length > 0);
       assertNoSecret(exported, lab.secrets, 'the exported HAR');
