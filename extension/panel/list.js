@@ -14,9 +14,9 @@ export const ROW_HEIGHT = 20;
 const OVERSCAN = 10;
 
 /** @type {Record<Column, number>} default widths in px */
-export const DEFAULT_WIDTHS = { status: 48, method: 60, host: 130, path: 220, cause: 300, time: 66, count: 52 };
+export const DEFAULT_WIDTHS = { status: 44, method: 58, host: 130, path: 220, cause: 300, time: 62, count: 46 };
 /** @type {Partial<Record<Column, number>>} how far the flexible columns shrink */
-const MIN_WIDTHS = { host: 70, path: 90, cause: 180 };
+const MIN_WIDTHS = { host: 64, path: 90, cause: 150 };
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
@@ -299,7 +299,8 @@ export class List {
         }
         case 'cause': {
           if (top) {
-            cell.append(el('span', top.title, 'cause-title'), ' ', el('span', t(`view_likelihood_${top.likelihood}`), `badge likelihood-${top.likelihood}`));
+            // The likelihood first: a long title is cut at the cell's end, the badge never is.
+            cell.append(el('span', t(`view_likelihood_${top.likelihood}`), `badge likelihood-${top.likelihood}`), ' ', el('span', top.title, 'cause-title'));
             cell.dataset.code = top.code;
           } else if (rec.kind) {
             cell.append(el('span', t(`panel_related_${rec.kind}`), 'muted'));

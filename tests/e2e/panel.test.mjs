@@ -402,6 +402,7 @@ for (const name of browsers) {
             await s.setTheme(theme);
             await waitInPanel(s, `return document.documentElement.dataset.theme === ${JSON.stringify(theme)};`, theme);
             await tab(theme === 'light' ? 'diagnosis' : 'credentials');
+            await s.probe(`document.getElementById('toasts').replaceChildren(); return true;`);
             const file = join(shots, `panel-${side}-${theme}.png`);
             await s.screenshot(file);
             assert.ok(statSync(file).size > 10_000, `${file} holds a rendered panel`);
