@@ -11,6 +11,21 @@ import { COLUMNS } from './model.js';
 /** @typedef {import('./model.js').Group} Group */
 
 export const ROW_HEIGHT = 20;
+
+/**
+ * Keeps a drag's pointer events coming to `element` when the pointer leaves it. A pointer
+ * that is not active (a synthetic event) cannot be captured: the drag then works while
+ * the pointer stays over the element.
+ * @param {Element} element
+ * @param {number} pointerId
+ */
+export function capture(element, pointerId) {
+  try {
+    element.setPointerCapture(pointerId);
+  } catch {
+    // NotFoundError: no such active pointer.
+  }
+}
 const OVERSCAN = 10;
 
 /** @type {Record<Column, number>} default widths in px */
@@ -129,7 +144,7 @@ export class List {
     const target = /** @type {HTMLElement} */ (event.target);
     // From the width shown, which a narrow pane may have shrunk below the one set.
     const width = /** @type {HTMLElement} */ (target.parentElement).getBoundingClientRect().width;
-    target.setPointerCapture(event.pointerId);
+    capture(target, event.pointerId);
     const move = (/** @type {PointerEvent} */ e) => {
       this.o.widths[column] = Math.max(32, Math.round(width + e.clientX - start));
       this.renderHeader();

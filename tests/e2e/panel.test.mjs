@@ -416,6 +416,46 @@ for (const name of browsers) {
       await s.dock('bottom', 1200, 400);
     });
 
+    test('columns sort, resize and hide, and the layout is kept in settings', async () => {
+      await run('status-forbidden');
+      await runScenario(s.page, 'auth-missing');
+      await runScenario(s.page, 'token-expired');
+      await waitInPanel(s, `return document.getElementById('status').dataset.total === '3';`, 'three rows');
+      const statuses = () => s.probe(`return [...document.querySelectorAll('#list-body .row')].map((r) => r.dataset.status);`);
+      assert.deepEqual(await statuses(), ['403', '401', '401'], 'arrival order');
+      await press(s, '#list-header [data-column="status"]');
+      await waitInPanel(s, `return document.querySelector('#list-header [data-column="status"]').getAttribute('aria-sort') === 'ascending';`, 'sorted');
+      await waitInPanel(s, `return document.querySelector('#list-body .row').dataset.status === '401';`, 'the rows sorted');
+      assert.deepEqual(await statuses(), ['401', '401', '403']);
+      await press(s, '#list-header [data-column="status"]');
+      await waitInPanel(s, `return document.querySelector('#list-body .row').dataset.status === '403';`, 'descending');
+      await press(s, '#list-header [data-column="status"]');
+      await waitInPanel(s, `return document.querySelector('#list-header [data-column="status"]').getAttribute('aria-sort') === 'none';`, 'arrival order again');
+      // Hide Host from the header's context menu, then show it again.
+      const headerMenu = `const h = document.querySelector('#list-header [data-column="host"]') ?? document.querySelector('#list-header .th');
+        h.dispatchEvent(new h.ownerDocument.defaultView.MouseEvent('contextmenu', { bubbles: true, clientX: 60, clientY: 30 })); return true;`;
+      await s.probe(headerMenu);
+      await waitInPanel(s, `return document.getElementById('menu').dataset.kind === 'columns' && !document.getElementById('menu').hidden;`, 'the column menu');
+      await press(s, '#menu [role="menuitemcheckbox"]:nth-child(3)');
+      await waitInPanel(s, `return !document.querySelector('#list-header [data-column="host"]') && !document.querySelector('#list-body .c-host');`, 'Host hidden');
+      const stored = await s.probe(`const api = typeof page === 'undefined' ? chrome : page.browser; return JSON.stringify((await api.storage.local.get('settings')).settings.hidden);`);
+      assert.equal(stored, '["host"]');
+      await s.probe(headerMenu);
+      await press(s, '#menu [role="menuitemcheckbox"]:nth-child(3)');
+      await waitInPanel(s, `return Boolean(document.querySelector('#list-header [data-column="host"]'));`, 'Host shown');
+      // Resize Method by dragging its edge (pointer events on the resizer).
+      const before = await s.probe(`return document.querySelector('#list-header [data-column="method"]').getBoundingClientRect().width;`);
+      await s.probe(`const r = document.querySelector('#list-header [data-column="method"] .resizer');
+        const win = r.ownerDocument.defaultView; const box = r.getBoundingClientRect();
+        const at = (x) => ({ bubbles: true, pointerId: 1, clientX: x, clientY: box.top + 5 });
+        r.dispatchEvent(new win.PointerEvent('pointerdown', at(box.left)));
+        r.dispatchEvent(new win.PointerEvent('pointermove', at(box.left + 40)));
+        r.dispatchEvent(new win.PointerEvent('pointerup', at(box.left + 40)));
+        return true;`);
+      const after = await s.probe(`return document.querySelector('#list-header [data-column="method"]').getBoundingClientRect().width;`);
+      assert.ok(after >= before + 30, `the column is wider (${before} → ${after})`);
+    });
+
     test('rows are virtualised: hundreds of rows, a screenful in the DOM', async () => {
       await run('healthy');
       await s.probe(setValue('#show-all', true));
