@@ -69,6 +69,11 @@ const CAUSE_BY_CODE = {
   'token.audience_mismatch': 'site',
   'token.issuer_suspect': 'site',
   'token.alg_none': 'site',
+  // Signature checks run only when asked (issue #16, `--jwks`): a signature the issuer's keys
+  // refuse points at the wrong issuer or environment, the site's set-up; a key id the JWKS
+  // no longer has is usually a key rotation, which a fresh sign-in fixes.
+  'token.signature_invalid': 'site',
+  'token.key_unknown': 'refused',
   'token.dpop_bound_as_bearer': 'site',
   'token.foreign': 'site',
   'token.opaque': 'site',
