@@ -3,6 +3,14 @@
 //! A few coarse calls; data crosses with serde-wasm-bindgen as camelCase JSON-compatible
 //! values, and every failure becomes a thrown JS `Error` (`JsError`). The TypeScript types
 //! below are the contract the extension and www code are type-checked against.
+//!
+//! Two modules are built from this file (tools/build.sh, issue #17): the engine
+//! (`pkg/authlens_engine*`, the parsers and `Inspector`), which the background, popup and
+//! panel load and whose size is a budget (250 KB, tools/check-sizes.sh); and, with the
+//! cargo feature `har-tools`, the same plus the HAR tools (`diagnoseHar`, `markdownReport`,
+//! `sanitizeHar`: reader, report, sanitizer), loaded on demand by the www page and the
+//! panel's export (`pkg/authlens*`). Every HAR-tool export sits behind
+//! `cfg(any(feature = "har-tools", test))`, so the boundary tests cover it either way.
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 use serde::Serialize;
@@ -15,7 +23,9 @@ use crate::diagnose::Session;
 use crate::exchange::{Exchange, WebRequestDetails};
 use crate::har::HarEntry;
 use crate::jwt;
+#[cfg(any(feature = "har-tools", test))]
 use crate::report;
+#[cfg(any(feature = "har-tools", test))]
 use crate::sanitize::{sanitize_har, Sanitizer};
 use crate::schemes;
 use crate::status;
@@ -131,6 +141,7 @@ fn string_arg(value: &JsValue, name: &str) -> Result<String, JsError> {
         .ok_or_else(|| JsError::new(&format!("{name} must be a string")))
 }
 
+#[cfg(any(feature = "har-tools", test))]
 /// `sanitizeHar`'s key, read element by element for the same reason as [`string_arg`]:
 /// exactly 4 integers in the u32 range, from a `Uint32Array` or an array.
 fn key_words(key: &JsValue) -> Option<[u32; 4]> {
@@ -297,12 +308,14 @@ impl Inspector {
     }
 }
 
+#[cfg(any(feature = "har-tools", test))]
 /// A HAR error for JS, with the line and column of its byte offset.
 fn unreadable(text: &str, mut error: crate::har::stream::HarError) -> JsError {
     error.locate(text.as_bytes());
     JsError::new(&format!("not a readable HAR file: {error}"))
 }
 
+#[cfg(any(feature = "har-tools", test))]
 /// Diagnoses a whole HAR file (text), as `authlens diagnose --json` does.
 #[wasm_bindgen(js_name = diagnoseHar, unchecked_return_type = "HarReport")]
 pub fn diagnose_har_js(
@@ -311,11 +324,13 @@ pub fn diagnose_har_js(
     diagnose_har(&string_arg(&text, "text")?)
 }
 
+#[cfg(any(feature = "har-tools", test))]
 pub fn diagnose_har(text: &str) -> Result<JsValue, JsError> {
     let report = report::diagnose_har(text.as_bytes(), |_| {}).map_err(|e| unreadable(text, e))?;
     to_js(&report)
 }
 
+#[cfg(any(feature = "har-tools", test))]
 /// A Markdown report of a HAR file, ready for a support ticket (no secrets).
 #[wasm_bindgen(js_name = markdownReport)]
 pub fn markdown_report_js(
@@ -325,11 +340,13 @@ pub fn markdown_report_js(
     markdown_report(&string_arg(&text, "text")?, &string_arg(&title, "title")?)
 }
 
+#[cfg(any(feature = "har-tools", test))]
 pub fn markdown_report(text: &str, title: &str) -> Result<String, JsError> {
     let report = report::diagnose_har(text.as_bytes(), |_| {}).map_err(|e| unreadable(text, e))?;
     Ok(report::markdown(&report, title))
 }
 
+#[cfg(any(feature = "har-tools", test))]
 /// A copy of a HAR file with every secret replaced by a correlation marker. `key` must be
 /// 4 random 32-bit words (`crypto.getRandomValues(new Uint32Array(4))`): Wasm has no
 /// randomness of its own, and predictable markers could be brute-forced.
@@ -344,6 +361,7 @@ pub fn sanitize_har_js(
     sanitize_har_text(&string_arg(&text, "text")?, strict, &key)
 }
 
+#[cfg(any(feature = "har-tools", test))]
 pub fn sanitize_har_text(text: &str, strict: bool, key: &[u32]) -> Result<String, JsError> {
     let [a, b, c, d] = key else {
         return Err(JsError::new(

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-const pkgFiles = ['authlens.js', 'authlens_bg.wasm'];
+// authlens_engine: the engine every surface loads; authlens: the engine and the HAR tools,
+// loaded on demand (tools/build.sh). www needs only the second.
+const pkgFiles = ['authlens_engine.js', 'authlens_engine_bg.wasm', 'authlens.js', 'authlens_bg.wasm'];
 /** Files of extension/shared/ that www imports too: they must import nothing extension-only. */
 const sharedWithWww = ['view.js'];
 

@@ -5,7 +5,7 @@
 // storage.session: in Chrome this script is a service worker that is stopped when idle,
 // and session storage outlives it without ever touching the disk.
 import { api, isFirefox, webRequestExtraHeaders } from '../shared/browser.js';
-import { loadCore } from '../shared/core.js';
+import { loadEngine } from '../shared/core.js';
 import { MAX_RECENT, emptyTab, tabKey } from '../shared/summary.js';
 
 /** @typedef {import('../shared/summary.js').TabFailures} TabFailures */
@@ -26,7 +26,7 @@ const sentHeaders = new Map();
 /**
  * One diagnosis session per tab, in memory only (it forgets when Chrome stops the worker,
  * which only costs the cross-request findings of that moment).
- * @type {Map<number, import('../pkg/authlens.js').Inspector>}
+ * @type {Map<number, import('../pkg/authlens_engine.js').Inspector>}
  */
 const inspectors = new Map();
 
@@ -83,7 +83,7 @@ api.tabs.onRemoved.addListener((tabId) => {
  * @param {Header[]} requestHeaders
  */
 async function recordResponse(details, requestHeaders) {
-  const core = await loadCore();
+  const core = await loadEngine();
   let inspector = inspectors.get(details.tabId);
   if (!inspector) {
     inspector = new core.Inspector(200);
