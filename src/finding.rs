@@ -71,6 +71,31 @@ pub struct Finding {
     pub fixes: Vec<Fix>,
     /// The governing specification section.
     pub spec: &'static str,
+    /// The sign-in flow this finding belongs to, or the broken flow it follows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow: Option<FlowLink>,
+}
+
+/// A finding's place in a sign-in flow ([`crate::flow`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlowLink {
+    /// The flow's id in its session.
+    pub id: u32,
+    /// `step`: this exchange is a step of the flow; `after`: a failing request after the
+    /// flow broke, which the flow's break explains.
+    pub role: FlowRole,
+    /// Where the flow broke (stream position), if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broken_at: Option<usize>,
+    /// The flow's other steps (stream positions), oldest first.
+    pub steps: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowRole {
+    Step,
+    After,
 }
 
 /// Sorts findings best first: by score, then likelihood, then code for a stable order.

@@ -28,6 +28,7 @@ pub mod diagnose;
 pub mod encoding;
 pub mod exchange;
 pub mod finding;
+pub mod flow;
 pub mod har;
 pub mod jwt;
 pub mod problem;
@@ -38,6 +39,7 @@ pub mod secret;
 pub mod status;
 pub mod syntax;
 pub mod target;
+pub mod transcript;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

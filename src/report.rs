@@ -26,6 +26,9 @@ pub struct EntryReport {
     pub status: u16,
     /// Best first.
     pub findings: Vec<Finding>,
+    /// `startedDateTime`, when the entry has one: what a timeline of failures needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -45,6 +48,42 @@ pub struct Summary {
     pub skipped_entries: usize,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<SkippedEntry>,
+    /// The sign-in flows seen (OAuth 2.0 / OIDC, `crate::flow`), oldest first.
+    pub flows: Vec<FlowSummary>,
+}
+
+/// One sign-in flow of the HAR: its steps by entry, and where it broke. No secret: the
+/// steps' parameters are not repeated here (the flow model masks them anyway).
+#[derive(Debug, Clone, Serialize)]
+pub struct FlowSummary {
+    pub id: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grant: Option<String>,
+    /// `(entry index, step kind, status)`, oldest first.
+    pub steps: Vec<(usize, crate::flow::StepKind, u16)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broken: Option<crate::flow::Broken>,
+}
+
+impl FlowSummary {
+    fn of(flow: &crate::flow::Flow) -> Self {
+        Self {
+            id: flow.id,
+            client_id: flow.client_id.clone(),
+            issuer: flow.issuer.clone(),
+            grant: flow.grant.clone(),
+            steps: flow
+                .steps
+                .iter()
+                .map(|s| (s.index, s.kind, s.status))
+                .collect(),
+            broken: flow.broken.clone(),
+        }
+    }
 }
 
 /// "2 entries could not be read and were skipped: #1 at byte 659, not the HAR shape: …",
@@ -161,6 +200,7 @@ pub fn diagnose_har_each<R: Read>(
                     method: exchange.method,
                     status: exchange.status,
                     findings,
+                    started: started.clone(),
                 },
                 started,
             ));
@@ -183,6 +223,7 @@ pub fn diagnose_har_each<R: Read>(
     summary.entries = total;
     summary.skipped_entries = skipped_entries;
     summary.skipped = skipped;
+    summary.flows = session.flows().flows().map(FlowSummary::of).collect();
     Ok(summary)
 }
 
@@ -259,6 +300,52 @@ pub fn markdown(report: &Report, source: &str) -> String {
     for (endpoint, n) in sorted(&s.endpoints).into_iter().take(20) {
         let _ = writeln!(out, "| {} | {n} |", cell(endpoint));
     }
+    if !s.flows.is_empty() {
+        let _ = writeln!(out, "\n## Sign-in flows\n");
+        for flow in &s.flows {
+            let _ = writeln!(
+                out,
+                "### Flow {}: {}{}\n",
+                flow.id,
+                cell(flow.client_id.as_deref().unwrap_or("unknown client")),
+                flow.grant
+                    .as_deref()
+                    .map(|g| format!(" ({})", cell(g)))
+                    .unwrap_or_default()
+            );
+            if let Some(issuer) = &flow.issuer {
+                let _ = writeln!(out, "Server: {}\n", cell(issuer));
+            }
+            for (index, kind, status) in &flow.steps {
+                let broke = flow.broken.as_ref().filter(|b| b.index == *index);
+                let _ = writeln!(
+                    out,
+                    "- #{index} {} → {status}{}",
+                    serde_json::to_value(kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    broke
+                        .map(|b| format!(" **broke here: `{}`** {}", b.code, cell(&b.title)))
+                        .unwrap_or_default()
+                );
+            }
+            let findings: Vec<String> = report
+                .entries
+                .iter()
+                .filter(|e| {
+                    e.findings
+                        .iter()
+                        .any(|f| f.flow.as_ref().is_some_and(|l| l.id == flow.id))
+                })
+                .map(|e| format!("#{}", e.index))
+                .collect();
+            if !findings.is_empty() {
+                let _ = writeln!(out, "\nFindings of this flow: {}", findings.join(", "));
+            }
+            let _ = writeln!(out);
+        }
+    }
     let _ = writeln!(out, "\n## Requests\n");
     for entry in report.entries.iter().take(200) {
         let Some(top) = entry.findings.first() else {
@@ -276,6 +363,16 @@ pub fn markdown(report: &Report, source: &str) -> String {
             top.likelihood,
             cell(&top.detail)
         );
+        if let Some(link) = &top.flow {
+            let _ = writeln!(
+                out,
+                "Sign-in flow {}{}\n",
+                link.id,
+                link.broken_at
+                    .map(|b| format!(", broken at #{b}"))
+                    .unwrap_or_default()
+            );
+        }
         for evidence in &top.evidence {
             let _ = writeln!(
                 out,

@@ -29,6 +29,7 @@ use crate::report;
 use crate::sanitize::{sanitize_har, Sanitizer};
 use crate::schemes;
 use crate::status;
+use crate::transcript;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -72,9 +73,30 @@ export type Effort = "easy" | "medium" | "hard";
 export type Action = "clear_cookies" | "clear_cache" | "clear_storage" | "sign_in" | "replay" | "copy_report" | "sync_clock";
 export interface Evidence { source: string; fact: string }
 export interface Fix { effort: Effort; text: string; action?: Action }
+/** A finding's place in a sign-in flow: `step` (this exchange is one) or `after` (a failure after the flow broke). */
+export interface FlowLink { id: number; role: "step" | "after"; broken_at?: number; steps: number[] }
 export interface Finding {
   code: string; likelihood: Likelihood; score: number; title: string;
   explanation: string; detail: string; evidence: Evidence[]; fixes: Fix[]; spec: string;
+  flow?: FlowLink;
+}
+export type FlowStepKind =
+  | "discovery" | "jwks" | "par" | "authorize" | "login" | "consent" | "authorize_error" | "redirect"
+  | "callback" | "token" | "refresh" | "revocation" | "introspection" | "userinfo" | "end_session" | "api";
+/** A step's parameters: secret ones (codes, tokens, verifiers, state, nonce) arrive masked. */
+export interface FlowParam { name: string; value: string; secret?: boolean }
+export interface FlowStep {
+  /** The exchange's position in the Inspector's stream (every exchange fed to it counts). */
+  index: number; kind: FlowStepKind; method: string;
+  /** Without query or fragment. */
+  url: string; status: number; params: FlowParam[];
+  /** The finding code when the flow broke at this step. */
+  finding?: string;
+}
+/** One sign-in flow (OAuth 2.0 / OIDC), grouped by client_id, state, code and the tokens it issued. */
+export interface Flow {
+  id: number; client_id?: string; issuer?: string; grant?: string; steps: FlowStep[];
+  dropped_steps?: number; broken?: { index: number; code: string; title: string };
 }
 export type CookieReason =
   | "path" | "domain" | "secure" | "same_site_strict" | "same_site_lax" | "same_site_none_insecure"
@@ -102,12 +124,14 @@ export interface Annotation {
   /** The session's cookie model on this request (Inspector); a lone annotation knows no earlier Set-Cookie. */
   cookies: CookieVerdict;
 }
-export interface EntryReport { index: number; method: string; url: string; status: number; findings: Finding[] }
+export interface EntryReport { index: number; method: string; url: string; status: number; findings: Finding[]; started?: string }
 export interface HarReport {
   entries: EntryReport[];
   summary: {
     entries: number; failures: number; top_causes: Record<string, number>;
     hosts: Record<string, number>; endpoints: Record<string, number>; first_failure: string | null;
+    /** The HAR's sign-in flows: each step as [entry index, kind, status]. */
+    flows: { id: number; client_id?: string; issuer?: string; grant?: string; steps: [number, FlowStepKind, number][]; broken?: { index: number; code: string; title: string } }[];
   };
 }
 export interface HeaderLike { name: string; value?: string }
@@ -121,6 +145,20 @@ export interface WebRequestLike {
   method: string; url: string; statusCode: number;
   requestHeaders?: HeaderLike[]; responseHeaders?: HeaderLike[];
   timeStamp?: number; type?: string; redirectUrl?: string;
+}
+export interface SetCookieInfo {
+  name: string; value: string; value_length: number; expires: number | null; max_age: number | null;
+  domain: string | null; path: string | null; secure: boolean; http_only: boolean;
+  same_site: "Strict" | "Lax" | "None" | null; partitioned: boolean;
+  other_attributes: [string, string][]; rejected: boolean; problems: Problem[];
+}
+export type TranscriptKind = "curl_verbose" | "curl_include" | "raw";
+/** A pasted transcript read into one exchange and annotated as the panel would. Offsets are into the pasted text. */
+export interface TranscriptReport {
+  kind: TranscriptKind; hasRequest: boolean; hasResponse: boolean;
+  problems: Problem[]; annotation: Annotation;
+  /** The request's credentials, masked, when it sent any. */
+  credentials: Credentials | null;
 }
 "#;
 
@@ -301,6 +339,22 @@ impl Inspector {
         self.session.tolerance = tolerance;
     }
 
+    /// The sign-in flows seen so far, oldest first (at most 64, 64 steps each).
+    #[wasm_bindgen(unchecked_return_type = "Flow[]")]
+    pub fn flows(&self) -> Result<JsValue, JsError> {
+        let flows: Vec<&crate::flow::Flow> = self.session.flows().flows().collect();
+        to_js(&flows)
+    }
+
+    /// One sign-in flow by its id (a finding's `flow.id`), or null.
+    #[wasm_bindgen(unchecked_return_type = "Flow | null")]
+    pub fn flow(&self, id: u32) -> Result<JsValue, JsError> {
+        match self.session.flows().get(id) {
+            Some(flow) => to_js(flow),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
     /// How many exchanges the session remembers now.
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> usize {
@@ -327,6 +381,31 @@ pub fn diagnose_har_js(
 #[cfg(any(feature = "har-tools", test))]
 pub fn diagnose_har(text: &str) -> Result<JsValue, JsError> {
     let report = report::diagnose_har(text.as_bytes(), |_| {}).map_err(|e| unreadable(text, e))?;
+    to_js(&report)
+}
+
+#[cfg(any(feature = "har-tools", test))]
+/// [`diagnose_har_js`], calling `on_progress(bytesRead)` as the file is read (at most
+/// about a hundred times), so that a worker can show progress on a large file.
+#[wasm_bindgen(js_name = diagnoseHarWithProgress, unchecked_return_type = "HarReport")]
+pub fn diagnose_har_with_progress(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "(bytesRead: number) => void")] on_progress: JsValue,
+) -> Result<JsValue, JsError> {
+    let text = string_arg(&text, "text")?;
+    let callback: Option<js_sys::Function> = on_progress.dyn_into().ok();
+    let step = (text.len() as u64 / 100).max(1 << 20);
+    let mut next = step;
+    let report = report::diagnose_har(text.as_bytes(), |read| {
+        if read >= next {
+            next = read.saturating_add(step);
+            if let Some(f) = &callback {
+                // A throwing callback must not stop the diagnosis: its error is dropped.
+                let _ = f.call1(&JsValue::NULL, &JsValue::from_f64(read as f64));
+            }
+        }
+    })
+    .map_err(|e| unreadable(&text, e))?;
     to_js(&report)
 }
 
@@ -379,6 +458,67 @@ pub fn sanitize_har_text(text: &str, strict: bool, key: &[u32]) -> Result<String
     sanitize_har(text.as_bytes(), &mut out, &mut sanitizer, |_| {})
         .map_err(|e| unreadable(text, e))?;
     String::from_utf8(out).map_err(|_| JsError::new("the sanitized HAR is not UTF-8"))
+}
+
+/// Parses one `Set-Cookie` value the way browsers do (RFC 6265bis §5.6); the value is
+/// masked unless `reveal`.
+#[wasm_bindgen(js_name = parseSetCookie, unchecked_return_type = "SetCookieInfo")]
+pub fn parse_set_cookie_js(
+    #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
+    reveal: bool,
+) -> Result<JsValue, JsError> {
+    let value = string_arg(&value, "value")?;
+    to_js(&crate::cookie::parse_set_cookie(&value).to_json(reveal))
+}
+
+/// Whether pasted text looks like an HTTP transcript (`curl -v`, `curl -i`, a raw
+/// request or response): a start line somewhere in it.
+#[wasm_bindgen(js_name = looksLikeTranscript)]
+pub fn looks_like_transcript(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<bool, JsError> {
+    Ok(transcript::looks_like(&string_arg(&text, "text")?))
+}
+
+/// Reads a pasted transcript into one exchange and annotates it as the panel does.
+/// `now_ms` dates the request (a transcript has no client timestamp); the response's
+/// `Date` still judges token times when there is one.
+#[wasm_bindgen(js_name = diagnoseTranscript, unchecked_return_type = "TranscriptReport")]
+pub fn diagnose_transcript_js(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    now_ms: Option<f64>,
+) -> Result<JsValue, JsError> {
+    diagnose_transcript(&string_arg(&text, "text")?, now_ms)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TranscriptReport<'a> {
+    kind: transcript::Kind,
+    has_request: bool,
+    has_response: bool,
+    problems: &'a [crate::problem::Problem],
+    annotation: crate::annotate::Annotation<'a>,
+    credentials: Option<serde_json::Value>,
+}
+
+pub fn diagnose_transcript(text: &str, now_ms: Option<f64>) -> Result<JsValue, JsError> {
+    // A NaN or infinite time from JS means "unknown", as for webRequest's timeStamp.
+    let now = now_ms.filter(|t| t.is_finite()).map(|t| t as i64);
+    let t = transcript::parse(text, now);
+    let credentials = t
+        .exchange
+        .request_header("Authorization")
+        .or_else(|| t.exchange.request_header("Proxy-Authorization"))
+        .map(|value| credentials::parse(value).to_json(false));
+    to_js(&TranscriptReport {
+        kind: t.kind,
+        has_request: t.has_request,
+        has_response: t.has_response,
+        problems: &t.problems,
+        annotation: annotate(&t.exchange),
+        credentials,
+    })
 }
 
 /// True for the statuses AuthLens explains (401, 403, 407, 419, 440, 498, 499).
@@ -679,6 +819,42 @@ mod tests {
             Some("Bearer")
         );
         assert!(sanitize_har_js(har, false, key).is_ok());
+    }
+
+    #[wasm_bindgen_test]
+    fn transcripts_cross_as_one_annotated_exchange() {
+        let text = "> GET /x HTTP/1.1\n> Host: h.example\n> Authorization: Bearer undefined\n>\n< HTTP/1.1 401 Unauthorized\n< WWW-Authenticate: Bearer\n<\n";
+        let value = diagnose_transcript(text, Some(f64::NAN)).unwrap_or(JsValue::NULL);
+        assert_eq!(
+            field(&value, &["kind"]).as_string().as_deref(),
+            Some("curl_verbose")
+        );
+        assert_eq!(
+            field(&value, &["annotation", "findings", "0", "code"])
+                .as_string()
+                .as_deref(),
+            Some("auth.malformed")
+        );
+        assert_eq!(
+            field(&value, &["credentials", "scheme"])
+                .as_string()
+                .as_deref(),
+            Some("Bearer")
+        );
+        let cookie = parse_set_cookie_js(
+            JsValue::from_str("sid=SECRETVALUE; Path=/; HttpOnly"),
+            false,
+        )
+        .unwrap_or(JsValue::NULL);
+        assert_eq!(
+            field(&cookie, &["name"]).as_string().as_deref(),
+            Some("sid")
+        );
+        assert_ne!(
+            field(&cookie, &["value"]).as_string().as_deref(),
+            Some("SECRETVALUE")
+        );
+        assert!(diagnose_transcript_js(JsValue::NULL, None).is_err());
     }
 
     #[wasm_bindgen_test]

@@ -414,3 +414,92 @@ fn hostile_inputs_give_results() {
             || !credentials::parse(&lossy).defects.is_empty()
     );
 }
+
+/// A flow parameter list: the names the flow model reads, with any values (percent signs,
+/// `&`, `=`, `#`, non-ASCII, empty), in any order and number.
+fn flow_params() -> impl Strategy<Value = String> {
+    let name = prop::sample::select(vec![
+        "response_type",
+        "client_id",
+        "redirect_uri",
+        "state",
+        "nonce",
+        "code",
+        "code_challenge",
+        "code_challenge_method",
+        "code_verifier",
+        "grant_type",
+        "error",
+        "error_description",
+        "access_token",
+        "id_token",
+        "refresh_token",
+        "token",
+        "iss",
+        "request_uri",
+        "prompt",
+        "client_secret",
+        "%zz",
+        "",
+    ]);
+    let value = prop_oneof![
+        "[ -~]{0,40}",
+        "\\PC{0,12}",
+        Just("https://app.example/cb".to_owned()),
+        Just("%".to_owned()),
+        Just("eyJhbGciOiJub25lIn0.eyJub25jZSI6MX0.".to_owned()),
+    ];
+    prop::collection::vec((name, value), 0..8).prop_map(|pairs| {
+        pairs
+            .into_iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("&")
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Malformed callbacks, fragments, form_post bodies and token requests never panic a
+    /// session, and its flows stay bounded.
+    #[test]
+    fn sign_in_flows_never_panic(
+        steps in prop::collection::vec(
+            (0usize..6, flow_params(), flow_params(), prop::sample::select(vec![200u16, 302, 303, 400, 401, 0])),
+            1..12,
+        ),
+    ) {
+        use authlens::diagnose::Session;
+        use authlens::exchange::{Exchange, Header};
+        let mut session = Session::default();
+        for (shape, a, b, status) in steps {
+            let (method, url, body, location) = match shape {
+                0 => ("GET", format!("https://as.example/authorize?{a}"), None, Some(format!("https://app.example/cb?{b}#{b}"))),
+                1 => ("GET", format!("https://app.example/cb?{a}#{b}"), None, None),
+                2 => ("POST", "https://app.example/cb".to_owned(), Some(a.clone()), None),
+                3 => ("POST", "https://as.example/token".to_owned(), Some(a.clone()), None),
+                4 => ("POST", "https://as.example/revoke".to_owned(), Some(a.clone()), None),
+                _ => ("GET", format!("https://as.example/.well-known/openid-configuration?{a}"), None, None),
+            };
+            let mut ex = Exchange {
+                method: method.into(),
+                url,
+                status,
+                request_body: body,
+                response_body: Some(format!("{{\"issuer\":\"{}\",\"access_token\":\"{}\",\"id_token\":\"x.y.z\"}}", b.replace(['"', '\\'], ""), a.replace(['"', '\\'], ""))),
+                ..Exchange::default()
+            };
+            if let Some(l) = location {
+                ex.response_headers.push(Header { name: "Location".into(), value: l });
+            }
+            let _ = session.diagnose(&ex);
+        }
+        prop_assert!(session.flows().flows().count() <= authlens::flow::MAX_FLOWS);
+        for flow in session.flows().flows() {
+            prop_assert!(flow.steps.len() <= authlens::flow::MAX_STEPS);
+            let shown = serde_json::to_string(flow).unwrap();
+            prop_assert!(!shown.is_empty());
+        }
+    }
+}

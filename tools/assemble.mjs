@@ -7,6 +7,8 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { writeCatalogue } from './findings-catalogue.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 // authlens_engine: the engine every surface loads; authlens: the engine and the HAR tools,
@@ -50,10 +52,13 @@ const patches = {
   },
 };
 
-/** @param {string} to */
-function copyPkg(to) {
+/**
+ * @param {string} to
+ * @param {string[]} files
+ */
+function copyPkg(to, files = pkgFiles) {
   mkdirSync(to, { recursive: true });
-  for (const file of pkgFiles) cpSync(join(root, 'pkg', file), join(to, file));
+  for (const file of files) cpSync(join(root, 'pkg', file), join(to, file));
 }
 
 for (const [browser, patch] of Object.entries(patches)) {
@@ -75,5 +80,14 @@ cpSync(join(root, 'www'), www, { recursive: true });
 // The rendering helpers the panel, the popup and www share (extension/shared/view.js):
 // www imports them as ./shared/view.js, which sits next to ./pkg/ as in the extension.
 for (const file of sharedWithWww) cpSync(join(root, 'extension', 'shared', file), join(www, 'shared', file));
-copyPkg(join(www, 'pkg'));
+// www loads only the module with the HAR tools (www/app.js, www/har-worker.js).
+copyPkg(join(www, 'pkg'), ['authlens.js', 'authlens_bg.wasm']);
+// The challenge parameters' explanations, shared with the panel (one text per parameter).
+cpSync(join(root, 'extension', '_locales', 'en', 'messages.json'), join(www, 'messages.json'));
+const codes = await writeCatalogue(root, join(www, 'findings.json'));
+// The extension ships the assembled page too (help/index.html, with its own copy of the
+// core), so that the popup's "Help" link works offline and without the lab (issue #14,
+// item 5).
+for (const browser of Object.keys(patches)) cpSync(www, join(dist, browser, 'help'), { recursive: true });
+console.log(`dist/www/findings.json: ${codes} finding codes, from the core`);
 console.log(`assembled ${Object.keys(patches).map((b) => `dist/${b}/`).join(', ')} and dist/www/`);

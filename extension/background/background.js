@@ -4,8 +4,10 @@
 // by requestId. The joined exchange goes to the core, and only a summary is kept, in
 // storage.session: in Chrome this script is a service worker that is stopped when idle,
 // and session storage outlives it without ever touching the disk.
-import { api, isFirefox, webRequestExtraHeaders } from '../shared/browser.js';
+import { api, webRequestExtraHeaders } from '../shared/browser.js';
+import { BADGE_COLOURS, causeOf, fixedBySignIn, severityOf, worstSeverity } from '../shared/causes.js';
 import { loadEngine } from '../shared/core.js';
+import { clearSiteCookies, clearSiteStorage, siteCookies } from '../shared/sitedata.js';
 import { MAX_RECENT, emptyTab, tabKey } from '../shared/summary.js';
 
 /** @typedef {import('../shared/summary.js').TabFailures} TabFailures */
@@ -15,6 +17,9 @@ const ALL_URLS = { urls: ['<all_urls>'] };
 /** Bounds the join table if onCompleted never comes (aborted requests, worker restarts). */
 const MAX_PENDING = 2000;
 const MAX_CHALLENGE_CHARS = 1024;
+/** The core's texts are short; these caps bound storage.session against hostile servers. */
+const MAX_TEXT_CHARS = 600;
+const MAX_EVIDENCE = 6;
 
 /**
  * Request headers by requestId, until the response completes. In memory only: they hold
@@ -62,17 +67,49 @@ api.webRequest.onErrorOccurred.addListener((details) => {
   sentHeaders.delete(details.requestId);
 }, ALL_URLS);
 
-// A new top-level navigation starts a new count, like the Network panel's log.
+// A top-level navigation to another site starts a new count (issue #14: the badge clears
+// "on navigation to another site"). A reload or a same-site navigation keeps the failures:
+// they are what the person came to the popup about, and a success clears them.
 api.webRequest.onBeforeRequest.addListener(
   (details) => {
     if (details.tabId < 0) return;
-    inspectors.get(details.tabId)?.reset();
-    updateTab(details.tabId, () => emptyTab());
+    const host = hostname(details.url);
+    updateTab(details.tabId, (tab) => {
+      if (tab.site === host) return tab;
+      inspectors.get(details.tabId)?.reset();
+      return { ...emptyTab(), site: host };
+    });
   },
   { urls: ['<all_urls>'], types: ['main_frame'] },
 );
 
+/** @param {string} url */
+function hostname(url) {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+// Both browsers reset a tab's own badge text and colour when it navigates (MDN
+// action.setBadgeText: "reset when the user navigates this tab to a new page"; Chrome
+// clears tab-specific action values on navigation). The failures of a same-site
+// navigation are kept, so their badge is put back once the new page has loaded.
+api.tabs.onUpdated.addListener((tabId, changeInfo) => {
+  if (!changeInfo.status) return;
+  const key = tabKey(tabId);
+  api.storage.session
+    .get(key)
+    .then((stored) => {
+      const tab = /** @type {TabFailures | undefined} */ (stored[key]);
+      if (tab?.count) return setBadge(tabId, tab);
+    })
+    .catch((error) => console.error('AuthLens: could not restore the badge', error));
+});
+
 api.tabs.onRemoved.addListener((tabId) => {
+  noFailures.delete(tabId);
   inspectors.get(tabId)?.free();
   inspectors.delete(tabId);
   api.storage.session.remove(tabKey(tabId));
@@ -98,8 +135,14 @@ async function recordResponse(details, requestHeaders) {
     timeStamp: details.timeStamp,
     type: details.type,
   });
-  if (!annotation.isAuthFailure) return;
   const url = new URL(details.url);
+  if (!annotation.isAuthFailure) {
+    if (details.statusCode >= 200 && details.statusCode < 300) await recordSuccess(details.tabId, url, requestHeaders);
+    return;
+  }
+  // At once, not when the queued update runs: a success that completes after this
+  // failure must not skip the tab as failure-free.
+  noFailures.delete(details.tabId);
   const challengeName = annotation.challengeHeader.toLowerCase();
   const challenge = (details.responseHeaders ?? [])
     .filter((h) => h.name.toLowerCase() === challengeName)
@@ -113,16 +156,71 @@ async function recordResponse(details, requestHeaders) {
     path: url.pathname,
     status: details.statusCode,
     challenge: challenge ? challenge.slice(0, MAX_CHALLENGE_CHARS) : null,
-    finding: top ? { code: top.code, title: top.title, likelihood: top.likelihood } : null,
+    finding: top
+      ? {
+          code: top.code,
+          title: cap(top.title),
+          likelihood: top.likelihood,
+          // The core's words for end users and developers, and its evidence facts: never
+          // made out of a secret (docs/findings.md), and capped here.
+          explanation: cap(top.explanation),
+          detail: cap(top.detail),
+          evidence: top.evidence.slice(0, MAX_EVIDENCE).map((e) => ({ source: cap(e.source), fact: cap(e.fact) })),
+        }
+      : null,
+    severity: severityOf(top),
   };
   await updateTab(details.tabId, (tab) => ({
+    ...tab,
+    site: tab.site ?? url.hostname,
     count: tab.count + 1,
     recent: [summary, ...tab.recent].slice(0, MAX_RECENT),
   }));
 }
 
+/** @param {string} text */
+function cap(text) {
+  return text.length > MAX_TEXT_CHARS ? `${text.slice(0, MAX_TEXT_CHARS - 1)}…` : text;
+}
+
+/**
+ * A success after failures fixes them (issue #14, "Badge"):
+ * - a 2xx to the same endpoint (method, origin and path) fixes that endpoint's failures,
+ *   whatever their cause;
+ * - a 2xx to the same origin that carried credentials (Authorization or a Cookie header)
+ *   shows the sign-in works again: it fixes that origin's failures whose cause a sign-in
+ *   fixes (shared/causes.js), but not a 403 or a bug of the site.
+ * @param {number} tabId
+ * @param {URL} url
+ * @param {Header[]} requestHeaders
+ */
+async function recordSuccess(tabId, url, requestHeaders) {
+  // Most successes are in tabs without failures: skip the storage round trip for those.
+  if (noFailures.has(tabId)) return;
+  const credentialed = requestHeaders.some((h) => /^(authorization|cookie)$/i.test(h.name));
+  await updateTab(tabId, (tab) => {
+    if (tab.count === 0) return tab;
+    const fixed = tab.recent.filter(
+      (f) =>
+        f.origin === url.origin &&
+        (f.path === url.pathname || (credentialed && fixedBySignIn(causeOf(f.finding?.code)))),
+    );
+    if (fixed.length === 0) return tab;
+    const recent = tab.recent.filter((f) => !fixed.includes(f));
+    // `count` may exceed what `recent` holds (MAX_RECENT): with nothing left to show, none.
+    return { ...tab, count: recent.length ? Math.max(recent.length, tab.count - fixed.length) : 0, recent };
+  });
+}
+
 /** Serialises read-modify-write of storage.session: responses complete concurrently. */
 let updates = Promise.resolve();
+
+/**
+ * Tabs known to have no failure, in memory only: empty after the worker restarts, which
+ * only costs one storage read per tab.
+ * @type {Set<number>}
+ */
+const noFailures = new Set();
 
 /**
  * @param {number} tabId
@@ -133,42 +231,39 @@ function updateTab(tabId, change) {
     .then(async () => {
       const key = tabKey(tabId);
       const stored = await api.storage.session.get(key);
-      const next = change(/** @type {TabFailures | undefined} */ (stored[key]) ?? emptyTab());
+      const current = /** @type {TabFailures | undefined} */ (stored[key]) ?? emptyTab();
+      const next = change(current);
+      if (next.count === 0) noFailures.add(tabId);
+      else noFailures.delete(tabId);
+      if (next === current) return;
       await api.storage.session.set({ [key]: next });
-      await api.action.setBadgeText({ tabId, text: next.count ? String(next.count) : '' });
+      await setBadge(tabId, next);
     })
     .catch((error) => console.error('AuthLens: could not update the tab summary', error));
   return updates;
 }
 
-api.action.setBadgeBackgroundColor({ color: '#b91c1c' });
+/**
+ * The count, coloured by the worst severity among the tab's failures (shared/causes.js).
+ * Per tab: Chrome keeps a tab's badge while the service worker is stopped, and drops it
+ * when the tab navigates (developer.chrome.com action.setBadgeText, tabId).
+ * @param {number} tabId
+ * @param {TabFailures} tab
+ */
+async function setBadge(tabId, tab) {
+  const severity = worstSeverity(tab.recent.map((f) => f.severity ?? severityOf(f.finding)));
+  await api.action.setBadgeText({ tabId, text: tab.count ? String(tab.count) : '' });
+  if (tab.count && severity) {
+    await api.action.setBadgeBackgroundColor({ tabId, color: BADGE_COLOURS[severity] });
+    // Chrome picks black or white text by itself; Firefox needs it said (MDN
+    // action.setBadgeTextColor; Chrome has it since 110 too).
+    await api.action.setBadgeTextColor?.({ tabId, color: '#ffffff' });
+  }
+}
 
 // ---- Site-data actions, on request from the DevTools panel ------------------------------
 // DevTools pages cannot use the cookies and browsingData APIs themselves (they get the
 // content-script subset of extension APIs), so the panel asks the background.
-
-/**
- * Whether a cookie would be sent to `host` (RFC 6265 §5.1.3 domain match).
- * @param {chrome.cookies.Cookie} cookie
- * @param {string} host
- */
-function domainMatches(cookie, host) {
-  const domain = cookie.domain.replace(/^\./, '').toLowerCase();
-  return host === domain || (!cookie.hostOnly && host.endsWith(`.${domain}`));
-}
-
-/**
- * This site's cookies, partitioned ones (CHIPS) included: `partitionKey: {}` asks Chrome
- * for every partition (developer.chrome.com/docs/extensions/reference/api/cookies).
- * @param {string} url
- */
-async function siteCookies(url) {
-  const host = new URL(url).hostname.toLowerCase();
-  /** @type {chrome.cookies.GetAllDetails} */
-  const everywhere = isFirefox ? {} : /** @type {any} */ ({ partitionKey: {} });
-  const all = await api.cookies.getAll(everywhere);
-  return all.filter((cookie) => domainMatches(cookie, host));
-}
 
 api.runtime.onMessage.addListener((message, _sender, sendResponse) => {
   if (!message || typeof message.type !== 'string' || !message.type.startsWith('authlens:')) return false;
@@ -179,34 +274,14 @@ api.runtime.onMessage.addListener((message, _sender, sendResponse) => {
 
 /** @param {{type: string, url: string}} message */
 async function handleSiteData(message) {
-  const url = new URL(message.url);
-  // Only web origins: never another extension's or the browser's own pages.
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`not a web URL: ${url.protocol}`);
   if (message.type === 'authlens:list-cookies') {
-    return { names: (await siteCookies(url.href)).map((c) => c.name) };
+    return { names: (await siteCookies(message.url)).map((c) => c.name) };
   }
   if (message.type === 'authlens:clear-cookies') {
-    const cookies = await siteCookies(url.href);
-    for (const cookie of cookies) {
-      const scheme = cookie.secure ? 'https' : 'http';
-      await api.cookies.remove({
-        url: `${scheme}://${cookie.domain.replace(/^\./, '')}${cookie.path}`,
-        name: cookie.name,
-        storeId: cookie.storeId,
-        ...(cookie.partitionKey ? { partitionKey: cookie.partitionKey } : {}),
-      });
-    }
-    return { names: cookies.map((c) => c.name) };
+    return { names: await clearSiteCookies(message.url) };
   }
   if (message.type === 'authlens:clear-storage') {
-    // Chrome clears by origin; Firefox only by hostname, and cannot clear the cache per
-    // site (MDN browsingData.RemovalOptions): it says so in the panel.
-    const options = isFirefox ? { hostnames: [url.hostname] } : { origins: /** @type {[string]} */ ([url.origin]) };
-    const types = isFirefox
-      ? { localStorage: true, indexedDB: true, serviceWorkers: true }
-      : { cache: true, cacheStorage: true, localStorage: true, indexedDB: true, serviceWorkers: true, fileSystems: true };
-    await api.browsingData.remove(/** @type {any} */ (options), types);
-    return { cleared: Object.keys(types) };
+    return { cleared: await clearSiteStorage(message.url) };
   }
   throw new Error(`unknown request ${message.type}`);
 }

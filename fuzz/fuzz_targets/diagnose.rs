@@ -28,6 +28,10 @@ const URLS: &[&str] = &[
     "https://app.example/callback?code=abc&state=xyz", "http://localhost:8080/api",
     "https://graph.microsoft.com/v1.0/me", "https://a.example/authorize?client_id=c&state=s",
     "http://[::1]:99999/x", "", "a", "https:///", "https://a.example:0/",
+    // Sign-in flow shapes (issue #16): a fragment callback, discovery, revocation, PAR.
+    "https://app.example/callback#access_token=t&state=xyz&id_token=a.b.c",
+    "https://a.example/.well-known/openid-configuration", "https://a.example/token/revocation",
+    "https://a.example/authorize?client_id=c&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Ax",
 ];
 const STATUSES: &[u16] = &[401, 403, 407, 400, 422, 419, 440, 498, 499, 200, 302, 0];
 const CLAIMS: &[&str] = &[

@@ -19,11 +19,13 @@
 
 mod challenge;
 mod credentials;
-mod oauth;
+mod flow;
+pub(crate) mod oauth;
 mod session;
 mod token;
 pub mod words;
 
+pub(crate) use session::fingerprint;
 pub use session::{Session, Summary};
 
 use crate::challenge::{parse_lines, ChallengeList};
@@ -318,6 +320,7 @@ pub(crate) fn draft(
         evidence: Vec::new(),
         fixes: Vec::new(),
         spec,
+        flow: None,
     })
 }
 

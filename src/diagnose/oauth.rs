@@ -86,7 +86,7 @@ pub(crate) fn body_value(body: &str, name: &str) -> Option<String> {
 
 /// `application/x-www-form-urlencoded` decoding (URL Standard §5.1): `+` is a space,
 /// `%XX` a byte; a bad escape is kept as written.
-fn percent_decode(value: &str) -> String {
+pub(crate) fn percent_decode(value: &str) -> String {
     let bytes = value.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -14,7 +14,8 @@ use super::{draft, fmt_duration, fmt_time, Context, Tolerance};
 use crate::cookie::{SameSite, SetCookie};
 use crate::cookie_store::{CookieJar, Reason, RequestCookies};
 use crate::exchange::Exchange;
-use crate::finding::{Action, Effort, Finding, Likelihood};
+use crate::finding::{Action, Effort, Finding, FlowLink, FlowRole, Likelihood};
+use crate::flow::{Flows, Observed, StepKind};
 use crate::status;
 use crate::target::Target;
 
@@ -75,6 +76,8 @@ pub struct Session {
     pub tolerance: Tolerance,
     /// Every exchange's cookies, replayed (bounded by its own caps).
     jar: CookieJar,
+    /// The sign-in flows seen so far ([`crate::flow`]).
+    flows: Flows,
 }
 
 impl Default for Session {
@@ -90,7 +93,13 @@ impl Session {
             capacity: capacity.max(1),
             tolerance: Tolerance::default(),
             jar: CookieJar::default(),
+            flows: Flows::default(),
         }
+    }
+
+    /// The sign-in flows of this session, oldest first.
+    pub fn flows(&self) -> &Flows {
+        &self.flows
     }
 
     /// Whether `exchange` answers the challenge of the exchange just before it: the same
@@ -138,27 +147,117 @@ impl Session {
 
     /// [`Session::diagnose`], also giving the cookie model's verdict on the request.
     pub fn observe(&mut self, exchange: &Exchange) -> (Vec<Finding>, RequestCookies) {
-        // The jar sees every exchange, healthy ones included: they set the cookies.
+        // The jar and the flows see every exchange, healthy ones included: they set the
+        // cookies, and most steps of a sign-in flow succeed.
         let cookies = self.jar.observe(exchange);
-        if !super::is_diagnosed(exchange) {
+        let index = cookies.index;
+        let observed = self.flows.observe(exchange, index);
+        let diagnosed = super::is_diagnosed(exchange);
+        if !diagnosed && observed.breaks.is_empty() {
             // Not made contiguous for nothing: that moves up to `capacity` summaries.
             self.remember(exchange);
             return (Vec::new(), cookies);
         }
-        self.summaries.make_contiguous();
-        let findings = super::diagnose_with(
-            exchange,
-            self.summaries.as_slices().0,
-            self.tolerance,
-            Some(&cookies),
-        );
+        let mut findings = if diagnosed {
+            self.summaries.make_contiguous();
+            // The authorization server's login cookies (set by its pages during a flow)
+            // are not the application's session: they say nothing about why an API call
+            // was refused, so the cookie findings do not see them.
+            let on_as = observed.flow.is_some() && observed.kind != Some(StepKind::Api);
+            let mut model = cookies.clone();
+            if !on_as {
+                model
+                    .withheld
+                    .retain(|w| !w.set_index.is_some_and(|i| self.flows.is_as_page(i)));
+            }
+            super::diagnose_with(
+                exchange,
+                self.summaries.as_slices().0,
+                self.tolerance,
+                Some(&model),
+            )
+        } else {
+            Vec::new()
+        };
+        super::flow::apply(&mut findings, &observed, exchange);
+        self.link_flow(exchange, index, &observed, &mut findings);
         self.remember(exchange);
         (findings, cookies)
     }
 
+    /// A flow step's findings name the flow and mark where it broke; a failing request
+    /// outside any flow, soon after a flow broke, points back to that break.
+    fn link_flow(
+        &mut self,
+        ex: &Exchange,
+        index: usize,
+        observed: &Observed,
+        findings: &mut Vec<Finding>,
+    ) {
+        const WINDOW_MS: i64 = 10 * 60 * 1000;
+        let in_flow = observed
+            .flow
+            .filter(|_| observed.kind != Some(StepKind::Api));
+        if let Some(id) = in_flow {
+            if let Some(top) = findings.iter().find(|f| {
+                (f.code.starts_with("oauth.") || f.code.starts_with("oidc."))
+                    && f.code != "oauth.implicit_deprecated"
+            }) {
+                let (code, title) = (top.code, top.title.clone());
+                self.flows
+                    .mark_broken(id, index, code, &title, ex.started_ms);
+            }
+        } else if !findings.is_empty() {
+            if let Some(flow) = self.flows.recent_break(ex.started_ms, WINDOW_MS) {
+                let mut extra = Vec::new();
+                super::flow::after_broken(flow, ex, findings, &mut extra);
+                findings.extend(extra);
+                crate::finding::rank(findings);
+            }
+        }
+        let id = observed.flow.or_else(|| {
+            findings
+                .iter()
+                .any(|f| f.code == "pattern.flow_broken")
+                .then(|| {
+                    self.flows
+                        .recent_break(ex.started_ms, WINDOW_MS)
+                        .map(|f| f.id)
+                })
+                .flatten()
+        });
+        let Some(flow) = id.and_then(|id| self.flows.get(id)) else {
+            return;
+        };
+        let link = FlowLink {
+            id: flow.id,
+            role: if in_flow.is_some() {
+                FlowRole::Step
+            } else {
+                FlowRole::After
+            },
+            broken_at: flow.broken.as_ref().map(|b| b.index),
+            steps: flow
+                .steps
+                .iter()
+                .map(|s| s.index)
+                .filter(|i| *i != index)
+                .collect(),
+        };
+        for f in findings.iter_mut() {
+            let flow_code = f.code.starts_with("oauth.")
+                || f.code.starts_with("oidc.")
+                || f.code == "pattern.flow_broken";
+            if flow_code || in_flow.is_some() {
+                f.flow = Some(link.clone());
+            }
+        }
+    }
+
     /// Remembers an exchange without diagnosing it.
     pub fn record(&mut self, exchange: &Exchange) {
-        self.jar.observe(exchange);
+        let index = self.jar.observe(exchange).index;
+        self.flows.observe(exchange, index);
         self.remember(exchange);
     }
 

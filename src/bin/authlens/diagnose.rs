@@ -218,6 +218,34 @@ fn text(report: &Report, style: Style) -> String {
     for (code, count) in causes {
         out.push_str(&format!("  {count:>5}  {code}\n"));
     }
+    if !s.flows.is_empty() {
+        out.push_str(&format!("{}\n", style.bold("Sign-in flows")));
+        for flow in &s.flows {
+            let steps: Vec<String> = flow
+                .steps
+                .iter()
+                .map(|(i, kind, status)| {
+                    let kind = serde_json::to_value(kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    format!("#{i} {kind} {status}")
+                })
+                .collect();
+            out.push_str(&format!(
+                "  flow {} {}: {}\n",
+                flow.id,
+                flow.client_id.as_deref().unwrap_or("(client unknown)"),
+                steps.join(" → ")
+            ));
+            if let Some(b) = &flow.broken {
+                out.push_str(&format!(
+                    "    broke at #{}: {} ({})\n",
+                    b.index, b.title, b.code
+                ));
+            }
+        }
+    }
     out.push_str(&format!("{}\n", style.bold("By host")));
     for (host, count) in &s.hosts {
         out.push_str(&format!("  {count:>5}  {host}\n"));
@@ -227,6 +255,9 @@ fn text(report: &Report, style: Style) -> String {
         let Some(top) = entry.findings.first() else {
             continue;
         };
+        if let Some(link) = &top.flow {
+            out.push_str(&format!("[flow {}] ", link.id));
+        }
         out.push_str(&format!(
             "#{} {} {} → {}\n  {} {}\n",
             entry.index,

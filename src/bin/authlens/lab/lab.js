@@ -9,22 +9,37 @@ const otherOrigin = `${location.protocol}//${location.hostname === 'localhost' ?
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The URL the previous step ended on (after redirects): a sign-in flow's callback. */
+let lastUrl = '';
+
+/**
+ * Fills a flow step's placeholders as a client would: `{origin}` is this page's origin,
+ * `{code}` the code of the callback the previous step was redirected to.
+ * @param {string | undefined} text
+ */
+function fill(text) {
+  if (text === undefined) return text;
+  const code = lastUrl ? new URL(lastUrl).searchParams.get('code') ?? '' : '';
+  return text.replaceAll('{origin}', location.origin).replaceAll('{code}', encodeURIComponent(code));
+}
+
 /** Runs a step (repeated if asked) and returns the last status, or "error". */
 async function runStep(step) {
   if (step.delayMs) await sleep(step.delayMs);
   let result = '';
   for (let i = 0; i < (step.repeat ?? 1); i++) {
     try {
-      const res = await fetch(step.crossOrigin ? otherOrigin + step.path : step.path, {
+      const res = await fetch(step.crossOrigin ? otherOrigin + fill(step.path) : fill(step.path), {
         method: step.method ?? 'GET',
         headers: step.headers,
-        body: step.body,
+        body: fill(step.body),
         credentials: step.credentials ?? 'same-origin',
         cache: 'no-store',
       });
       // Read the body, as an app would: until it is read, the request has not finished
       // loading, and DevTools' onRequestFinished does not fire for it.
       await res.text();
+      if (res.url.includes('/app/callback')) lastUrl = res.url;
       result = String(res.status);
     } catch {
       result = 'error'; // CORS or network failure: fetch() rejects

@@ -8,6 +8,7 @@
 //! Built on `tiny_http`: a small, synchronous, long-maintained server crate. The lab
 //! serves a handful of requests on loopback; it needs no async runtime.
 
+mod authz;
 mod scenarios;
 
 use std::io::{Read, Write};
@@ -89,6 +90,21 @@ fn route(request: &mut Request, www: &Path) -> Reply {
         "/scenarios.json" => Reply::json(200, &scenarios::catalogue()),
         "/help" => Reply::redirect(301, "/help/"),
         _ if path.starts_with("/help/") => static_file(www, &path["/help/".len()..]),
+        "/as/.well-known/openid-configuration" => authz::discovery(&host),
+        // An issuer that disagrees with its discovery URL (OIDC Discovery §4.3).
+        "/as-mixed/.well-known/openid-configuration" => authz::discovery(&host),
+        "/as/authorize" => authz::authorize(url.split_once('?').map_or("", |(_, q)| q), &host),
+        "/app/callback" => authz::callback(),
+        "/as/token" if method == "POST" => {
+            let authorization = header("Authorization");
+            let mut body = String::new();
+            // A lab request body is small; a read error is answered like an empty body.
+            let _ = request
+                .as_reader()
+                .take(64 * 1024)
+                .read_to_string(&mut body);
+            authz::token(&body, authorization.as_deref(), &host)
+        }
         "/oauth/token" if method == "POST" => {
             let mut body = String::new();
             // A lab request body is small; a read error is answered like an empty body.

@@ -124,6 +124,10 @@ fn scenario(
     }
 }
 
+pub fn now_secs() -> i64 {
+    now()
+}
+
 fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -265,6 +269,7 @@ pub fn scenarios() -> Vec<Scenario> {
         scenario("hostile-challenge", "A hostile WWW-Authenticate (markup, script, 4 KB)", &["token.rejected"], vec![bearer("/api/hostile", valid())]),
         scenario("pattern-public-page", "A page that answers 401", &["pattern.public_page"], vec![Step { navigate: true, ..get("/private/page") }]),
     ];
+    list.extend(flow_scenarios());
     list.retain(|s| !s.steps.is_empty());
     list
 }
@@ -399,3 +404,83 @@ fn cors(reply: Reply, method: &str, path: &str, origin: Option<&str>) -> Reply {
         .with("Access-Control-Allow-Methods", "GET, POST")
         .with("Vary", "Origin")
 }
+
+/// The sign-in flows against the lab's authorization server (`authz.rs`). `{origin}` is the
+/// lab page's origin and `{code}` the `code` of the URL the previous step ended on (its
+/// redirect back): the page fills them in, as a client would.
+fn flow_scenarios() -> Vec<Scenario> {
+    const DISCOVERY: &str = "/as/.well-known/openid-configuration";
+    const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded");
+    let form = |path: &'static str, body: &str| Step {
+        method: Some("POST"),
+        body: Some(body.to_owned()),
+        headers: vec![(FORM.0.into(), FORM.1.into())],
+        ..get(path)
+    };
+    // S256 of LAB_VERIFIER (RFC 7636 §4.2).
+    let code_flow = |client: &str| {
+        format!("grant_type=authorization_code&code={{code}}&redirect_uri={{origin}}/app/callback&client_id={client}&client_secret=lab-app-client-secret&code_verifier={LAB_VERIFIER}")
+    };
+    let authorize = "/as/authorize?response_type=code&client_id=lab-app&redirect_uri={origin}/app/callback&scope=openid&state=lab-state-0001&nonce=lab-nonce-0001&code_challenge=ngF5GsXcbwljx6u133FFr3Xht9xooA_DuaX_3QwODtc&code_challenge_method=S256";
+    vec![
+        scenario("flow-healthy", "A sign-in flow that works (discovery, authorize with PKCE, callback, token)", &[], vec![
+            get(DISCOVERY),
+            get(authorize),
+            form("/as/token", &code_flow("lab-app")),
+        ]),
+        scenario("flow-invalid-client", "The token endpoint refuses the client's secret", &["oauth.invalid_client"], vec![
+            get(DISCOVERY),
+            get(authorize),
+            form("/as/token", &code_flow("lab-app").replace("lab-app-client-secret", "lab-wrong-client-secret")),
+        ]),
+        scenario("flow-redirect-uri-mismatch", "The redirect_uri is not registered (error page)", &["oauth.redirect_uri_mismatch"], vec![
+            get("/as/authorize?response_type=code&client_id=lab-app&redirect_uri={origin}/app/other-callback&scope=openid&state=lab-state-0002"),
+        ]),
+        scenario("flow-redirect-uri-changed", "The token request sends another redirect_uri", &["oauth.redirect_uri_mismatch"], vec![
+            get(authorize),
+            form("/as/token", &code_flow("lab-app").replace("/app/callback", "/app/elsewhere")),
+        ]),
+        scenario("flow-state-mismatch", "The callback comes back with another state", &["oauth.state_mismatch"], vec![
+            get("/as/authorize?response_type=code&client_id=lab-tamper&redirect_uri={origin}/app/callback&scope=openid&state=lab-state-0003"),
+        ]),
+        scenario("flow-pkce-failed", "The code_verifier does not match the code_challenge", &["oauth.pkce_failed"], vec![
+            get(authorize),
+            form("/as/token", &code_flow("lab-app").replace(LAB_VERIFIER, "lab-another-verifier-that-does-not-match-it")),
+        ]),
+        scenario("flow-code-reused", "The same authorization code is exchanged twice", &["oauth.invalid_grant"], vec![
+            get(authorize),
+            form("/as/token", &code_flow("lab-app")),
+            form("/as/token", &code_flow("lab-app")),
+        ]),
+        scenario("flow-access-denied", "The user declines", &["oauth.access_denied"], vec![
+            get("/as/authorize?response_type=code&client_id=lab-denied&redirect_uri={origin}/app/callback&scope=openid&state=lab-state-0004"),
+        ]),
+        scenario("flow-invalid-scope", "A scope the client may not have", &["oauth.invalid_scope"], vec![
+            get("/as/authorize?response_type=code&client_id=lab-spa&redirect_uri={origin}/app/callback&scope=openid%20admin&state=lab-state-0005"),
+        ]),
+        scenario("flow-unauthorized-client", "This client may not use the implicit flow", &["oauth.unauthorized_client"], vec![
+            get("/as/authorize?response_type=token&client_id=lab-spa&redirect_uri={origin}/app/callback&state=lab-state-0006"),
+        ]),
+        scenario("flow-error", "prompt=none without a session: login_required", &["oauth.error"], vec![
+            get("/as/authorize?response_type=code&client_id=lab-app&redirect_uri={origin}/app/callback&prompt=none&state=lab-state-0007"),
+        ]),
+        scenario("flow-nonce-mismatch", "The ID token's nonce is not the request's", &["oidc.nonce_mismatch"], vec![
+            get("/as/authorize?response_type=code&client_id=lab-nonce&redirect_uri={origin}/app/callback&scope=openid&state=lab-state-0008&nonce=lab-nonce-0008"),
+            form("/as/token", &code_flow("lab-nonce")),
+        ]),
+        // The live panel reads no body of a 200 GET (discovery): the CLI and a recorded HAR do.
+        Scenario { no_browser: true, ..scenario("flow-issuer-mismatch", "Discovery's issuer is not the URL it came from", &["oidc.issuer_mismatch"], vec![
+            get("/as-mixed/.well-known/openid-configuration"),
+        ]) },
+        scenario("flow-implicit", "The implicit flow (deprecated)", &["oauth.implicit_deprecated"], vec![
+            get("/as/authorize?response_type=token&client_id=lab-implicit&redirect_uri={origin}/app/callback&state=lab-state-0009"),
+        ]),
+        scenario("flow-broken-then-api", "An API call after a broken sign-in", &["pattern.flow_broken"], vec![
+            get("/as/authorize?response_type=code&client_id=lab-tamper&redirect_uri={origin}/app/callback&scope=openid&state=lab-state-0010"),
+            get("/api/session"),
+        ]),
+    ]
+}
+
+/// The lab client's PKCE verifier (its S256 challenge is in the authorization requests).
+const LAB_VERIFIER: &str = "dBjftJeZ4CVP-mJ92K27uhbUJU1p1r_wW1gFWFOEjXk";

@@ -121,6 +121,60 @@ async function signIn(page, data) {
   return JSON.parse(got.body);
 }
 
+/**
+ * The first half of the SPA's sign-in, for the flow scenarios: the authorization request
+ * (code + PKCE S256), the provider's development login and consent pages, and the redirect
+ * back to the callback. Resolves to the code and the verifier the client keeps.
+ * @param {import('puppeteer-core').Page} page
+ * @param {Data} data
+ * @returns {Promise<{code: string, verifier: string}>}
+ */
+async function authorizeCode(page, data) {
+  await openSpa(page, { data });
+  const verifier = randomBytes(32).toString('base64url');
+  await page.goto(authorizeUrl(data, { code_challenge: createHash('sha256').update(verifier).digest('base64url') }));
+  await page.waitForSelector('input[name=login]');
+  await page.type('input[name=login]', USER.login);
+  await page.type('input[name=password]', USER.password);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  await page.waitForSelector('input[name=prompt][value=consent]');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('button[type=submit]')]);
+  await page.waitForFunction((/** @type {string} */ cb) => location.href.startsWith(cb), {}, `${data.rs}/callback`);
+  const code = new URL(page.url()).searchParams.get('code');
+  if (!code) throw new Error(`no code in ${page.url()}`);
+  return { code, verifier };
+}
+
+/**
+ * The SPA's authorization request URL.
+ * @param {Data} data
+ * @param {Record<string, string>} extra
+ */
+function authorizeUrl(data, extra) {
+  const authorize = new URL(`${data.issuer}/auth`);
+  for (const [k, v] of Object.entries({
+    client_id: SPA,
+    response_type: 'code',
+    redirect_uri: `${data.rs}/callback`,
+    scope: 'openid',
+    prompt: 'consent',
+    code_challenge_method: 'S256',
+    state: randomBytes(8).toString('hex'),
+    ...extra,
+  })) authorize.searchParams.set(k, v);
+  return authorize.href;
+}
+
+/**
+ * The SPA's code exchange from its callback page.
+ * @param {import('puppeteer-core').Page} page
+ * @param {Data} data
+ * @param {Record<string, string>} params code, code_verifier, and any override
+ */
+function exchangeCode(page, data, params) {
+  return tokenRequest(page, data, { grant_type: 'authorization_code', redirect_uri: `${data.rs}/callback`, client_id: SPA, ...params });
+}
+
 /** @type {import('../../support/types.mjs').Stack} */
 export default {
   id: 'oidc-provider',
@@ -425,6 +479,98 @@ export default {
       expect: [{ url: '/api/reports', method: 'GET', status: 401, top: 'token.id_token_as_access', absent: ['auth.missing', 'session.cookie_not_sent'] }],
       why: 'The ID token is signed by the same provider key, so the signature verifies, but its aud is the client id "spa", not the API: express-oauth2-jwt-bearer\'s aud check fails and it answers 401 invalid_token. The token is an ID token (aud "spa", the client id; at_hash; typ JWT, not at+jwt), meant for the client, not for APIs (OIDC Core §2). The provider\'s sign-in cookies (same host, other port, Path=/interaction/…) play no part in a Bearer call.',
       serverSaid: '401 {"error":"invalid_token","error_description":"Unexpected \'aud\' value"}, WWW-Authenticate: Bearer realm="api", error="invalid_token", error_description="Unexpected \'aud\' value", DPoP algs="RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES256K ES384 ES512 EdDSA"; log: rs: InvalidTokenError: Unexpected \'aud\' value',
+    },
+    {
+      id: 'flow-redirect-uri-unregistered',
+      title: 'Sign-in flow: the authorization request names a redirect_uri the client did not register',
+      did: 'The browser opens the authorization endpoint /auth for client "spa" with redirect_uri=<rs>/elsewhere (registered: <rs>/callback)',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       */
+      async run(page, server) {
+        const data = await openSpa(page, server);
+        const answer = await page.goto(authorizeUrl(data, { redirect_uri: `${data.rs}/elsewhere`, code_challenge: createHash('sha256').update('x'.repeat(43)).digest('base64url') }));
+        if (answer?.status() !== 400) throw new Error(`authorize: expected 400, got ${answer?.status()}`);
+      },
+      expect: [{ url: '/auth', method: 'GET', status: 400, top: 'oauth.redirect_uri_mismatch', absent: ['auth.missing'] }],
+      why: 'oidc-provider checks redirect_uri against the client\'s redirect_uris before anything else (lib/actions/authorization/check_redirect_uri.js) and throws InvalidRedirectUri, "redirect_uri did not match any of the client\'s registered redirect_uris" (lib/helpers/errors.js), which is rendered as its own HTML error page with status 400 and never redirected: RFC 6749 §4.1.2.1 forbids redirecting to an unverified URI. The redirect URI is not registered: oauth.redirect_uri_mismatch.',
+      serverSaid: '400 text/html "oops! something went wrong" page with error: invalid_redirect_uri, error_description: redirect_uri did not match any of the client\'s registered redirect_uris; log: provider authorization.error: InvalidRedirectUri invalid_redirect_uri',
+    },
+    {
+      id: 'flow-access-denied',
+      title: 'Sign-in flow: the user cancels at the login page',
+      did: 'The browser opens /auth for "spa" (code + PKCE), and on the provider\'s login page follows its "[ Cancel ]" link; the provider redirects back to <rs>/callback',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       */
+      async run(page, server) {
+        const data = await openSpa(page, server);
+        await page.goto(authorizeUrl(data, { code_challenge: createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url') }));
+        await page.waitForSelector('input[name=login]');
+        await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('a[href*="/abort"]')]);
+        await page.waitForFunction((/** @type {string} */ cb) => location.href.startsWith(cb), {}, `${data.rs}/callback`);
+        if (new URL(page.url()).searchParams.get('error') !== 'access_denied') throw new Error(`callback: ${page.url()}`);
+      },
+      expect: [{ url: '/callback', method: 'GET', status: 200, top: 'oauth.access_denied' }],
+      why: 'The development interactions\' Cancel link is the interaction "abort" action (lib/actions/interaction.js), which finishes the interaction with {error: "access_denied", error_description: "End-User aborted interaction"}; the provider then answers the resumed authorization request by redirecting to the redirect_uri with error, error_description, state and iss (RFC 6749 §4.1.2.1, RFC 9207). The user declined: oauth.access_denied, on the callback.',
+      serverSaid: '303 from /auth/<uid> to <rs>/callback?error=access_denied&error_description=End-User%20aborted%20interaction&state=…&iss=…; log: provider authorization.error: AccessDenied access_denied: End-User aborted interaction',
+    },
+    {
+      id: 'flow-pkce-wrong-verifier',
+      title: 'Sign-in flow: the code exchange sends another code_verifier',
+      did: 'The SPA signs in (code + PKCE S256) and exchanges the code with a code_verifier of the right format that is not the one the challenge was made from',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       */
+      async run(page, server) {
+        const data = await openSpa(page, server);
+        const { code } = await authorizeCode(page, data);
+        check(await exchangeCode(page, data, { code, code_verifier: randomBytes(32).toString('base64url') }), 400, 'code exchange');
+      },
+      expect: [{ url: '/token', method: 'POST', status: 400, top: 'oauth.pkce_failed', absent: ['auth.missing'] }],
+      why: 'The authorization_code grant calls checkPKCE(code_verifier, codeChallenge, "S256") (lib/actions/grants/authorization_code.js, lib/helpers/pkce.js): BASE64URL(SHA256(verifier)) differs from the stored challenge, so it throws InvalidGrant("PKCE verification failed"), which the token endpoint answers as a bare 400 invalid_grant "grant request is invalid" (the detail goes to the log only). The traffic shows the verifier does not match the challenge: oauth.pkce_failed, above the server\'s generic invalid_grant.',
+      serverSaid: '400 {"error":"invalid_grant","error_description":"grant request is invalid"}; log: provider grant.error: InvalidGrant invalid_grant: grant request is invalid (PKCE verification failed)',
+    },
+    {
+      id: 'flow-code-reused',
+      title: 'Sign-in flow: the same authorization code exchanged twice',
+      did: 'The SPA signs in (code + PKCE), exchanges the code (200), then exchanges the same code again with the same verifier',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       */
+      async run(page, server) {
+        const data = await openSpa(page, server);
+        const { code, verifier } = await authorizeCode(page, data);
+        check(await exchangeCode(page, data, { code, code_verifier: verifier }), 200, 'first exchange');
+        check(await exchangeCode(page, data, { code, code_verifier: verifier }), 400, 'second exchange');
+      },
+      expect: [
+        { url: '/token', method: 'POST', status: 200, top: null },
+        { url: '/token', method: 'POST', status: 400, top: 'oauth.invalid_grant', absent: ['auth.missing', 'oauth.pkce_failed'] },
+      ],
+      why: 'A code is single-use (RFC 6749 §4.1.2). oidc-provider marks it consumed on the first exchange; the second finds code.consumed, revokes the grant (the tokens already issued included) and throws InvalidGrant("authorization code already consumed"), answered as 400 invalid_grant "grant request is invalid". Same words as any other refused grant: the traffic shows the code was already exchanged, which is oauth.invalid_grant for a reused code.',
+      serverSaid: 'first 200 with tokens; second 400 {"error":"invalid_grant","error_description":"grant request is invalid"}; log: provider grant.revoked, provider grant.error: InvalidGrant invalid_grant: grant request is invalid (authorization code already consumed)',
+    },
+    {
+      id: 'flow-redirect-uri-changed',
+      title: 'Sign-in flow: the code exchange sends another redirect_uri',
+      did: 'The SPA signs in (code + PKCE, redirect_uri <rs>/callback) and exchanges the code with the right verifier and redirect_uri=<rs>/callback/other',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       */
+      async run(page, server) {
+        const data = await openSpa(page, server);
+        const { code, verifier } = await authorizeCode(page, data);
+        check(await exchangeCode(page, data, { code, code_verifier: verifier, redirect_uri: `${data.rs}/callback/other` }), 400, 'code exchange');
+      },
+      expect: [{ url: '/token', method: 'POST', status: 400, top: 'oauth.redirect_uri_mismatch', absent: ['auth.missing', 'oauth.pkce_failed'] }],
+      why: 'RFC 6749 §4.1.3: the token request\'s redirect_uri must be identical to the authorization request\'s. oidc-provider compares code.redirectUri with it (lib/actions/grants/authorization_code.js) and throws InvalidGrant("authorization code redirect_uri mismatch"), answered as 400 invalid_grant "grant request is invalid". The traffic shows both redirect_uris: oauth.redirect_uri_mismatch.',
+      serverSaid: '400 {"error":"invalid_grant","error_description":"grant request is invalid"}; log: provider grant.error: InvalidGrant invalid_grant: grant request is invalid (authorization code redirect_uri mismatch)',
     },
   ],
 };
