@@ -88,6 +88,17 @@ const codes = await writeCatalogue(root, join(www, 'findings.json'));
 // The extension ships the assembled page too (help/index.html, with its own copy of the
 // core), so that the popup's "Help" link works offline and without the lab (issue #14,
 // item 5).
-for (const browser of Object.keys(patches)) cpSync(www, join(dist, browser, 'help'), { recursive: true });
+for (const browser of Object.keys(patches)) {
+  const help = join(dist, browser, 'help');
+  cpSync(www, help, { recursive: true });
+  // One copy of the Wasm in the store zip, not two (issue #17: each zip ≤ 500 KB): the
+  // extension's help/ loads the module of the extension's pkg/, one folder up.
+  rmSync(join(help, 'pkg'), { recursive: true });
+  for (const [file, from, to] of [['app.js', "'./pkg/", "'../pkg/"], ['har-worker.js', "'./pkg/", "'../pkg/"], ['sw.js', "'pkg/", "'../pkg/"]]) {
+    const text = readFileSync(join(help, file), 'utf8');
+    if (!text.includes(from)) throw new Error(`assemble: www/${file} no longer loads ${from}…: update this rewrite`);
+    writeFileSync(join(help, file), text.replaceAll(from, to));
+  }
+}
 console.log(`dist/www/findings.json: ${codes} finding codes, from the core`);
 console.log(`assembled ${Object.keys(patches).map((b) => `dist/${b}/`).join(', ')} and dist/www/`);
