@@ -720,7 +720,11 @@ mod tests {
         assert!(stringify(&by_text).contains("auth.malformed"));
         assert_eq!(stringify(&by_object), stringify(&by_text));
         let mut inspector = Inspector::new(Some(10));
-        for bad in [JsValue::NULL, JsValue::from_f64(1.0), JsValue::from_str("{")] {
+        for bad in [
+            JsValue::NULL,
+            JsValue::from_f64(1.0),
+            JsValue::from_str("{"),
+        ] {
             assert!(inspector.annotate_har_entry_json(bad).is_err());
         }
         assert_eq!(inspector.size(), 0);
