@@ -8,7 +8,10 @@ import init, {
   parseChallenges, parseSetCookie,
 } from './pkg/authlens.js';
 import { detect, KIND_NAMES } from './detect.js';
-import { el, findingLink, renderCatalogue, slug } from './guide.js';
+import { el, findingLink, renderCatalogue } from './guide.js';
+// The panel's and the popup's own rendering of a finding (extension/shared/view.js, copied
+// next to this page by tools/assemble.mjs): a finding reads the same on every surface.
+import { renderFinding, setTranslator } from './shared/view.js';
 
 /** @typedef {import('./pkg/authlens.js').Finding} Finding */
 /** @typedef {import('./pkg/authlens.js').Token} Token */
@@ -19,7 +22,16 @@ import { el, findingLink, renderCatalogue, slug } from './guide.js';
 await init({ module_or_path: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
 
 /** Texts shared with the extension (param_<name> explains a challenge parameter). */
-const messages = /** @type {Record<string, {message: string}>} */ (await fetch('messages.json').then((r) => r.json()).catch(() => ({})));
+const messages = /** @type {Record<string, {message: string, placeholders?: Record<string, {content: string}>}>} */ (await fetch('messages.json').then((r) => r.json()).catch(() => ({})));
+// chrome.i18n's message format, which www cannot call: `$NAME$` names a placeholder whose
+// content is `$1`, `$2`… (the substitutions).
+setTranslator((key, substitutions) => {
+  const entry = messages[key];
+  if (!entry) return key;
+  const list = substitutions === undefined ? [] : Array.isArray(substitutions) ? substitutions : [substitutions];
+  return entry.message.replace(/\$([A-Za-z0-9_]+)\$/g, (_, name) =>
+    (entry.placeholders?.[name.toLowerCase()]?.content ?? '').replace(/\$(\d)/g, (/** @type {string} */ _d, /** @type {string} */ digit) => list[Number(digit) - 1] ?? ''));
+});
 /** @type {{ findings: { code: string, title: string, explanation: string, fixes: { text: string }[], spec: string }[] }} */
 const catalogue = await fetch('findings.json').then((r) => r.json()).catch(() => ({ findings: [] }));
 renderCatalogue(/** @type {HTMLElement} */ (document.getElementById('finding-list')), catalogue.findings);
@@ -191,21 +203,13 @@ function plainFindings(findings) {
 
 /** @param {Finding[]} findings */
 function developerFindings(findings) {
-  const box = el('div', { className: 'dev-findings' }, el('h3', {}, 'Findings, best first'));
-  for (const finding of findings) {
-    const article = el('article', { className: `finding likelihood-${finding.likelihood}` },
-      el('h4', {}, el('code', {}, finding.code), ` ${finding.title}`),
-      el('p', {}, finding.detail));
-    article.dataset.code = finding.code;
-    if (finding.evidence.length) {
-      article.append(el('dl', { className: 'evidence' }, ...finding.evidence.flatMap((e) => [el('dt', {}, e.source), el('dd', {}, e.fact)])));
-    }
-    if (finding.fixes.length) article.append(el('ul', {}, ...finding.fixes.map((f) => el('li', {}, `${f.text} (${f.effort})`))));
-    const spec = el('a', { href: finding.spec, rel: 'noreferrer' }, 'Specification');
-    article.append(el('p', {}, spec, ' · ', findingLink(finding.code, 'In the guide')));
-    box.append(article);
-  }
-  return box;
+  const list = el('ol', { className: 'findings' });
+  findings.forEach((finding, index) => {
+    const card = renderFinding(finding, { rank: index + 1 });
+    card.append(el('p', { className: 'guide-link' }, findingLink(finding.code, 'In the guide')));
+    list.append(card);
+  });
+  return el('div', { className: 'dev-findings' }, el('h3', {}, 'Findings, best first'), list);
 }
 
 /** @param {'plain' | 'developer'} view */
@@ -274,7 +278,10 @@ function timeVerdict(token, findings) {
  */
 function tokenDetail(token, box) {
   box.append(el('h3', {}, `Token: ${token.kind.toUpperCase()}${token.format ? ` (${token.format})` : ''}`));
-  box.append(el('p', {}, `Looks like ${token.usage.kind.replace('_', ' ')} token${token.usage.evidence.length ? `: ${token.usage.evidence.join('; ')}` : ''}. ${token.length} characters; the signature is not shown and was not verified.`));
+  const use = token.usage.kind === 'unknown'
+    ? 'What it is for (access, ID or refresh) cannot be told from its claims.'
+    : `Looks like ${token.usage.kind === 'id' ? 'an ID' : `a${token.usage.kind === 'access' ? 'n' : ''} ${token.usage.kind.replace('_', ' ')}`} token${token.usage.evidence.length ? ` (${token.usage.evidence.join('; ')})` : ''}.`;
+  box.append(el('p', {}, `${use} ${token.length} characters; the signature is not shown and was not verified.`));
   const panes = el('div', { className: 'panes' });
   if (token.header) panes.append(jsonPane('Header', token.header, 'jwt-header'));
   if (token.payload) panes.append(jsonPane('Payload', token.payload, 'jwt-payload'));
@@ -562,8 +569,10 @@ function showWrongFile(technical) {
 function showHarReport(report, bytes) {
   const { summary } = report;
   detected.textContent = `Got ${KIND_NAMES.har}: ${summary.entries} requests, ${(bytes / 1e6).toFixed(1)} MB, read in this page.`;
-  const causes = Object.entries(summary.top_causes).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const byCode = new Map(report.entries.map((e) => [e.findings[0]?.code, e.findings[0]]));
+  // Most frequent first; between equals, the core's stronger explanation (its score).
+  const causes = Object.entries(summary.top_causes)
+    .sort((a, b) => b[1] - a[1] || (byCode.get(b[0])?.score ?? 0) - (byCode.get(a[0])?.score ?? 0) || a[0].localeCompare(b[0]));
   if (summary.entries === 0) {
     showVerdict({ tone: 'warn', headline: 'This HAR file holds no requests.', text: 'The recording was probably not on, or was cleared before saving. Record again with "Preserve log" ticked.' }, 'har');
   } else if (summary.failures === 0) {
@@ -573,7 +582,7 @@ function showHarReport(report, bytes) {
     showVerdict({
       tone: 'bad',
       headline: `${summary.failures} of ${summary.entries} requests failed to sign in.`,
-      text: top ? `The most common cause: ${top.explanation}` : undefined,
+      text: top ? `${causes[0][1] > (causes[1]?.[1] ?? 0) ? 'The most common cause' : 'The likeliest cause'}: ${top.explanation}` : undefined,
       code: top?.code,
       fixes: top ? userFixes(top) : [],
     }, 'har');
@@ -631,7 +640,10 @@ function timeline(report) {
   const bars = el('ol', { className: 'bars' });
   bars.setAttribute('aria-label', 'Failures over time');
   counts.forEach((count, i) => {
-    const at = new Date(first + i * width).toLocaleTimeString('en');
+    // The first slice by the clock, the others by how long after it: seconds apart would
+    // otherwise print the same time twelve times.
+    const offset = (i * width) / 1000;
+    const at = i === 0 ? new Date(first).toLocaleTimeString('en') : `+${offset < 120 ? `${offset.toFixed(offset < 10 ? 1 : 0)} s` : offset < 7200 ? `${Math.round(offset / 60)} min` : `${(offset / 3600).toFixed(1)} h`}`;
     const bar = el('li', {}, el('span', { className: 'bar-time' }, at), el('span', { className: 'bar' }), el('span', { className: 'bar-count' }, String(count)));
     /** @type {HTMLElement} */ (bar.children[1]).style.inlineSize = `${(100 * count) / max}%`;
     bars.append(bar);

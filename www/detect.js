@@ -31,6 +31,8 @@ const CHALLENGE_PARAM = /(^|[\s,])(realm|error|error_description|error_uri|scope
 /** Parameters a Digest *response* carries (RFC 7616 §3.4). */
 const DIGEST_RESPONSE = /(^|[\s,])(username|response|cnonce|nc)\s*=/i;
 const SCHEME = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)(?:[ \t]+([\s\S]*))?$/;
+/** The auth-schemes in the IANA registry and in common use (RFC 9110 §16.4.1). */
+const KNOWN_SCHEME = /^(basic|bearer|digest|negotiate|ntlm|dpop|hoba|mutual|scram-sha-1|scram-sha-256|vapid|privatetoken|concealed|aws4-hmac-sha256|token|apikey)$/i;
 const COOKIE_ATTRIBUTE = /;\s*(path|domain|expires|max-age|secure|httponly|samesite|partitioned)\b/i;
 
 /**
@@ -66,11 +68,12 @@ export function detect(text, looksLikeTranscript) {
   if (scheme) {
     const rest = scheme[2] ?? '';
     if (CHALLENGE_PARAM.test(rest) && !DIGEST_RESPONSE.test(rest)) return { kind: 'challenge', value: lines.join('\n') };
-    if (rest.trim()) return { kind: 'authorization', value };
+    const known = KNOWN_SCHEME.test(scheme[1]);
+    // Credentials are one token68 or auth-params (RFC 9110 §11.4); a sentence is neither,
+    // unless its first word is a scheme (then its mistakes are worth naming).
+    if (rest.trim() && (known || !/\s/.test(rest.trim()) || /^[\w-]+\s*=/.test(rest.trim()))) return { kind: 'authorization', value };
     // A scheme alone ("Negotiate", "Bearer") is a challenge without parameters.
-    if (/^(basic|bearer|digest|negotiate|ntlm|dpop|hoba|mutual|aws4-hmac-sha256)$/i.test(scheme[1])) {
-      return { kind: 'challenge', value };
-    }
+    if (known && !rest.trim()) return { kind: 'challenge', value };
   }
   if (/^[^=;\s]+=[^;]*;/.test(value) && COOKIE_ATTRIBUTE.test(value)) return { kind: 'set-cookie', value };
   if (!/\s/.test(value) && value.length >= 16) return { kind: 'token', value };

@@ -81,6 +81,16 @@ const CAUSE_BY_CODE = {
   'oauth.unauthorized_client': 'site',
   'oauth.invalid_scope': 'site',
   'oauth.error': 'site',
+  // Sign-in flows (issue #16, src/diagnose/flow.rs): the app's or the provider's setup.
+  'oauth.redirect_uri_mismatch': 'site',
+  'oauth.state_mismatch': 'site',
+  'oauth.pkce_failed': 'site',
+  'oauth.implicit_deprecated': 'site',
+  'oidc.nonce_mismatch': 'site',
+  'oidc.issuer_mismatch': 'site',
+  // A request failing after a sign-in flow broke: the broken step is the cause, and
+  // every flow code but access_denied is the site's setup.
+  'pattern.flow_broken': 'site',
 };
 
 /** @param {string} code */

@@ -143,6 +143,15 @@ test('Firefox: the primary button clears this site\'s cookies and storage, nothi
   assert.equal(await page.evaluate(() => localStorage.length), 0, 'this site\'s storage is gone');
   assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'and its session storage');
   assert.equal(await other.page.evaluate(() => localStorage.getItem('other')), 'keep-me');
+
+  // Signed in again: the badge clears and the open popup says all is well.
+  await waitForBadge(tabId, '1');
+  await page.bringToFront(); // runScenario polls by requestAnimationFrame
+  assert.equal(await runScenario(page, 'healthy'), 200);
+  await waitForBadge(tabId, '');
+  // Polled by interval: the popup's tab is in the background now, where
+  // requestAnimationFrame (waitForFunction's default polling) never fires.
+  await popup.waitForFunction(() => document.getElementById('verdict')?.textContent === 'No sign-in problems seen on this site.', { polling: 100, timeout: 10_000 });
   await popup.close();
   await page.close();
   await other.page.close();

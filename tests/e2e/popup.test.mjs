@@ -20,6 +20,8 @@ let chromium;
 before(async () => {
   lab = await startLab();
   chromium = await launchChromium(join(root, 'dist', 'chrome'));
+  ext = await chromium.browser.newPage();
+  await ext.goto(`chrome-extension://${chromium.extensionId}/help/index.html`);
 });
 
 after(async () => {
@@ -27,23 +29,19 @@ after(async () => {
   await lab?.stop();
 });
 
-/** The service worker, started again if Chrome stopped it (any extension event wakes it). */
-async function worker() {
-  const target = await chromium.browser.waitForTarget(
-    (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${chromium.extensionId}/`),
-    { timeout: 15_000 },
-  );
-  const handle = await target.worker();
-  if (!handle) throw new Error('no worker handle');
-  return handle;
-}
+/**
+ * An extension page kept open to call the extension APIs from. Not the service worker:
+ * Chrome may stop and restart it, and a handle to the stopped one never answers.
+ * @type {import('puppeteer-core').Page}
+ */
+let ext;
 
 /** Opens the lab index in a new tab and returns the page and its tab id. */
 async function openLab(url = lab.url) {
   const page = await chromium.browser.newPage();
   await page.goto(url);
   await page.waitForSelector('body[data-ready]');
-  const tabId = await (await worker()).evaluate(async (u) => {
+  const tabId = await ext.evaluate(async (u) => {
     // The newest tab of that URL: an earlier test's may still be open.
     const tabs = await chrome.tabs.query({});
     return Math.max(-1, ...tabs.filter((tab) => tab.url?.startsWith(u)).map((tab) => tab.id ?? -1));
@@ -67,7 +65,7 @@ async function openPopupPage(tabId) {
 async function waitForBadge(tabId, text) {
   let last = '';
   for (let i = 0; i < 100; i++) {
-    last = await (await worker()).evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+    last = await ext.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
     if (last === text) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -78,7 +76,7 @@ test('the badge counts a scenario\'s failures, coloured by severity, and clears 
   const { page, tabId } = await openLab();
   assert.equal(await runScenario(page, 'token-expired'), 401);
   await waitForBadge(tabId, '1');
-  const red = await (await worker()).evaluate((id) => chrome.action.getBadgeBackgroundColor({ tabId: id }), tabId);
+  const red = await ext.evaluate((id) => chrome.action.getBadgeBackgroundColor({ tabId: id }), tabId);
   assert.deepEqual(red, [185, 28, 28, 255], 'an expired sign-in is red');
   // A 403 is someone else's to fix: the count grows, the colour stays the worst (red).
   assert.equal(await runScenario(page, 'status-forbidden'), 403);
@@ -87,7 +85,7 @@ test('the badge counts a scenario\'s failures, coloured by severity, and clears 
   // A credentialed success on the site fixes the sign-in, not the 403.
   assert.equal(await runScenario(page, 'healthy'), 200);
   await waitForBadge(tabId, '1');
-  const amber = await (await worker()).evaluate((id) => chrome.action.getBadgeBackgroundColor({ tabId: id }), tabId);
+  const amber = await ext.evaluate((id) => chrome.action.getBadgeBackgroundColor({ tabId: id }), tabId);
   assert.deepEqual(amber, [180, 83, 9, 255], 'a 403 alone is amber');
 
   // A reload of the same site keeps the failure (and puts the badge back)...
@@ -107,7 +105,7 @@ test('the real popup, opened through the action, shows the plain verdict', async
   await page.bringToFront();
   // action.openPopup() opens the real popup, for the active tab of the focused window
   // (Chrome 127+ without a user gesture: developer.chrome.com action.openPopup).
-  await (await worker()).evaluate(() => chrome.action.openPopup());
+  await ext.evaluate(() => chrome.action.openPopup());
   const target = await chromium.browser.waitForTarget((t) => t.url().endsWith('/popup/popup.html'), { timeout: 10_000 });
   const popup = await target.asPage();
   await popup.waitForSelector('body[data-ready] h1[data-verdict]');
@@ -183,6 +181,16 @@ test('the primary button clears this site\'s cookies and storage, nothing else, 
   // A reload keeps session storage (HTML §7.2.2.2): it is empty because the fix emptied it.
   assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'and its session storage');
   assert.equal(await other.page.evaluate(() => localStorage.getItem('other')), 'keep-me', 'another site keeps its storage');
+
+  // Signed in again (the lab's healthy call carries a valid token): the badge clears and
+  // the open popup says all is well.
+  await waitForBadge(tabId, '1');
+  await page.bringToFront(); // runScenario polls by requestAnimationFrame
+  assert.equal(await runScenario(page, 'healthy'), 200);
+  await waitForBadge(tabId, '');
+  // Polled by interval: the popup's tab is in the background now, where
+  // requestAnimationFrame (waitForFunction's default polling) never fires.
+  await popup.waitForFunction(() => document.getElementById('verdict')?.textContent === 'No sign-in problems seen on this site.', { polling: 100, timeout: 10_000 });
   await popup.close();
   await page.close();
   await other.page.close();

@@ -154,7 +154,7 @@ test('each input kind is detected and gets its verdict in plain words', async ()
   // The core's own ranking: a session cookie sent over plain http comes first.
   assert.equal(got.code, 'transport.insecure_credentials');
   await view('developer');
-  assert.ok(await page.$('#developer article[data-code="status.forbidden"]'));
+  assert.ok(await page.$('#developer .finding-card[data-code="status.forbidden"]'));
   const problem = await page.$eval('#developer .problem[data-offset]', (p) => [p.getAttribute('data-offset'), p.textContent]);
   assert.equal(problem[0], String('GET /admin HTTP/1.1\nHost: shop.example\nCookie: session=RAWCOOKIECANARY0001\n\nHTTP/1.1 403 Forbidden\n'.length));
   assert.match(problem[1] ?? '', /^Error at line 6, column 1: not a header line/);
@@ -187,7 +187,17 @@ test('a HAR dropped on the page shows its top causes, and the downloads hold no 
   await view('developer');
   assert.ok(await page.$('#developer details.group[data-code="token.expired"]'), 'failures grouped by cause');
   assert.match(await page.$eval('#timeline .began', (p) => p.textContent ?? ''), /^The first failure was at /);
-  await view('plain');
+  // The HAR views on a phone: no sideways scrolling (screenshots to look at).
+  const shots = join(root, 'target', 'screenshots');
+  mkdirSync(shots, { recursive: true });
+  await page.setViewport({ width: 360, height: 1200 });
+  for (const v of /** @type {const} */ (['developer', 'plain'])) {
+    await view(v);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0, `HAR ${v} view at 360 px`);
+    await page.evaluate(() => document.getElementById('result')?.scrollIntoView());
+    await page.screenshot({ path: join(shots, `www-phone-har-${v}.png`) });
+  }
+  await page.setViewport({ width: 800, height: 600 });
   assertNoSecret(await page.evaluate(() => document.body.textContent ?? ''), lab.secrets, 'the HAR diagnosis');
 
   const dir = mkdtempSync(join(tmpdir(), 'authlens-www-'));
@@ -267,6 +277,11 @@ test('phone and desktop layouts, keyboard use, and the dark theme', async () => 
   assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip');
   await page.keyboard.press('Enter');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'input', 'the skip link leads to the input');
+  // The next stop is the file picker, whose visible button shows the focus.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'har-input');
+  assert.equal(await page.$eval('.file-button', (b) => getComputedStyle(b).outlineStyle), 'solid');
+  await page.focus('#input');
   await page.keyboard.type('Bearer undefined');
   await page.waitForSelector('#verdict[data-code="auth.malformed"]');
   await page.focus('#view-developer');
