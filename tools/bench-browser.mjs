@@ -381,7 +381,8 @@ for (const [name, p] of [['live', report.panelLive], ['replayed', report.panelRe
 }
 if (report.popup) row('popup first contentful paint', report.popup.firstContentfulPaintMs, 'ms', '≤ 100 ms');
 
-const fmt = (/** @type {number | null | undefined} */ v) => (typeof v === 'number' ? (Math.abs(v) < 100 ? v.toFixed(1) : v.toFixed(0)) : '—');
+const fmt = (/** @type {number | null | undefined} */ v) =>
+  typeof v !== 'number' ? '—' : Number.isInteger(v) || Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1);
 const lines = [
   '| what | AuthLens | peer | peer figure | ratio | target |',
   '|---|---|---|---|---|---|',
