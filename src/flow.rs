@@ -244,6 +244,12 @@ pub enum Break {
     },
     /// The server says PKCE is required, and the authorization request had no challenge.
     PkceRequired { said: String },
+    /// The callback answers an earlier authorization request of this client, after a newer
+    /// one was started (two sign-ins at once): a client that keeps one state refuses it.
+    StateSuperseded {
+        authorize_index: usize,
+        newer_index: usize,
+    },
     /// The same code was exchanged before.
     CodeReused {
         earlier_index: usize,
@@ -1006,7 +1012,7 @@ impl Flows {
             }
         }
         // What the authorization server answered, on this same exchange.
-        let answer = self.authorize_answer(ex, at, out);
+        let answer = self.authorize_answer(ex, at, true, out);
         if let Some(kind) = answer {
             shown.push(param(
                 "answer",
@@ -1037,6 +1043,9 @@ impl Flows {
         &mut self,
         ex: &Exchange,
         at: usize,
+        // The answer to the authorization request itself, not to a later page of the
+        // server's (a login form refused with 400 is not about the redirect_uri).
+        at_authorize: bool,
         out: &mut Observed,
     ) -> Option<StepKind> {
         let location = ex
@@ -1086,6 +1095,15 @@ impl Flows {
                 });
             } else if lower.contains("pkce") || lower.contains("code_challenge") {
                 out.breaks.push(Break::PkceRequired { said: cut(&text) });
+            } else if ex.status >= 400 && words.is_none() && at_authorize {
+                // RFC 6749 §4.1.2.1: the server answers on its own page, instead of
+                // redirecting the error back, only when the redirect_uri or the client_id
+                // is missing, invalid or mismatching. Without the page's words (a live
+                // DevTools entry), that is what the error page means.
+                out.breaks.push(Break::RedirectUriNotRegistered {
+                    redirect_uri: redirect_uri.map(|r| cut(&r)),
+                    said: None,
+                });
             } else if ex.status >= 400 {
                 let error = error_code_in(&text).unwrap_or_else(|| "invalid_request".to_owned());
                 out.breaks.push(Break::AuthorizationError {
@@ -1175,6 +1193,32 @@ impl Flows {
                 .iter()
                 .rposition(|f| f.st.codes.iter().any(|(k, _)| *k == c))
         });
+        // Two sign-ins at once: this callback answers an older authorization request of the
+        // same client and redirect_uri, while a newer one is still waiting for its own.
+        let superseded = by_state.and_then(|a| {
+            let older = self.flows.get(a)?;
+            let newer = self.flows.iter().skip(a + 1).find(|f| {
+                live(f)
+                    && f.st.authorize_seen
+                    && !f.st.callback_seen
+                    && f.client_id == older.client_id
+                    && f.st.redirect_uri.as_deref().map(base_of)
+                        == older.st.redirect_uri.as_deref().map(base_of)
+            })?;
+            let first = |f: &Flow| {
+                f.steps
+                    .iter()
+                    .find(|s| matches!(s.kind, StepKind::Authorize | StepKind::Par))
+                    .map(|s| s.index)
+            };
+            Some((first(older)?, first(newer)?))
+        });
+        if let Some((authorize_index, newer_index)) = superseded {
+            out.breaks.push(Break::StateSuperseded {
+                authorize_index,
+                newer_index,
+            });
+        }
         let at = match by_state.or(repeat).or_else(by_redirect) {
             Some(at) => at,
             None => {
@@ -1397,8 +1441,23 @@ impl Flows {
                         method,
                         authorize_index,
                     }),
-                    // Sanitized: the verifier and the challenge are different markers.
-                    Some(verifier) if is_marker(verifier) || is_marker(&challenge) => {}
+                    // A sanitized HAR: the sanitizer writes the verifier as the marker of
+                    // its S256 challenge (`sanitize::url`), so for S256 two markers compare
+                    // as the values did; any other mix cannot be compared.
+                    Some(verifier) if is_marker(verifier) || is_marker(&challenge) => {
+                        if is_marker(verifier)
+                            && is_marker(&challenge)
+                            && method.eq_ignore_ascii_case("S256")
+                            && verifier != challenge
+                        {
+                            out.breaks.push(Break::PkceMismatch {
+                                challenge: challenge.clone(),
+                                computed: verifier.to_owned(),
+                                method,
+                                authorize_index,
+                            });
+                        }
+                    }
                     Some(verifier) => {
                         let computed = if method.eq_ignore_ascii_case("S256") {
                             s256(verifier)
@@ -1623,7 +1682,7 @@ impl Flows {
         }) else {
             return false;
         };
-        let kind = match self.authorize_answer(ex, at, out) {
+        let kind = match self.authorize_answer(ex, at, false, out) {
             Some(StepKind::Redirect) => StepKind::Redirect,
             Some(StepKind::AuthorizeError) => StepKind::AuthorizeError,
             Some(StepKind::Consent) => StepKind::Consent,

@@ -148,6 +148,17 @@ pub fn redact_query(url: &str) -> String {
 pub fn diagnose_har_each<R: Read>(
     reader: R,
     progress: impl FnMut(u64),
+    on_entry: impl FnMut(EntryReport),
+) -> Result<Summary, HarError> {
+    diagnose_har_each_with(reader, progress, |_, _| {}, on_entry)
+}
+
+/// [`diagnose_har_each`], with `extra` seeing every exchange and its findings (and adding
+/// its own, e.g. the CLI's signature checks against a JWKS): findings are re-ranked after.
+pub fn diagnose_har_each_with<R: Read>(
+    reader: R,
+    progress: impl FnMut(u64),
+    mut extra: impl FnMut(&Exchange, &mut Vec<Finding>),
     mut on_entry: impl FnMut(EntryReport),
 ) -> Result<Summary, HarError> {
     let mut session = Session::default();
@@ -189,7 +200,12 @@ pub fn diagnose_har_each<R: Read>(
                     flush(waiting, &mut summary);
                 }
             }
-            let findings = session.diagnose(&exchange);
+            let mut findings = session.diagnose(&exchange);
+            let before = findings.len();
+            extra(&exchange, &mut findings);
+            if findings.len() != before {
+                crate::finding::rank(&mut findings);
+            }
             if findings.is_empty() {
                 return;
             }
@@ -234,8 +250,18 @@ pub fn diagnose_har_limited<R: Read>(
     progress: impl FnMut(u64),
     limit: usize,
 ) -> Result<Report, HarError> {
+    diagnose_har_limited_with(reader, progress, limit, |_, _| {})
+}
+
+/// [`diagnose_har_limited`] with an `extra` check (see [`diagnose_har_each_with`]).
+pub fn diagnose_har_limited_with<R: Read>(
+    reader: R,
+    progress: impl FnMut(u64),
+    limit: usize,
+    extra: impl FnMut(&Exchange, &mut Vec<Finding>),
+) -> Result<Report, HarError> {
     let mut entries = Vec::new();
-    let summary = diagnose_har_each(reader, progress, |entry| {
+    let summary = diagnose_har_each_with(reader, progress, extra, |entry| {
         if entries.len() < limit {
             entries.push(entry);
         }

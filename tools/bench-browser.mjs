@@ -15,7 +15,8 @@
 // such, with what the page showed, and the run goes on to the next one. Progress goes to
 // stderr every 10 s while waiting.
 //
-//   node tools/bench-browser.mjs        (after `make build`; ENTRIES=, HAR_MB= to vary)
+//   node tools/bench-browser.mjs        (after `make build`; ENTRIES=, HAR_MB= to vary;
+//                                        PANEL_ONLY=1 for 3 alone, without the HAR build)
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ import { root, startLab } from '../tests/e2e/support/lab.mjs';
 
 const ENTRIES = Number(process.env.ENTRIES ?? 20_000);
 const HAR_MB = Number(process.env.HAR_MB ?? 20);
+const PANEL_ONLY = process.env.PANEL_ONLY === '1';
 
 // ---- The page: bench.html, the core, the peers, the inputs -----------------------------
 const page = join(root, 'target', 'bench', 'page');
@@ -49,10 +51,10 @@ const entries = readdirSync(labHars)
 writeFileSync(join(page, 'entries.json'), JSON.stringify(entries));
 
 const har = join(root, 'target', 'bench', `har-${HAR_MB}mb.har`);
-if (!existsSync(har)) {
+if (!PANEL_ONLY && !existsSync(har)) {
   execFileSync('cargo', ['run', '--release', '-q', '--example', 'gen_har', '--', har, String(HAR_MB)], { stdio: 'inherit' });
 }
-copyFileSync(har, join(page, 'big.har'));
+if (!PANEL_ONLY) copyFileSync(har, join(page, 'big.har'));
 
 /**
  * An npm package written as CommonJS (auth-header) as one ES module, for a page without a
@@ -140,7 +142,7 @@ async function evaluate(frame, fn, ...args) {
 
 try {
   // 1 and 2: the bench page.
-  await phase('bench page (annotate, triage)', PHASE_SECONDS, async () => {
+  if (!PANEL_ONLY) await phase('bench page (annotate, triage)', PHASE_SECONDS, async () => {
     const tab = await chromium.browser.newPage();
     await tab.goto(new URL('/help/index.html', lab.url).href);
     const handle = await tab.waitForFunction(
@@ -328,13 +330,36 @@ async function lastRow(frame, expected) {
   }
 }
 
-/** Long tasks seen by the panel's observer, its heap, its first paint. @param {import('puppeteer-core').Frame} frame */
+/**
+ * Long tasks seen by the panel's observer, its heap, its first paint, and how long
+ * selecting a row takes: the click's handler (the detail is built synchronously) and the
+ * time to the next frame, against one frame at 60 Hz (16.7 ms).
+ * @param {import('puppeteer-core').Frame} frame
+ */
 async function panelFigures(frame) {
-  return evaluate(frame, () => {
+  const selection = await evaluate(frame, async () => {
+    const rows = [...document.querySelectorAll('#list-body .row:not([data-healthy])')];
+    /** @type {number[]} */
+    const handler = [];
+    /** @type {number[]} */
+    const toFrame = [];
+    for (const row of rows.slice(0, 20)) {
+      const start = performance.now();
+      /** @type {HTMLElement} */ (row).click();
+      handler.push(performance.now() - start);
+      await new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
+      toFrame.push(performance.now() - start);
+    }
+    const median = (/** @type {number[]} */ v) => Math.round([...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] * 10) / 10;
+    return { selectHandlerMs: median(handler), selectHandlerMaxMs: Math.round(Math.max(...handler) * 10) / 10, selectToFrameMs: median(toFrame) };
+  });
+  return evaluate(frame, (selection) => {
     const tasks = /** @type {number[]} */ (/** @type {any} */ (window).longTasks ?? []);
     const memory = /** @type {any} */ (performance).memory;
     return {
-      rows: Number(document.getElementById('status')?.dataset.total ?? document.querySelectorAll('tbody tr').length),
+      ...selection,
+      rows: Number(document.getElementById('status')?.dataset.total ?? NaN),
+      domRows: document.querySelectorAll('#list-body .row').length,
       longTasks: tasks.length,
       longTasksOver50ms: tasks.filter((d) => d > 50).length,
       longestTaskMs: tasks.length ? Math.round(Math.max(...tasks)) : 0,
@@ -342,7 +367,7 @@ async function panelFigures(frame) {
       jsHeapMB: memory ? Math.round((memory.usedJSHeapSize / 1048576) * 10) / 10 : null,
       firstContentfulPaintMs: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN),
     };
-  });
+  }, selection);
 }
 
 // ---- Report: one table, and the same as JSON -------------------------------------------
@@ -378,6 +403,9 @@ for (const [name, p] of [['live', report.panelLive], ['replayed', report.panelRe
   row(`panel, ${p.entries} ${name}: longest task`, p.longestTaskMs, 'ms', '≤ 50 ms');
   row(`panel, ${p.entries} ${name}: tasks over 50 ms`, p.longTasksOver50ms, '', '0');
   row(`panel, ${p.entries} ${name}: JS heap`, p.jsHeapMB, 'MB', '');
+  row(`panel, ${p.entries} ${name}: rows kept (in the DOM: ${p.domRows})`, p.rows, '', '');
+  row(`panel, ${p.entries} ${name}: select a row, handler (median; max ${p.selectHandlerMaxMs} ms)`, p.selectHandlerMs, 'ms', '');
+  row(`panel, ${p.entries} ${name}: select a row, to the next frame`, p.selectToFrameMs, 'ms', '≤ 16.7 ms');
 }
 if (report.popup) row('popup first contentful paint', report.popup.firstContentfulPaintMs, 'ms', '≤ 100 ms');
 

@@ -37,6 +37,10 @@ export function actionsFor(rec) {
       if (action && RUNNABLE.has(action) && !out.includes(action)) out.push(action);
     }
   }
+  // Where cookies are the problem, the site's other storage (a token kept in
+  // localStorage, a cached sign-in page) is worth clearing too: it sits next to them.
+  const cookies = out.indexOf('clear_cookies');
+  if (cookies >= 0 && !out.includes('clear_storage') && !out.includes('clear_cache')) out.splice(cookies + 1, 0, 'clear_storage');
   const replayable = rec.annotation.method !== 'OPTIONS';
   if (!replayable) return out.filter((a) => a !== 'replay');
   if (!out.includes('replay')) out.push('replay');
@@ -110,7 +114,7 @@ export function redactedCurl(rec) {
 export function redactedFetch(rec) {
   const init = {
     method: rec.entry.request.method,
-    headers: Object.fromEntries(redactedHeaders(rec).filter(([name]) => !FORBIDDEN.test(name) || /^cookie$/i.test(name))),
+    headers: Object.fromEntries(redactedHeaders(rec).filter(([name]) => !FORBIDDEN.test(name))),
     body: redactBody(rec.entry.request.postData?.text),
     credentials: 'include',
   };
@@ -254,8 +258,11 @@ export class Actions {
     // clear_storage and clear_cache: the background clears both (browsingData by origin).
     this.ask(isFirefox ? t('confirmStorageFirefox', url.hostname) : t('confirmStorage', url.origin), async () => {
       const { cleared } = await this.background('authlens:clear-storage', url.href);
-      // browsingData cannot clear sessionStorage; the inspected page can, for its own origin.
-      await evalInPage(`location.origin === ${JSON.stringify(url.origin)} && (sessionStorage.clear(), true)`).catch(() => {});
+      // browsingData cannot clear sessionStorage; the inspected page can, for its own
+      // origin. It clears localStorage too: Firefox's browsingData.remove({hostnames},
+      // {localStorage}) left the origin's localStorage in place (seen on Firefox ESR 153,
+      // tests/e2e/panel.test.mjs).
+      await evalInPage(`location.origin === ${JSON.stringify(url.origin)} && (sessionStorage.clear(), localStorage.clear(), true)`).catch(() => {});
       cleared.push('sessionStorage');
       this.result.dataset.cleared = 'storage';
       this.result.textContent = t('clearedStorage', cleared.join(', '));

@@ -33,14 +33,29 @@ async function withBody(request) {
   return entry;
 }
 
+const REORDER_MS = 150;
+
+/**
+ * Entries sorted by start time (a stable sort: equal times keep their order).
+ * @param {HarEntryLike[]} entries
+ */
+function byStart(entries) {
+  const at = (/** @type {HarEntryLike} */ e) => Date.parse(e.startedDateTime ?? '') || 0;
+  return entries.map((entry, i) => ({ entry, i, at: at(entry) })).sort((a, b) => a.at - b.at || a.i - b.i).map((x) => x.entry);
+}
+
 export class Capture {
   /**
    * @param {(entry: HarEntryLike) => void} add  takes one entry (synchronously)
    * @param {() => void} flushed  called after each slice, to refresh the view once
+   * @param {(error: unknown) => void} [onError]  an entry could not be added
    */
-  constructor(add, flushed) {
+  constructor(add, flushed, onError = (/** @type {unknown} */ _error) => {}) {
     this.add = add;
     this.flushed = flushed;
+    this.onError = onError;
+    /** entries the core could not read */
+    this.failed = 0;
     /** @type {HarEntryLike[]} waiting, oldest first */
     this.queue = [];
     this.draining = false;
@@ -50,14 +65,38 @@ export class Capture {
     this.seen = new Set();
     /** @type {Promise<void>} */
     this.arrivals = Promise.resolve();
+    /** @type {HarEntryLike[]} live entries waiting to be put in order */
+    this.buffer = [];
+    /** @type {ReturnType<typeof setTimeout> | null} */
+    this.timer = null;
     api.devtools.network.onRequestFinished.addListener((request) => {
       this.arrivals = this.arrivals
         .then(() => withBody(request))
         .then((entry) => {
           if (this.pending) this.pending.push(entry);
-          else this.push([entry]);
-        });
+          else this.reorder(entry);
+        })
+        .catch((error) => this.onError(error));
     });
+  }
+
+  /**
+   * Live entries wait REORDER_MS in a buffer and go to the core in the order they
+   * started. Firefox reports a request when its body has loaded, so a token POST whose
+   * answer the page reads after starting the next request is reported after it (seen on
+   * Firefox ESR 153 with the lab's pattern-after-login); the core's session is
+   * order-sensitive (a token obtained, then not sent).
+   * @param {HarEntryLike} entry
+   */
+  reorder(entry) {
+    this.buffer.push(entry);
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const entries = this.buffer;
+      this.buffer = [];
+      this.push(byStart(entries));
+    }, REORDER_MS);
   }
 
   /** Replays the HAR collected so far; resolves once it is shown. */
@@ -66,7 +105,7 @@ export class Capture {
     const entries = /** @type {HarEntryLike[]} */ (/** @type {unknown} */ (har.entries));
     entries.push(...(this.pending ?? []));
     this.pending = null;
-    this.push(entries);
+    this.push(byStart(entries));
     await this.drain();
   }
 
@@ -79,6 +118,7 @@ export class Capture {
   /** A new page (or "clear"): forget what was seen. */
   reset() {
     this.queue = [];
+    this.buffer = [];
     this.seen.clear();
   }
 
@@ -95,7 +135,13 @@ export class Capture {
           const key = `${entry.startedDateTime} ${entry.request.method} ${entry.request.url}`;
           if (this.seen.has(key)) continue;
           this.seen.add(key);
-          this.add(entry);
+          try {
+            this.add(entry);
+          } catch (error) {
+            // One entry the core cannot read must not stop the ones after it.
+            this.failed += 1;
+            this.onError(error);
+          }
           if (performance.now() - sliceStart > SLICE_MS) {
             this.flushed();
             await new Promise((resolve) => setTimeout(resolve, 0));

@@ -148,9 +148,12 @@ export class Detail {
       pre.dataset.header = annotation.challengeHeader;
       parts.push(el('h4', annotation.challengeHeader), pre);
     }
-    parts.push(renderChallenges(annotation.challenges, annotation.challengeHeader));
+    // The annotation's challenges carry no scheme details; parseChallenges adds them (Entra's
+    // claims decoded, schemes.rs). Field lines combine with ", " (RFC 9110 §5.3).
+    const described = raw.length ? this.o.core.parseChallenges(raw.join(', ')) : annotation.challenges;
+    parts.push(renderChallenges(described, annotation.challengeHeader));
     const list = el('dl', undefined, 'params');
-    for (const challenge of annotation.challenges.challenges) {
+    for (const challenge of described.challenges) {
       for (const param of challenge.params) {
         const name = param.name.toLowerCase();
         const term = el('dt', param.name);

@@ -11,10 +11,27 @@ import { COLUMNS } from './model.js';
 /** @typedef {import('./model.js').Group} Group */
 
 export const ROW_HEIGHT = 20;
+
+/**
+ * Keeps a drag's pointer events coming to `element` when the pointer leaves it. A pointer
+ * that is not active (a synthetic event) cannot be captured: the drag then works while
+ * the pointer stays over the element.
+ * @param {Element} element
+ * @param {number} pointerId
+ */
+export function capture(element, pointerId) {
+  try {
+    element.setPointerCapture(pointerId);
+  } catch {
+    // NotFoundError: no such active pointer.
+  }
+}
 const OVERSCAN = 10;
 
 /** @type {Record<Column, number>} default widths in px */
-export const DEFAULT_WIDTHS = { status: 52, method: 64, host: 130, path: 220, cause: 300, time: 84, count: 54 };
+export const DEFAULT_WIDTHS = { status: 44, method: 58, host: 130, path: 220, cause: 300, time: 62, count: 46 };
+/** @type {Partial<Record<Column, number>>} how far the flexible columns shrink */
+const MIN_WIDTHS = { host: 64, path: 90, cause: 150 };
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
@@ -67,9 +84,20 @@ export class List {
     this.renderHeader();
   }
 
-  /** The grid's column template, from the widths of the shown columns. */
+  /**
+   * The grid's column template, from the widths of the shown columns. Host and Path give
+   * way down to a minimum when the pane is narrow (DevTools docked on the right), and
+   * Cause takes what is left: it is what the panel is for.
+   */
   template() {
-    return this.columns().map((c) => `${this.o.widths[c]}px`).join(' ');
+    return this.columns()
+      .map((c) => (c === 'cause' ? `minmax(${MIN_WIDTHS.cause}px, 1fr)` : c in MIN_WIDTHS ? `minmax(${MIN_WIDTHS[c]}px, ${this.o.widths[c]}px)` : `${this.o.widths[c]}px`))
+      .join(' ');
+  }
+
+  /** The narrowest the grid gets before it scrolls sideways. */
+  minWidth() {
+    return this.columns().reduce((sum, c) => sum + (MIN_WIDTHS[c] ?? this.o.widths[c]), 0);
   }
 
   /** @returns {Column[]} */
@@ -81,7 +109,8 @@ export class List {
     const { header } = this.o;
     header.style.gridTemplateColumns = this.template();
     this.o.body.style.setProperty('--columns', this.template());
-    this.o.body.style.setProperty('--grid-width', `${this.columns().reduce((sum, c) => sum + this.o.widths[c], 0)}px`);
+    this.o.body.style.setProperty('--grid-width', `${this.minWidth()}px`);
+    header.style.minWidth = `${this.minWidth()}px`;
     header.replaceChildren(
       ...this.columns().map((column) => {
         const cell = el('div', t(`panel_column_${column}`), `th c-${column}`);
@@ -112,9 +141,10 @@ export class List {
     event.preventDefault();
     event.stopPropagation();
     const start = event.clientX;
-    const width = this.o.widths[column];
     const target = /** @type {HTMLElement} */ (event.target);
-    target.setPointerCapture(event.pointerId);
+    // From the width shown, which a narrow pane may have shrunk below the one set.
+    const width = /** @type {HTMLElement} */ (target.parentElement).getBoundingClientRect().width;
+    capture(target, event.pointerId);
     const move = (/** @type {PointerEvent} */ e) => {
       this.o.widths[column] = Math.max(32, Math.round(width + e.clientX - start));
       this.renderHeader();
@@ -284,7 +314,8 @@ export class List {
         }
         case 'cause': {
           if (top) {
-            cell.append(el('span', top.title, 'cause-title'), ' ', el('span', t(`view_likelihood_${top.likelihood}`), `badge likelihood-${top.likelihood}`));
+            // The likelihood first: a long title is cut at the cell's end, the badge never is.
+            cell.append(el('span', t(`view_likelihood_${top.likelihood}`), `badge likelihood-${top.likelihood}`), ' ', el('span', top.title, 'cause-title'));
             cell.dataset.code = top.code;
           } else if (rec.kind) {
             cell.append(el('span', t(`panel_related_${rec.kind}`), 'muted'));

@@ -216,8 +216,8 @@ export class Model {
     const host = rec.group.host;
     for (let i = this.records.length - 1; i >= this.head && out.length < 10; i--) {
       const r = this.records[i];
-      if (r === rec || !r.kind || r.at > rec.at || r.id > rec.id) continue;
-      if (rec.at - r.at > 60_000) break;
+      if (r === rec || !r.kind || r.at > rec.at) continue;
+      if (rec.at - r.at > 60_000 && r.id < rec.id) break;
       if (r.group.host === host) out.unshift(r);
     }
     return out;

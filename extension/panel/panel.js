@@ -17,7 +17,7 @@ import { el, setTranslator } from '../shared/view.js';
 import { Actions, actionsFor, copiesFor } from './actions.js';
 import { Capture } from './capture.js';
 import { Detail } from './detail.js';
-import { DEFAULT_WIDTHS, List } from './list.js';
+import { DEFAULT_WIDTHS, List, capture as capturePointer } from './list.js';
 import { COLUMNS, Model } from './model.js';
 import { loadSettings, saveSettings, settingsForm } from './settings.js';
 
@@ -227,7 +227,7 @@ new ResizeObserver(() => {
 if (settings.split) split.style.setProperty('--split', String(settings.split));
 divider.addEventListener('pointerdown', (event) => {
   event.preventDefault();
-  divider.setPointerCapture(event.pointerId);
+  capturePointer(divider, event.pointerId);
   const box = split.getBoundingClientRect();
   const stacked = split.dataset.orientation === 'stacked';
   const move = (/** @type {PointerEvent} */ e) => {
@@ -293,9 +293,14 @@ function refreshNow() {
 
 // ---- Capture ---------------------------------------------------------------------------
 
+/** @type {Capture} */
 const capture = new Capture(
   (entry) => model.add(entry, inspector.annotateHarEntry(entry)),
   () => refresh(),
+  (error) => {
+    document.body.dataset.captureErrors = String(capture.failed);
+    toast(t('panel_captureError', String(error)), 'error');
+  },
 );
 
 // A navigation starts a new list and a new session, like the Network panel, unless

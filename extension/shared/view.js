@@ -135,17 +135,22 @@ export function findingText(finding) {
 }
 
 /**
- * A NumericDate claim (RFC 7519 §2) as an ISO time and how far it is from `at`, in
- * minutes. Values above 1e11 are read as milliseconds (a common bug the core reports as
- * token.exp_in_millis).
+ * A NumericDate claim (RFC 7519 §2) as a Date. Values above 1e11 are read as milliseconds
+ * (a common bug the core reports as token.exp_in_millis).
  * @param {number} value
+ */
+export function numericDate(value) {
+  return new Date(value > 1e11 ? value : value * 1000);
+}
+
+/**
+ * How far `when` is from `at`, in minutes: "5 min before the request".
+ * @param {Date} when
  * @param {number} at ms since the epoch
  */
-export function numericDate(value, at) {
-  const when = new Date(value > 1e11 ? value : value * 1000);
-  if (Number.isNaN(when.getTime())) return String(value);
+export function relativeMinutes(when, at) {
   const minutes = Math.round((when.getTime() - at) / 60000);
-  return `${when.toISOString()} (${minutes >= 0 ? translate('view_minutesAfter', String(minutes)) : translate('view_minutesBefore', String(-minutes))})`;
+  return minutes >= 0 ? translate('view_minutesAfter', String(minutes)) : translate('view_minutesBefore', String(-minutes));
 }
 
 const TIME_CLAIMS = new Set(['exp', 'nbf', 'iat', 'auth_time']);
@@ -171,13 +176,12 @@ export function renderJsonObject(object, options = {}) {
     const text = JSON.stringify(value) ?? 'null';
     line.append(el('span', text, `json-value json-${value === null ? 'null' : typeof value}`));
     if (index < entries.length - 1) line.append(el('span', ',', 'json-punct'));
-    if (TIME_CLAIMS.has(name) && typeof value === 'number' && options.at !== undefined) {
-      let when = `${numericDate(value, options.at)} ${translate('view_clientClock')}`;
+    const when = typeof value === 'number' ? numericDate(value) : null;
+    if (TIME_CLAIMS.has(name) && when && !Number.isNaN(when.getTime()) && options.at !== undefined) {
+      let comment = `${when.toISOString()}: ${relativeMinutes(when, options.at)} (${translate('view_clientClock')})`;
       // The server's clock is the one that judged the token (Date header, RFC 9110 §6.6.1).
-      if (options.serverAt !== undefined) {
-        when += `; ${numericDate(value, options.serverAt).replace(/^\S+ /, '')} ${translate('view_serverClock')}`;
-      }
-      line.append(el('span', `  // ${when}`, 'json-comment'));
+      if (options.serverAt !== undefined) comment += `; ${relativeMinutes(when, options.serverAt)} (${translate('view_serverClock')})`;
+      line.append(el('span', `  // ${comment}`, 'json-comment'));
     }
     box.append(line);
   });

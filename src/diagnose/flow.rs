@@ -96,16 +96,23 @@ fn word(b: &Break, ex: &Exchange, out: &mut Vec<Finding>) {
         Break::RedirectUriNotRegistered { redirect_uri, said } => {
             let mut d = draft(
                 "oauth.redirect_uri_mismatch",
-                Likelihood::High,
-                93,
+                if said.is_some() { Likelihood::High } else { Likelihood::Medium },
+                if said.is_some() { 93 } else { 86 },
                 RFC6749_AUTHZ_ERROR,
                 "The redirect_uri is not registered for this client",
             )
             .explain(
                 "The app's sign-in address is not set up at the identity provider, so the provider refused to send you back. This is the app's configuration, not your account.",
-                "The authorization endpoint answered with an error page instead of redirecting: RFC 6749 §4.1.2.1 forbids redirecting to a redirect_uri that does not match the client's registration. It must match a registered URI exactly (scheme, host, port, path, trailing slash).",
+                if said.is_some() {
+                    "The authorization endpoint answered with an error page instead of redirecting: RFC 6749 §4.1.2.1 forbids redirecting to a redirect_uri that does not match the client's registration. It must match a registered URI exactly (scheme, host, port, path, trailing slash).".to_owned()
+                } else {
+                    format!("The authorization endpoint answered {} on its own page instead of redirecting the error back. RFC 6749 §4.1.2.1 allows that only when the redirect_uri or the client_id is missing, invalid or mismatching: most often the redirect_uri is not registered exactly (scheme, host, port, path, trailing slash); otherwise the client_id is unknown. The page itself was not captured (export the HAR with content to read it).", ex.status)
+                },
             )
             .evidence("authorization endpoint", here);
+            if said.is_none() {
+                d = d.evidence("error page", "not captured; an error the server will not redirect is about the redirect_uri or the client_id (RFC 6749 §4.1.2.1)");
+            }
             if let Some(r) = redirect_uri {
                 d = d.evidence("authorization request redirect_uri", r.clone());
             }
@@ -156,6 +163,26 @@ fn word(b: &Break, ex: &Exchange, out: &mut Vec<Finding>) {
             .evidence("callback state", match got_len { None => "absent".to_owned(), Some(n) => format!("differs ({n} bytes)") })
             .fix(Effort::Easy, "Sign in again, in a single tab.", Some(Action::SignIn))
             .fix(Effort::Medium, "Developer: store the state where the callback can read it (a cookie with SameSite=Lax on the callback's host, or the server session), one per sign-in attempt.", None)
+            .push(out);
+        }
+        Break::StateSuperseded { authorize_index, newer_index } => {
+            draft(
+                "oauth.state_mismatch",
+                Likelihood::Medium,
+                82,
+                "https://www.rfc-editor.org/rfc/rfc6749#section-10.12",
+                "The callback answers an earlier sign-in, after a newer one was started",
+            )
+            .explain(
+                "Two sign-ins were started at once (two tabs, or a double click), and the answer to the first arrived after the second began. Sign in again in one tab.",
+                format!(
+                    "This callback's state is the one of the authorization request at entry {authorize_index}, but another authorization request of the same client and redirect_uri started at entry {newer_index} and has not been answered yet. A client that keeps one state per browser (a cookie or session value overwritten by the newer attempt) refuses this callback as a state mismatch (RFC 6749 §10.12)."
+                ),
+            )
+            .evidence(at(*authorize_index), "the authorization request this callback answers")
+            .evidence(at(*newer_index), "a newer authorization request, still waiting")
+            .fix(Effort::Easy, "Sign in again, in a single tab.", Some(Action::SignIn))
+            .fix(Effort::Medium, "Developer: keep one state (and verifier, nonce) per attempt, keyed by the state value, instead of one per browser.", None)
             .push(out);
         }
         Break::PkceVerifierMissing { challenge, method, authorize_index } => {
@@ -594,6 +621,26 @@ mod tests {
             assert_eq!(link.broken_at, Some(2));
             assert_eq!(link.steps, [0, 1]);
         }
+    }
+
+    #[test]
+    fn a_callback_for_a_superseded_sign_in_is_a_possible_state_mismatch() {
+        let mut s = Session::default();
+        s.diagnose(&authorize(""));
+        let second = authorize("").url.replace("state=st-1", "state=st-2");
+        s.diagnose(&exchange(
+            "GET",
+            &second,
+            302,
+            &[],
+            &[("Location", "/login?uid=2")],
+        ));
+        let found = s.diagnose(&callback("code=c-1&state=st-1"));
+        assert_eq!(codes(&found), ["oauth.state_mismatch"]);
+        assert_eq!(found[0].likelihood, crate::finding::Likelihood::Medium);
+        assert!(found[0].evidence.iter().any(|e| e.source == "entry:1"));
+        // The newer one's own callback is fine.
+        assert!(s.diagnose(&callback("code=c-2&state=st-2")).is_empty());
     }
 
     #[test]

@@ -236,6 +236,18 @@ impl Sanitizer {
         if decoded.is_empty() || is_marker(decoded) {
             return raw.to_owned();
         }
+        // PKCE (RFC 7636 §4.6): the verifier becomes the marker of the challenge it implies,
+        // BASE64URL(SHA256(verifier)), so "the verifier matches the code_challenge" survives
+        // as "the two markers are equal", and nothing of the verifier is kept beyond what
+        // the (public, and also redacted) challenge already says.
+        let normalized: String = name
+            .chars()
+            .filter(|c| !matches!(c, '_' | '-'))
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if normalized == "codeverifier" {
+            return self.marker(&crate::flow::s256(decoded));
+        }
         if is_secret_name(name) || is_jwt(decoded) {
             return self.token(decoded);
         }

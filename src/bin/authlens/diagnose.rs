@@ -64,18 +64,76 @@ pub(crate) fn advance(bar: &Option<ProgressBar>) -> impl FnMut(u64) + '_ {
     }
 }
 
-pub fn diagnose(format: Format, path: &str) -> Result<ExitCode, String> {
+pub fn diagnose(format: Format, path: &str, verify: Option<Verify>) -> Result<ExitCode, String> {
+    let mut verify = verify;
+    let mut extra = |ex: &authlens::exchange::Exchange,
+                     findings: &mut Vec<authlens::finding::Finding>| {
+        if let Some(v) = verify.as_mut() {
+            v.check(ex, findings);
+        }
+    };
     match format {
-        Format::Json => diagnose_json(path)?,
-        Format::Md => print!("{}", report::markdown(&read_report(path)?, path)),
-        Format::Text => print!("{}", text(&read_report(path)?, Style::detect())),
+        Format::Json => diagnose_json(path, &mut extra)?,
+        Format::Md => print!(
+            "{}",
+            report::markdown(&read_report(path, &mut extra)?, path)
+        ),
+        Format::Text => print!("{}", text(&read_report(path, &mut extra)?, Style::detect())),
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--jwks`: the keys (from the file, then from JWKS answers seen in the HAR) and the HS
+/// secret, checked against the token of every failing request.
+pub struct Verify {
+    pub keys: Vec<crate::jwks::Key>,
+    pub hs_secret: Option<String>,
+}
+
+impl Verify {
+    fn check(
+        &mut self,
+        ex: &authlens::exchange::Exchange,
+        findings: &mut Vec<authlens::finding::Finding>,
+    ) {
+        // A JWKS in the traffic (RFC 7517 §5): its keys join the set.
+        if let Some(body) = ex
+            .response_body
+            .as_deref()
+            .filter(|b| b.contains("\"keys\""))
+        {
+            if let Ok(keys) = crate::jwks::parse_jwks(body) {
+                if self.keys.len() < 256 {
+                    self.keys.extend(keys);
+                }
+            }
+        }
+        if findings.is_empty() {
+            return;
+        }
+        let Some(token) = ex
+            .request_header("Authorization")
+            .and_then(|a| a.trim().split_once(' '))
+            .filter(|(scheme, _)| {
+                scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("dpop")
+            })
+            .map(|(_, t)| t.trim())
+        else {
+            return;
+        };
+        let verdict = crate::jwks::verify(token, &self.keys, self.hs_secret.as_deref());
+        if let Some(f) = crate::jwks::finding(&verdict, "Authorization") {
+            findings.push(f);
+        }
+    }
+}
+
 /// JSON, streamed: each failing entry is written as soon as it is diagnosed, so memory
 /// stays bounded however large the file.
-fn diagnose_json(path: &str) -> Result<(), String> {
+fn diagnose_json(
+    path: &str,
+    extra: &mut dyn FnMut(&authlens::exchange::Exchange, &mut Vec<authlens::finding::Finding>),
+) -> Result<(), String> {
     let (reader, size) = open(path)?;
     let bar = progress(size, "diagnosing");
     let stdout = std::io::stdout();
@@ -83,7 +141,7 @@ fn diagnose_json(path: &str) -> Result<(), String> {
     let mut first = true;
     let mut write_error = None;
     let _ = out.write_all(b"{\"entries\":[");
-    let summary = report::diagnose_har_each(reader, advance(&bar), |entry| {
+    let summary = report::diagnose_har_each_with(reader, advance(&bar), extra, |entry| {
         let separator: &[u8] = if std::mem::take(&mut first) {
             b"\n"
         } else {
@@ -113,10 +171,13 @@ fn diagnose_json(path: &str) -> Result<(), String> {
 }
 
 /// The summary and the first 1,000 failing entries (text and Markdown show no more).
-fn read_report(path: &str) -> Result<Report, String> {
+fn read_report(
+    path: &str,
+    extra: &mut dyn FnMut(&authlens::exchange::Exchange, &mut Vec<authlens::finding::Finding>),
+) -> Result<Report, String> {
     let (reader, size) = open(path)?;
     let bar = progress(size, "diagnosing");
-    let result = report::diagnose_har_limited(reader, advance(&bar), 1_000);
+    let result = report::diagnose_har_limited_with(reader, advance(&bar), 1_000, extra);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -135,7 +196,7 @@ pub(crate) fn unreadable(path: &str, mut error: authlens::har::stream::HarError)
 }
 
 pub fn report(path: &str, out: Option<&str>) -> Result<ExitCode, String> {
-    let report = read_report(path)?;
+    let report = read_report(path, &mut |_, _| {})?;
     let text = report::markdown(&report, path);
     match out {
         Some(out) => std::fs::write(out, text).map_err(|e| format!("cannot write {out}: {e}"))?,

@@ -8,6 +8,7 @@ mod diagnose;
 mod explain;
 mod headers;
 mod input;
+mod jwks;
 mod lab;
 mod output;
 mod read_ahead;
@@ -71,6 +72,14 @@ enum Command {
         /// signature never is).
         #[arg(long)]
         reveal: bool,
+        /// Verify the signature against these keys (a JWKS file, or one JWK): RS/PS/ES
+        /// 256-512, EdDSA; the only check AuthLens makes with keys, and only on request.
+        #[arg(long, value_name = "FILE")]
+        jwks: Option<String>,
+        /// Read an HS256/384/512 shared secret from the first line of standard input (never
+        /// stored, never printed).
+        #[arg(long)]
+        hs_secret_stdin: bool,
         /// The token (a `Bearer ` prefix is accepted); `-` reads it from standard input.
         token: String,
     },
@@ -131,6 +140,13 @@ enum Command {
         /// Output format: readable text, Markdown for a ticket, or JSON.
         #[arg(long, value_enum, default_value = "text")]
         format: diagnose::Format,
+        /// Verify the token of each failing request against these keys (a JWKS file or one
+        /// JWK) and the JWKS answers seen in the HAR: token.signature_invalid, token.key_unknown.
+        #[arg(long, value_name = "FILE")]
+        jwks: Option<String>,
+        /// With --jwks: read an HS* shared secret from the first line of standard input.
+        #[arg(long)]
+        hs_secret_stdin: bool,
         /// The HAR file; `-` reads it from standard input.
         file: String,
     },
@@ -184,8 +200,31 @@ fn main() -> ExitCode {
         Command::Token {
             json,
             reveal,
+            jwks,
+            hs_secret_stdin,
             token,
-        } => explain::token(json, reveal, &token),
+        } => (|| -> Result<ExitCode, String> {
+            if token == "-" && hs_secret_stdin {
+                return Err(
+                    "the token and the HS secret cannot both come from standard input".into(),
+                );
+            }
+            // Read once: `-` is standard input, which the explanation and the check share.
+            let token = input::value(&token)?;
+            let code = explain::token(json, reveal, &token)?;
+            if jwks.is_some() || hs_secret_stdin {
+                let keys = jwks
+                    .as_deref()
+                    .map(jwks::load)
+                    .transpose()?
+                    .unwrap_or_default();
+                let secret = hs_secret_stdin.then(jwks::read_secret).transpose()?;
+                let token = token.trim();
+                let token = token.split_once(' ').map_or(token, |(_, t)| t.trim());
+                jwks::print_verdict(&jwks::verify(token, &keys, secret.as_deref()), json);
+            }
+            Ok(code)
+        })(),
         Command::SetCookie {
             json,
             reveal,
@@ -208,9 +247,26 @@ fn main() -> ExitCode {
             browser,
             file: &file,
         }),
-        Command::Diagnose { json, format, file } => {
-            diagnose::diagnose(if json { diagnose::Format::Json } else { format }, &file)
-        }
+        Command::Diagnose {
+            json,
+            format,
+            jwks,
+            hs_secret_stdin,
+            file,
+        } => (|| {
+            let verify = match jwks {
+                Some(path) => Some(diagnose::Verify {
+                    keys: jwks::load(&path)?,
+                    hs_secret: hs_secret_stdin.then(jwks::read_secret).transpose()?,
+                }),
+                None => None,
+            };
+            diagnose::diagnose(
+                if json { diagnose::Format::Json } else { format },
+                &file,
+                verify,
+            )
+        })(),
         Command::Report { file, output } => diagnose::report(&file, output.as_deref()),
         Command::Sanitize {
             file,

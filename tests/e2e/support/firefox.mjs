@@ -9,8 +9,11 @@ export const GECKO_ID = 'authlens@authlens.dev';
 export const EXTENSION_UUID = '5f0c4b8e-2d7a-4c1e-9a3b-6e8f1d2c7a90';
 export const EXTENSION_ORIGIN = `moz-extension://${EXTENSION_UUID}`;
 
-/** @param {string} extensionDir absolute path of dist/firefox */
-export async function launchFirefox(extensionDir) {
+/**
+ * @param {string} extensionDir absolute path of dist/firefox
+ * @param {Record<string, string | number | boolean>} [prefs] more Firefox prefs
+ */
+export async function launchFirefox(extensionDir, prefs = {}) {
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
@@ -19,6 +22,7 @@ export async function launchFirefox(extensionDir) {
     args: ['--remote-allow-system-access'],
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }),
+      ...prefs,
     },
   });
   await browser.installExtension(extensionDir);
@@ -65,6 +69,16 @@ async function chromeScope(browser, body) {
     throw new Error(`Firefox DevTools automation failed (internals changed?): ${result.exceptionDetails?.text}`);
   }
   return JSON.parse(result.result.value);
+}
+
+/**
+ * Privileged script in Firefox's browser window (see chromeScope): for the toolbox's
+ * theme, dock side and size.
+ * @param {import('puppeteer-core').Browser} browser
+ * @param {string} body
+ */
+export function inFirefoxChrome(browser, body) {
+  return chromeScope(browser, body);
 }
 
 /**
