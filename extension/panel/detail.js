@@ -4,6 +4,7 @@ import { t } from '../shared/i18n.js';
 import { renderChallenges, renderProblem } from '../shared/render.js';
 import { el, faultNames, findingText, renderFinding, renderJsonObject, renderJwt } from '../shared/view.js';
 import { header } from './model.js';
+import { renderFlow } from './flow-view.js';
 import { PARAM_SPECS } from './params.js';
 
 /** @typedef {import('./model.js').Rec} Rec */
@@ -37,7 +38,9 @@ export async function copyText(text, toast) {
 
 export class Detail {
   /**
-   * @param {{core: Core, model: Model, settings: Settings, toast: (m: string) => void}} options
+   * @param {{core: Core, model: Model, settings: Settings, toast: (m: string) => void,
+   *   flow: (id: number) => import('../pkg/authlens.js').Flow | null}} options
+   *   `flow`: the core's sign-in flow by id (the panel's Inspector.flow)
    */
   constructor(options) {
     this.o = options;
@@ -319,12 +322,14 @@ export class Detail {
       list.append(item);
     }
     if (!chain.length) list.append(el('li', t('noChain'), 'muted'));
-    // The sign-in flow view (issue #16: the core groups OAuth/OIDC steps into flows) goes
-    // in this slot; until the core exports flows, it says what will appear here.
+    // The sign-in flow this request is a step of, or that broke before it (issue #16: the
+    // core groups OAuth/OIDC steps into flows and links its flow findings to them).
     const slot = el('section', undefined, 'flow-slot');
     slot.id = 'flow-slot';
     slot.dataset.slot = 'sign-in-flow';
-    slot.append(el('h4', t('panel_flowTitle')), el('p', t('panel_flowPending'), 'muted'));
+    const link = rec.annotation.findings.find((f) => f.flow)?.flow;
+    const flow = link ? this.o.flow(link.id) : null;
+    slot.append(el('h4', t('panel_flowTitle')), flow ? renderFlow(flow) : el('p', t('panel_flowNone'), 'muted'));
     box.replaceChildren(el('h4', t('panel_relatedTitle')), list, slot);
   }
 }

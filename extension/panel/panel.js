@@ -97,7 +97,7 @@ for (const control of [filterText, filterStatus, filterHost, filterCode, showAll
 const widths = { ...DEFAULT_WIDTHS, ...settings.widths };
 const hidden = new Set(settings.hidden.filter((c) => COLUMNS.includes(c)));
 
-const detail = new Detail({ core, model, settings, toast });
+const detail = new Detail({ core, model, settings, toast, flow: (id) => inspector.flow(id) });
 const actions = new Actions({ core, settings, toast, exportReport: () => exportReport() });
 
 /** @param {Row} row */

@@ -192,6 +192,19 @@ for (const name of browsers) {
       await tab('related');
       assert.deepEqual(await s.probe(`return [...document.querySelectorAll('#tab-related .chain li')].map((i) => i.dataset.kind);`), ['token']);
       assert.ok(await s.probe(`return document.querySelector('#flow-slot')?.dataset.slot === 'sign-in-flow';`), 'the slot for the sign-in flow view');
+      assert.equal(await s.probe(`return document.querySelector('#flow-slot .flow-view');`), null, 'no flow view for a request outside any sign-in flow');
+
+      // A broken sign-in flow (issue #16): its token request shows the flow's steps in
+      // order, the broken one marked with its finding, and no code or verifier in clear.
+      await run('flow-pkce-failed');
+      await selectRow({ code: 'oauth.pkce_failed' });
+      await tab('related');
+      /** @type {{kind: string | null, finding: string | null}[]} */
+      const steps = await waitInPanel(s, `const steps = [...document.querySelectorAll('#flow-slot .flow-view .flow-step')];
+        return steps.length >= 2 && steps.map((li) => ({ kind: li.getAttribute('data-kind'), finding: li.getAttribute('data-finding') }));`, 'the sign-in flow view');
+      assert.deepEqual(steps.map((step) => step.kind).slice(0, 1), ['authorize'], JSON.stringify(steps));
+      assert.deepEqual(steps.filter((step) => step.finding).map((step) => [step.kind, step.finding]), [['token', 'oauth.pkce_failed']]);
+      assertNoSecret(await html(), ['lab-another-verifier-that-does-not-match-it', ...lab.secrets], 'the sign-in flow view');
       await tab('diagnosis');
     });
 
@@ -367,7 +380,9 @@ for (const name of browsers) {
       await runScenario(s.page, 'token-expired');
       await runScenario(s.page, 'auth-missing');
       await runScenario(s.page, 'status-forbidden');
-      const shots = join(root, 'docs', 'screenshots');
+      // The README's pictures are refreshed on request only, so that a test run leaves the
+      // tree clean: UPDATE_SCREENSHOTS=1 writes them to docs/screenshots/.
+      const shots = process.env.UPDATE_SCREENSHOTS ? join(root, 'docs', 'screenshots') : join(root, 'target', 'e2e-artifacts');
       mkdirSync(shots, { recursive: true });
       for (const [side, width, height, orientation] of /** @type {const} */ ([['bottom', 1200, 270, 'side'], ['right', 550, 720, 'stacked']])) {
         await s.dock(side, width, height);
