@@ -3,6 +3,15 @@
 //! A few coarse calls; data crosses with serde-wasm-bindgen as camelCase JSON-compatible
 //! values, and every failure becomes a thrown JS `Error` (`JsError`). The TypeScript types
 //! below are the contract the extension and www code are type-checked against.
+//!
+//! Two modules are built from this file (tools/build.sh, issue #17): the engine
+//! (`pkg/authlens_engine*`, the parsers and `Inspector`), which the background, popup and
+//! panel load and whose size is a budget (250 KB, tools/check-sizes.sh); and, with the
+//! cargo feature `har-tools`, the same plus the HAR tools (`diagnoseHar`, `markdownReport`,
+//! `sanitizeHar`: reader, report, sanitizer) and the self-help page's own readers
+//! (`diagnoseTranscript`, `looksLikeTranscript`, `parseSetCookie`), loaded on demand by the
+//! www page and the panel's export (`pkg/authlens*`). Every HAR-tool export sits behind
+//! `cfg(any(feature = "har-tools", test))`, so the boundary tests cover it either way.
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 use serde::Serialize;
@@ -15,10 +24,13 @@ use crate::diagnose::Session;
 use crate::exchange::{Exchange, WebRequestDetails};
 use crate::har::HarEntry;
 use crate::jwt;
+#[cfg(any(feature = "har-tools", test))]
 use crate::report;
+#[cfg(any(feature = "har-tools", test))]
 use crate::sanitize::{sanitize_har, Sanitizer};
 use crate::schemes;
 use crate::status;
+#[cfg(any(feature = "har-tools", test))]
 use crate::transcript;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -169,6 +181,7 @@ fn string_arg(value: &JsValue, name: &str) -> Result<String, JsError> {
         .ok_or_else(|| JsError::new(&format!("{name} must be a string")))
 }
 
+#[cfg(any(feature = "har-tools", test))]
 /// `sanitizeHar`'s key, read element by element for the same reason as [`string_arg`]:
 /// exactly 4 integers in the u32 range, from a `Uint32Array` or an array.
 fn key_words(key: &JsValue) -> Option<[u32; 4]> {
@@ -253,6 +266,24 @@ fn har_entry(entry: &JsValue) -> Result<HarEntry, JsError> {
     serde_json::from_str(&text).map_err(|e| JsError::new(&format!("not a HAR entry: {e}")))
 }
 
+/// A HAR entry from its JSON text: read straight from the string, reading only what the
+/// diagnosis needs (`HarEntry`), with no JS object walked on this side (issue #17).
+fn har_entry_json(text: &JsValue) -> Result<HarEntry, JsError> {
+    let text = string_arg(text, "text")?;
+    serde_json::from_str(&text).map_err(|e| JsError::new(&format!("not a HAR entry: {e}")))
+}
+
+/// webRequest details from a JS object, through JSON text like [`har_entry`]: with
+/// serde_json already in the module, serde-wasm-bindgen's deserializer was only there for
+/// this (issue #17: the engine's size budget).
+fn web_request(details: &JsValue) -> Result<WebRequestDetails, JsError> {
+    let text = js_sys::JSON::stringify(details)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| JsError::new("not webRequest details: not serialisable as JSON"))?;
+    serde_json::from_str(&text).map_err(|e| JsError::new(&format!("not webRequest details: {e}")))
+}
+
 /// Annotates one HAR entry (from `devtools.network`, or a HAR file).
 #[wasm_bindgen(js_name = annotateHarEntry, unchecked_return_type = "Annotation")]
 pub fn annotate_har_entry(
@@ -267,8 +298,7 @@ pub fn annotate_har_entry(
 pub fn annotate_web_request(
     #[wasm_bindgen(unchecked_param_type = "WebRequestLike")] details: JsValue,
 ) -> Result<JsValue, JsError> {
-    let details: WebRequestDetails = serde_wasm_bindgen::from_value(details)
-        .map_err(|e| JsError::new(&format!("not webRequest details: {e}")))?;
+    let details = web_request(&details)?;
     let exchange = Exchange::from_web_request(details);
     to_js(&annotate(&exchange))
 }
@@ -302,14 +332,24 @@ impl Inspector {
         to_js(&annotate_in(&exchange, &mut self.session))
     }
 
+    /// [`Inspector::annotate_har_entry`] for an entry given as JSON text
+    /// (`JSON.stringify(entry)`, or an entry's bytes cut from a HAR file as text).
+    #[wasm_bindgen(js_name = annotateHarEntryJson, unchecked_return_type = "Annotation")]
+    pub fn annotate_har_entry_json(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let exchange = Exchange::from_har(har_entry_json(&text)?);
+        to_js(&annotate_in(&exchange, &mut self.session))
+    }
+
     /// Annotates a joined webRequest exchange in this session, and remembers it.
     #[wasm_bindgen(js_name = annotateWebRequest, unchecked_return_type = "Annotation")]
     pub fn annotate_web_request(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "WebRequestLike")] details: JsValue,
     ) -> Result<JsValue, JsError> {
-        let details: WebRequestDetails = serde_wasm_bindgen::from_value(details)
-            .map_err(|e| JsError::new(&format!("not webRequest details: {e}")))?;
+        let details = web_request(&details)?;
         let exchange = Exchange::from_web_request(details);
         to_js(&annotate_in(&exchange, &mut self.session))
     }
@@ -351,12 +391,14 @@ impl Inspector {
     }
 }
 
+#[cfg(any(feature = "har-tools", test))]
 /// A HAR error for JS, with the line and column of its byte offset.
 fn unreadable(text: &str, mut error: crate::har::stream::HarError) -> JsError {
     error.locate(text.as_bytes());
     JsError::new(&format!("not a readable HAR file: {error}"))
 }
 
+#[cfg(any(feature = "har-tools", test))]
 /// Diagnoses a whole HAR file (text), as `authlens diagnose --json` does.
 #[wasm_bindgen(js_name = diagnoseHar, unchecked_return_type = "HarReport")]
 pub fn diagnose_har_js(
@@ -365,11 +407,13 @@ pub fn diagnose_har_js(
     diagnose_har(&string_arg(&text, "text")?)
 }
 
+#[cfg(any(feature = "har-tools", test))]
 pub fn diagnose_har(text: &str) -> Result<JsValue, JsError> {
     let report = report::diagnose_har(text.as_bytes(), |_| {}).map_err(|e| unreadable(text, e))?;
     to_js(&report)
 }
 
+#[cfg(any(feature = "har-tools", test))]
 /// [`diagnose_har_js`], calling `on_progress(bytesRead)` as the file is read (at most
 /// about a hundred times), so that a worker can show progress on a large file.
 #[wasm_bindgen(js_name = diagnoseHarWithProgress, unchecked_return_type = "HarReport")]
@@ -394,6 +438,7 @@ pub fn diagnose_har_with_progress(
     to_js(&report)
 }
 
+#[cfg(any(feature = "har-tools", test))]
 /// A Markdown report of a HAR file, ready for a support ticket (no secrets).
 #[wasm_bindgen(js_name = markdownReport)]
 pub fn markdown_report_js(
@@ -403,11 +448,13 @@ pub fn markdown_report_js(
     markdown_report(&string_arg(&text, "text")?, &string_arg(&title, "title")?)
 }
 
+#[cfg(any(feature = "har-tools", test))]
 pub fn markdown_report(text: &str, title: &str) -> Result<String, JsError> {
     let report = report::diagnose_har(text.as_bytes(), |_| {}).map_err(|e| unreadable(text, e))?;
     Ok(report::markdown(&report, title))
 }
 
+#[cfg(any(feature = "har-tools", test))]
 /// A copy of a HAR file with every secret replaced by a correlation marker. `key` must be
 /// 4 random 32-bit words (`crypto.getRandomValues(new Uint32Array(4))`): Wasm has no
 /// randomness of its own, and predictable markers could be brute-forced.
@@ -422,6 +469,7 @@ pub fn sanitize_har_js(
     sanitize_har_text(&string_arg(&text, "text")?, strict, &key)
 }
 
+#[cfg(any(feature = "har-tools", test))]
 pub fn sanitize_har_text(text: &str, strict: bool, key: &[u32]) -> Result<String, JsError> {
     let [a, b, c, d] = key else {
         return Err(JsError::new(
@@ -441,6 +489,7 @@ pub fn sanitize_har_text(text: &str, strict: bool, key: &[u32]) -> Result<String
     String::from_utf8(out).map_err(|_| JsError::new("the sanitized HAR is not UTF-8"))
 }
 
+#[cfg(any(feature = "har-tools", test))]
 /// Parses one `Set-Cookie` value the way browsers do (RFC 6265bis §5.6); the value is
 /// masked unless `reveal`.
 #[wasm_bindgen(js_name = parseSetCookie, unchecked_return_type = "SetCookieInfo")]
@@ -452,6 +501,7 @@ pub fn parse_set_cookie_js(
     to_js(&crate::cookie::parse_set_cookie(&value).to_json(reveal))
 }
 
+#[cfg(any(feature = "har-tools", test))]
 /// Whether pasted text looks like an HTTP transcript (`curl -v`, `curl -i`, a raw
 /// request or response): a start line somewhere in it.
 #[wasm_bindgen(js_name = looksLikeTranscript)]
@@ -461,6 +511,7 @@ pub fn looks_like_transcript(
     Ok(transcript::looks_like(&string_arg(&text, "text")?))
 }
 
+#[cfg(any(feature = "har-tools", test))]
 /// Reads a pasted transcript into one exchange and annotates it as the panel does.
 /// `now_ms` dates the request (a transcript has no client timestamp); the response's
 /// `Date` still judges token times when there is one.
@@ -472,6 +523,7 @@ pub fn diagnose_transcript_js(
     diagnose_transcript(&string_arg(&text, "text")?, now_ms)
 }
 
+#[cfg(any(feature = "har-tools", test))]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct TranscriptReport<'a> {
@@ -483,6 +535,7 @@ struct TranscriptReport<'a> {
     credentials: Option<serde_json::Value>,
 }
 
+#[cfg(any(feature = "har-tools", test))]
 pub fn diagnose_transcript(text: &str, now_ms: Option<f64>) -> Result<JsValue, JsError> {
     // A NaN or infinite time from JS means "unknown", as for webRequest's timeStamp.
     let now = now_ms.filter(|t| t.is_finite()).map(|t| t as i64);
@@ -643,6 +696,37 @@ mod tests {
         );
         assert_eq!(inspector.size(), 2);
         inspector.reset();
+        assert_eq!(inspector.size(), 0);
+    }
+
+    /// The JSON-text entry point gives the object entry point's answer, and non-strings
+    /// are errors.
+    #[wasm_bindgen_test]
+    fn entries_as_json_text_annotate_as_objects_do() {
+        let text = r#"{"startedDateTime":"2026-11-23T12:00:00Z","request":{"method":"GET","url":"https://api.example/v1","headers":[{"name":"Authorization","value":"Bearer undefined"}]},"response":{"status":401,"headers":[{"name":"WWW-Authenticate","value":"Bearer realm=\"a\""}]}}"#;
+        let object = js_sys::JSON::parse(text).unwrap_or(JsValue::NULL);
+        let stringify = |v: &JsValue| {
+            js_sys::JSON::stringify(v)
+                .ok()
+                .and_then(|t| t.as_string())
+                .unwrap_or_default()
+        };
+        let by_object = Inspector::new(Some(10))
+            .annotate_har_entry(object)
+            .unwrap_or(JsValue::NULL);
+        let by_text = Inspector::new(Some(10))
+            .annotate_har_entry_json(JsValue::from_str(text))
+            .unwrap_or(JsValue::NULL);
+        assert!(stringify(&by_text).contains("auth.malformed"));
+        assert_eq!(stringify(&by_object), stringify(&by_text));
+        let mut inspector = Inspector::new(Some(10));
+        for bad in [
+            JsValue::NULL,
+            JsValue::from_f64(1.0),
+            JsValue::from_str("{"),
+        ] {
+            assert!(inspector.annotate_har_entry_json(bad).is_err());
+        }
         assert_eq!(inspector.size(), 0);
     }
 

@@ -11,7 +11,9 @@ import { writeCatalogue } from './findings-catalogue.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-const pkgFiles = ['authlens.js', 'authlens_bg.wasm'];
+// authlens_engine: the engine every surface loads; authlens: the engine and the HAR tools,
+// loaded on demand (tools/build.sh). www needs only the second.
+const pkgFiles = ['authlens_engine.js', 'authlens_engine_bg.wasm', 'authlens.js', 'authlens_bg.wasm'];
 /** Files of extension/shared/ that www imports too: they must import nothing extension-only. */
 const sharedWithWww = ['view.js'];
 
@@ -50,10 +52,13 @@ const patches = {
   },
 };
 
-/** @param {string} to */
-function copyPkg(to) {
+/**
+ * @param {string} to
+ * @param {string[]} files
+ */
+function copyPkg(to, files = pkgFiles) {
   mkdirSync(to, { recursive: true });
-  for (const file of pkgFiles) cpSync(join(root, 'pkg', file), join(to, file));
+  for (const file of files) cpSync(join(root, 'pkg', file), join(to, file));
 }
 
 for (const [browser, patch] of Object.entries(patches)) {
@@ -75,13 +80,25 @@ cpSync(join(root, 'www'), www, { recursive: true });
 // The rendering helpers the panel, the popup and www share (extension/shared/view.js):
 // www imports them as ./shared/view.js, which sits next to ./pkg/ as in the extension.
 for (const file of sharedWithWww) cpSync(join(root, 'extension', 'shared', file), join(www, 'shared', file));
-copyPkg(join(www, 'pkg'));
+// www loads only the module with the HAR tools (www/app.js, www/har-worker.js).
+copyPkg(join(www, 'pkg'), ['authlens.js', 'authlens_bg.wasm']);
 // The challenge parameters' explanations, shared with the panel (one text per parameter).
 cpSync(join(root, 'extension', '_locales', 'en', 'messages.json'), join(www, 'messages.json'));
 const codes = await writeCatalogue(root, join(www, 'findings.json'));
 // The extension ships the assembled page too (help/index.html, with its own copy of the
 // core), so that the popup's "Help" link works offline and without the lab (issue #14,
 // item 5).
-for (const browser of Object.keys(patches)) cpSync(www, join(dist, browser, 'help'), { recursive: true });
+for (const browser of Object.keys(patches)) {
+  const help = join(dist, browser, 'help');
+  cpSync(www, help, { recursive: true });
+  // One copy of the Wasm in the store zip, not two (issue #17: each zip ≤ 500 KB): the
+  // extension's help/ loads the module of the extension's pkg/, one folder up.
+  rmSync(join(help, 'pkg'), { recursive: true });
+  for (const [file, from, to] of [['app.js', "'./pkg/", "'../pkg/"], ['har-worker.js', "'./pkg/", "'../pkg/"], ['sw.js', "'pkg/", "'../pkg/"]]) {
+    const text = readFileSync(join(help, file), 'utf8');
+    if (!text.includes(from)) throw new Error(`assemble: www/${file} no longer loads ${from}…: update this rewrite`);
+    writeFileSync(join(help, file), text.replaceAll(from, to));
+  }
+}
 console.log(`dist/www/findings.json: ${codes} finding codes, from the core`);
 console.log(`assembled ${Object.keys(patches).map((b) => `dist/${b}/`).join(', ')} and dist/www/`);

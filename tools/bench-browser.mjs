@@ -6,7 +6,14 @@
 //      20,000), then replaying them from DevTools' HAR when it reloads: long tasks (over
 //      50 ms, PerformanceObserver "longtask"), the panel's JS heap, its first paint;
 //   4. popup: first paint of the popup page.
-// It prints numbers and asserts nothing (targets are never timed tests).
+// It prints numbers and asserts nothing (targets are never timed tests): one table, each
+// figure with its target and its ratio to its peer, and the same as JSON
+// (target/bench/browser.json, or BENCH_JSON=path).
+//
+// It always finishes: every phase has a time limit (PHASE_SECONDS, default 300 s; the live
+// requests ENTRIES/20 s more) and a phase that fails or runs out of time is reported as
+// such, with what the page showed, and the run goes on to the next one. Progress goes to
+// stderr every 10 s while waiting.
 //
 //   node tools/bench-browser.mjs        (after `make build`; ENTRIES=, HAR_MB= to vary;
 //                                        PANEL_ONLY=1 for 3 alone, without the HAR build)
@@ -27,8 +34,9 @@ rmSync(page, { recursive: true, force: true });
 mkdirSync(join(page, 'pkg'), { recursive: true });
 mkdirSync(join(page, 'peers'), { recursive: true });
 for (const file of ['index.html', 'bench.js']) copyFileSync(join(root, 'tools', 'bench-page', file), join(page, file));
-for (const file of ['authlens.js', 'authlens_bg.wasm']) {
-  const built = join(root, 'dist', 'www', 'pkg', file);
+// Both modules (tools/build.sh): the engine for annotate (the panel's), the HAR tools for triage.
+for (const file of ['authlens_engine.js', 'authlens_engine_bg.wasm', 'authlens.js', 'authlens_bg.wasm']) {
+  const built = join(root, 'pkg', file);
   if (!existsSync(built)) throw new Error(`${built} is missing: run \`make build\` first`);
   copyFileSync(built, join(page, 'pkg', file));
 }
@@ -75,130 +83,248 @@ export default load(${JSON.stringify(main)});
 }
 
 // ---- Run --------------------------------------------------------------------------------
+const PHASE_SECONDS = Number(process.env.PHASE_SECONDS ?? 300);
 const lab = await startLab(page);
 const chromium = await launchChromium(join(root, 'dist', 'chrome'));
 /** @type {Record<string, any>} */
 const report = {};
+/** @type {Record<string, string>} why a phase has no figures */
+const failed = {};
+
+/**
+ * Runs one phase within `seconds`. A phase that throws or runs out of time is recorded in
+ * `failed` with its message, and the run goes on: the benchmark always ends with a report.
+ * @param {string} name
+ * @param {number} seconds
+ * @param {() => Promise<void>} body
+ */
+async function phase(name, seconds, body) {
+  const started = Date.now();
+  console.error(`bench-browser: ${name} (at most ${seconds} s)`);
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`gave up after ${seconds} s`)), seconds * 1000);
+  });
+  try {
+    await Promise.race([body(), limit]);
+    console.error(`bench-browser: ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    failed[name] = message;
+    console.error(`bench-browser: ${name} FAILED: ${message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `frame.evaluate`, bounded: a renderer that is busy or gone must not hold the run up to
+ * the DevTools protocol's own limit (180 s) on every call.
+ * @template T
+ * @param {import('puppeteer-core').Frame | import('puppeteer-core').Page} frame
+ * @param {(...args: any[]) => T} fn
+ * @param {...any} args
+ * @returns {Promise<Awaited<T>>}
+ */
+async function evaluate(frame, fn, ...args) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the page did not answer within 30 s')), 30_000);
+  });
+  try {
+    return /** @type {Awaited<T>} */ (await Promise.race([frame.evaluate(fn, ...args), limit]));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 try {
   // 1 and 2: the bench page.
-  if (!PANEL_ONLY) {
+  if (!PANEL_ONLY) await phase('bench page (annotate, triage)', PHASE_SECONDS, async () => {
     const tab = await chromium.browser.newPage();
     await tab.goto(new URL('/help/index.html', lab.url).href);
-    const handle = await tab.waitForFunction(() => /** @type {any} */ (window).benchResults, { timeout: 600_000 });
-    Object.assign(report, await handle.jsonValue());
-    console.error('bench page done', JSON.stringify(report));
+    const handle = await tab.waitForFunction(
+      () => /** @type {any} */ (window).benchResults ?? /** @type {any} */ (window).benchError,
+      { timeout: PHASE_SECONDS * 1000, polling: 500 },
+    );
+    const value = await handle.jsonValue();
+    if (typeof value === 'string') throw new Error(`the bench page threw: ${value}`);
+    Object.assign(report, value);
     await tab.close();
-  }
+  });
 
   // 3: the panel, live then replayed.
-  const inspected = await chromium.browser.newPage();
-  await inspected.goto(lab.url);
-  await inspected.waitForSelector('body[data-ready]');
-  const devtools = await openDevTools(inspected);
-  let panel = await showAuthLensPanel(devtools, chromium.extensionId);
-  await panel.waitForSelector('body[data-ready]');
-  await panel.evaluate(() => {
-    const w = /** @type {any} */ (window);
-    w.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const task of list.getEntries()) w.longTasks.push(task.duration);
-    }).observe({ type: 'longtask' });
-  });
-  // Bearer failures (no browser sign-in prompt) among healthy requests, 1 in 10.
-  const expired = lab.scenarios.find((s) => s.expect[0] === 'token.expired');
-  const failing = expired?.steps[expired.steps.length - 1];
-  if (!failing) throw new Error('the lab has no token.expired scenario');
-  const started = Date.now();
-  // Not awaited in one call: 20,000 requests outlast a DevTools protocol call's time limit.
-  await inspected.evaluate(
-    (count, path, headers) => {
-      let next = 0;
-      async function worker() {
-        while (next < count) {
-          const i = next++;
-          const init = i % 10 === 0 ? { headers } : {};
-          const url = i % 10 === 0 ? `${path}${path.includes('?') ? '&' : '?'}n=${i}` : `/lab.css?n=${i}`;
-          await fetch(url, init).then((r) => r.arrayBuffer()).catch(() => {});
+  /** @type {import('puppeteer-core').Frame | undefined} */
+  let panel;
+  let failures = 0;
+  await phase(`panel, ${ENTRIES} entries live`, PHASE_SECONDS + Math.ceil(ENTRIES / 20), async () => {
+    const inspected = await chromium.browser.newPage();
+    await inspected.goto(lab.url);
+    await inspected.waitForSelector('body[data-ready]', { timeout: 30_000 });
+    const devtools = await openDevTools(inspected);
+    const shown = await showAuthLensPanel(devtools, chromium.extensionId);
+    panel = shown;
+    await shown.waitForSelector('body[data-ready]', { timeout: 30_000 });
+    await evaluate(shown, () => {
+      const w = /** @type {any} */ (window);
+      w.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const task of list.getEntries()) w.longTasks.push(task.duration);
+      }).observe({ type: 'longtask' });
+    });
+    // Bearer failures (no browser sign-in prompt) among healthy requests, 1 in 10.
+    const expired = lab.scenarios.find((s) => s.expect[0] === 'token.expired');
+    const failing = expired?.steps[expired.steps.length - 1];
+    if (!failing) throw new Error('the lab has no token.expired scenario');
+    const started = Date.now();
+    // Not awaited in one call: 20,000 requests outlast a DevTools protocol call's time limit.
+    await evaluate(
+      inspected,
+      (count, path, headers) => {
+        const w = /** @type {any} */ (window);
+        w.benchRequestsMade = 0;
+        let next = 0;
+        async function worker() {
+          while (next < count) {
+            const i = next++;
+            const init = i % 10 === 0 ? { headers } : {};
+            const url = i % 10 === 0 ? `${path}${path.includes('?') ? '&' : '?'}n=${i}` : `/lab.css?n=${i}`;
+            // A request the lab never answers must not stall the worker for good.
+            await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) })
+              .then((r) => r.arrayBuffer())
+              .catch(() => {});
+            w.benchRequestsMade += 1;
+          }
         }
-      }
-      Promise.all(Array.from({ length: 8 }, worker)).then(() => {
-        /** @type {any} */ (window).benchRequestsDone = true;
-      });
-    },
-    ENTRIES,
-    failing.path,
-    Object.fromEntries(failing.headers),
-  );
-  await until(inspected.mainFrame(), () => Boolean(/** @type {any} */ (window).benchRequestsDone), null);
-  const requested = Date.now();
-  // Every tenth request fails: the panel's status counts them once they are all shown.
-  const failures = Math.ceil(ENTRIES / 10);
-  const lastRow = () =>
-    until(panel, (/** @type {number} */ count) => Boolean(document.getElementById('status')?.textContent?.startsWith(`${count} `)), failures);
-  await lastRow();
-  console.error('live rows shown');
-  report.panelLive = {
-    entries: ENTRIES,
-    requestsSeconds: (requested - started) / 1000,
-    shownSeconds: (Date.now() - started) / 1000,
-    ...(await panelFigures(panel)),
-  };
+        Promise.all(Array.from({ length: 8 }, worker)).then(() => {
+          w.benchRequestsDone = true;
+        });
+      },
+      ENTRIES,
+      failing.path,
+      Object.fromEntries(failing.headers),
+    );
+    await until(inspected.mainFrame(), () => Boolean(/** @type {any} */ (window).benchRequestsDone), null, () =>
+      inspected.evaluate(() => `${/** @type {any} */ (window).benchRequestsMade} requests answered`),
+    );
+    const requested = Date.now();
+    // Every tenth request fails.
+    failures = Math.ceil(ENTRIES / 10);
+    await lastRow(shown, failures);
+    report.panelLive = {
+      entries: ENTRIES,
+      requestsSeconds: (requested - started) / 1000,
+      shownSeconds: (Date.now() - started) / 1000,
+      ...(await panelFigures(shown)),
+    };
+  });
 
   // The same entries replayed from DevTools' HAR, as when the panel opens on a busy page.
   // The reload is seen when a page without the old page's marker is ready.
-  await panel.evaluate(() => {
-    /** @type {any} */ (window).beforeReload = true;
-    location.reload();
-  });
-  const reloaded = Date.now();
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const ready = await panel
-      .evaluate(() => !(/** @type {any} */ (window).beforeReload) && document.body?.dataset.ready === 'true')
-      .catch(() => false);
-    if (ready) break;
-    if (Date.now() > deadline) throw new Error('the panel did not come back after a reload');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  if (panel && report.panelLive) {
+    const frame = panel;
+    await phase(`panel, ${ENTRIES} entries replayed on reload`, PHASE_SECONDS, async () => {
+      await evaluate(frame, () => {
+        /** @type {any} */ (window).beforeReload = true;
+        location.reload();
+      });
+      const reloaded = Date.now();
+      await until(
+        frame,
+        () => !(/** @type {any} */ (window).beforeReload) && document.body?.dataset.ready === 'true',
+        null,
+        async () => 'waiting for the reloaded panel',
+      );
+      await lastRow(frame, failures);
+      const buffered = await evaluate(
+        frame,
+        () =>
+          new Promise((resolve) => {
+            /** @type {number[]} */
+            const tasks = [];
+            new PerformanceObserver((list) => {
+              for (const task of list.getEntries()) tasks.push(task.duration);
+            }).observe({ type: 'longtask', buffered: true });
+            setTimeout(() => {
+              /** @type {any} */ (window).longTasks = tasks;
+              resolve(tasks.length);
+            }, 500);
+          }),
+      );
+      report.panelReplay = { entries: ENTRIES, readySeconds: (Date.now() - reloaded) / 1000, bufferedLongTasks: buffered, ...(await panelFigures(frame)) };
+    });
+  } else {
+    failed[`panel, ${ENTRIES} entries replayed on reload`] = 'not run: the live phase did not complete';
   }
-  await lastRow();
-  const buffered = await panel.evaluate(
-    () =>
-      new Promise((resolve) => {
-        /** @type {number[]} */
-        const tasks = [];
-        new PerformanceObserver((list) => {
-          for (const task of list.getEntries()) tasks.push(task.duration);
-        }).observe({ type: 'longtask', buffered: true });
-        setTimeout(() => {
-          /** @type {any} */ (window).longTasks = tasks;
-          resolve(tasks.length);
-        }, 500);
-      }),
-  );
-  report.panelReplay = { entries: ENTRIES, readySeconds: (Date.now() - reloaded) / 1000, bufferedLongTasks: buffered, ...(await panelFigures(panel)) };
 
   // 4: the popup's first paint (opened as a tab: headless Chromium has no toolbar).
-  const popup = await chromium.browser.newPage();
-  await popup.goto(`chrome-extension://${chromium.extensionId}/popup/popup.html`);
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  report.popup = { firstContentfulPaintMs: await popup.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null) };
+  await phase('popup first paint', 60, async () => {
+    const popup = await chromium.browser.newPage();
+    await popup.goto(`chrome-extension://${chromium.extensionId}/popup/popup.html`, { timeout: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    report.popup = { firstContentfulPaintMs: await evaluate(popup, () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null) };
+  });
 } finally {
-  await chromium.browser.close();
+  // Closing a browser whose renderer hangs can hang too: kill it after 10 s.
+  const closing = chromium.browser.close();
+  const killer = setTimeout(() => chromium.browser.process()?.kill('SIGKILL'), 10_000);
+  await closing.catch(() => {});
+  clearTimeout(killer);
   await lab.stop();
 }
 
 /**
- * Polls `check` in `frame` with short calls until it is true (10 min at most).
+ * Polls `check` in `frame` with short calls until it is true, within the phase's limit,
+ * printing `progress()` every 10 s so that a slow run is seen to be alive.
  * @param {import('puppeteer-core').Frame} frame
  * @param {(arg: any) => boolean} check
  * @param {any} arg
+ * @param {() => Promise<string>} progress
  */
-async function until(frame, check, arg) {
-  const deadline = Date.now() + Number(process.env.WAIT_SECONDS ?? 600) * 1000;
-  while (!(await frame.evaluate(check, arg).catch(() => false))) {
-    if (Date.now() > deadline) {
-      const seen = await frame.evaluate(() => document.getElementById('status')?.textContent ?? document.title).catch(String);
-      throw new Error(`timed out; the frame shows: ${seen}`);
+async function until(frame, check, arg, progress) {
+  let said = Date.now();
+  while (!(await evaluate(frame, check, arg).catch(() => false))) {
+    if (Date.now() - said > 10_000) {
+      said = Date.now();
+      console.error(`bench-browser:   ... ${await progress().catch((e) => `(no answer: ${e.message})`)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * Waits until the panel counts `expected` failures, or its count has not moved for 20 s
+ * (then it fails, saying the count it stopped at: a count that never reaches the expected
+ * one used to hold the run for ten minutes, issue #17).
+ * @param {import('puppeteer-core').Frame} frame
+ * @param {number} expected
+ */
+async function lastRow(frame, expected) {
+  const count = () =>
+    evaluate(frame, () => {
+      const status = document.getElementById('status');
+      const text = status?.dataset.failures ?? status?.textContent?.match(/^\d+/)?.[0];
+      return text === undefined ? -1 : Number(text);
+    }).catch(() => -1);
+  let last = -1;
+  let moved = Date.now();
+  let said = Date.now();
+  for (;;) {
+    const now = await count();
+    if (now === expected) return;
+    if (now !== last) {
+      last = now;
+      moved = Date.now();
+    }
+    if (Date.now() - moved > 20_000) {
+      const seen = await evaluate(frame, () => document.getElementById('status')?.textContent ?? document.title).catch(String);
+      throw new Error(`the panel's failure count stopped at ${last} of ${expected} for 20 s; it shows: ${seen}`);
+    }
+    if (Date.now() - said > 10_000) {
+      said = Date.now();
+      console.error(`bench-browser:   ... the panel counts ${now} of ${expected} failures`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -211,7 +337,7 @@ async function until(frame, check, arg) {
  * @param {import('puppeteer-core').Frame} frame
  */
 async function panelFigures(frame) {
-  const selection = await frame.evaluate(async () => {
+  const selection = await evaluate(frame, async () => {
     const rows = [...document.querySelectorAll('#list-body .row:not([data-healthy])')];
     /** @type {number[]} */
     const handler = [];
@@ -227,15 +353,15 @@ async function panelFigures(frame) {
     const median = (/** @type {number[]} */ v) => Math.round([...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] * 10) / 10;
     return { selectHandlerMs: median(handler), selectHandlerMaxMs: Math.round(Math.max(...handler) * 10) / 10, selectToFrameMs: median(toFrame) };
   });
-  return frame.evaluate((selection) => {
+  return evaluate(frame, (selection) => {
     const tasks = /** @type {number[]} */ (/** @type {any} */ (window).longTasks ?? []);
     const memory = /** @type {any} */ (performance).memory;
     return {
       ...selection,
       rows: Number(document.getElementById('status')?.dataset.total ?? NaN),
       domRows: document.querySelectorAll('#list-body .row').length,
-      longTasksOver50ms: tasks.filter((d) => d > 50).length,
       longTasks: tasks.length,
+      longTasksOver50ms: tasks.filter((d) => d > 50).length,
       longestTaskMs: tasks.length ? Math.round(Math.max(...tasks)) : 0,
       longTasksOver200ms: tasks.filter((d) => d > 200).length,
       jsHeapMB: memory ? Math.round((memory.usedJSHeapSize / 1048576) * 10) / 10 : null,
@@ -244,21 +370,60 @@ async function panelFigures(frame) {
   }, selection);
 }
 
-// ---- Report -----------------------------------------------------------------------------
+// ---- Report: one table, and the same as JSON -------------------------------------------
+/**
+ * One row per figure: its value, its peer's (what it is compared with) and the ratio.
+ * @typedef {{ what: string, value: number | null, unit: string, peer?: string, peerValue?: number | null, ratio?: number | null, target: string }} Row
+ */
+/** @type {Row[]} */
+const rows = [];
+const ratio = (/** @type {number | null | undefined} */ v, /** @type {number | null | undefined} */ p) =>
+  typeof v === 'number' && typeof p === 'number' && p > 0 ? Math.round((v / p) * 100) / 100 : null;
+/**
+ * @param {string} what @param {number | null | undefined} value @param {string} unit @param {string} target
+ * @param {string} [peer] @param {number | null} [peerValue]
+ */
+function row(what, value, unit, target, peer, peerValue) {
+  rows.push({ what, value: value ?? null, unit, target, ...(peer ? { peer, peerValue: peerValue ?? null, ratio: ratio(value, peerValue) } : {}) });
+}
 const a = report.annotate;
+if (a) {
+  const peers = 'jwt-decode + auth-header';
+  row(`annotate, all ${a.entries} entries (object)`, a.wasmAll, 'µs', '≤ 20 µs, ≤ 1x', peers, a.peersAll);
+  row(`annotate, ${a.failing} failing (object)`, a.wasmFailing, 'µs', '≤ 20 µs, ≤ 1x', peers, a.peersFailing);
+  if (a.wasmJsonAll !== undefined) {
+    row(`annotate, all ${a.entries} entries (JSON text)`, a.wasmJsonAll, 'µs', '≤ 20 µs, ≤ 1x', peers, a.peersAll);
+    row(`annotate, ${a.failing} failing (JSON text)`, a.wasmJsonFailing, 'µs', '≤ 20 µs, ≤ 1x', peers, a.peersFailing);
+  }
+}
 const t = report.triage;
-const us = (/** @type {number} */ v) => `${v.toFixed(1)} µs`;
-if (!PANEL_ONLY) {
-console.log(`annotate one HAR entry (${a.entries} lab entries, ${a.failing} failing), median per entry:`);
-console.log(`  AuthLens (Wasm, boundary included): all ${us(a.wasmAll)}, failing ${us(a.wasmFailing)}   (target ≤ 20 µs)`);
-console.log(`  jwt-decode + auth-header (a subset): all ${us(a.peersAll)}, failing ${us(a.peersFailing)}`);
-console.log(`  AuthLens / peers: ${(a.wasmAll / a.peersAll).toFixed(2)}x all, ${(a.wasmFailing / a.peersFailing).toFixed(2)}x failing   (target ≤ 1x)`);
-console.log(`triage a ${t.megabytes.toFixed(1)} MB HAR in the page (${t.failures} failures), median of 5:`);
-console.log(`  JSON.parse ${t.jsonParseMs.toFixed(0)} ms, diagnoseHar ${t.diagnoseHarMs.toFixed(0)} ms: ${(t.diagnoseHarMs / t.jsonParseMs).toFixed(2)}x   (target < 1x)`);
+if (t) row(`diagnoseHar, ${t.megabytes.toFixed(1)} MB (${t.failures} failures)`, t.diagnoseHarMs, 'ms', '< 1x', 'JSON.parse', t.jsonParseMs);
+for (const [name, p] of [['live', report.panelLive], ['replayed', report.panelReplay]]) {
+  if (!p) continue;
+  row(`panel, ${p.entries} ${name}: longest task`, p.longestTaskMs, 'ms', '≤ 50 ms');
+  row(`panel, ${p.entries} ${name}: tasks over 50 ms`, p.longTasksOver50ms, '', '0');
+  row(`panel, ${p.entries} ${name}: JS heap`, p.jsHeapMB, 'MB', '');
+  row(`panel, ${p.entries} ${name}: rows kept (in the DOM: ${p.domRows})`, p.rows, '', '');
+  row(`panel, ${p.entries} ${name}: select a row, handler (median; max ${p.selectHandlerMaxMs} ms)`, p.selectHandlerMs, 'ms', '');
+  row(`panel, ${p.entries} ${name}: select a row, to the next frame`, p.selectToFrameMs, 'ms', '≤ 16.7 ms');
 }
-for (const [name, p] of [['live', report.panelLive], ['replayed on reload', report.panelReplay]]) {
-  console.log(`panel, ${p.entries} entries ${name}: ${p.longTasks} long tasks (over 50 ms: ${p.longTasksOver50ms}, target 0), longest ${p.longestTaskMs} ms, ${p.longTasksOver200ms} over 200 ms; JS heap ${p.jsHeapMB} MB; ${p.rows} rows (${p.domRows} in the DOM); first paint ${p.firstContentfulPaintMs} ms`);
-  console.log(`  selecting a row: handler ${p.selectHandlerMs} ms median (max ${p.selectHandlerMaxMs}), next frame at ${p.selectToFrameMs} ms   (target: within one frame, 16.7 ms)`);
+if (report.popup) row('popup first contentful paint', report.popup.firstContentfulPaintMs, 'ms', '≤ 100 ms');
+
+const fmt = (/** @type {number | null | undefined} */ v) =>
+  typeof v !== 'number' ? '—' : Number.isInteger(v) || Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1);
+const lines = [
+  '| what | AuthLens | peer | peer figure | ratio | target |',
+  '|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.what} | ${fmt(r.value)} ${r.unit} | ${r.peer ?? ''} | ${r.peer ? `${fmt(r.peerValue)} ${r.unit}` : ''} | ${r.ratio != null ? `${r.ratio.toFixed(2)}x` : ''} | ${r.target} |`),
+  ...Object.entries(failed).map(([name, why]) => `| ${name} | not measured: ${why} | | | | |`),
+];
+const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+console.log(`browser benchmark, ${new Date().toISOString()}, load average ${load} (ENTRIES=${ENTRIES} HAR_MB=${HAR_MB})`);
+console.log(lines.join('\n'));
+if (report.panelLive) {
+  console.log(`panel live: requests made in ${report.panelLive.requestsSeconds.toFixed(1)} s, last row shown at ${report.panelLive.shownSeconds.toFixed(1)} s${report.panelReplay ? `; replay ready in ${report.panelReplay.readySeconds.toFixed(1)} s` : ''}`);
 }
-console.log(`  live: requests made in ${report.panelLive.requestsSeconds.toFixed(1)} s, last row shown at ${report.panelLive.shownSeconds.toFixed(1)} s; replay ready in ${report.panelReplay.readySeconds.toFixed(1)} s`);
-console.log(`popup first paint: ${Math.round(report.popup.firstContentfulPaintMs)} ms   (target ≤ 100 ms)`);
+const jsonPath = process.env.BENCH_JSON ?? join(root, 'target', 'bench', 'browser.json');
+writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), loadAverage: load, entries: ENTRIES, harMegabytes: HAR_MB, rows, failed, raw: report }, null, 2) + '\n');
+console.log(`written: ${jsonPath}`);
+process.exitCode = Object.keys(failed).length ? 1 : 0;

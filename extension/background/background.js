@@ -6,7 +6,7 @@
 // and session storage outlives it without ever touching the disk.
 import { api, webRequestExtraHeaders } from '../shared/browser.js';
 import { BADGE_COLOURS, causeOf, fixedBySignIn, severityOf, worstSeverity } from '../shared/causes.js';
-import { loadCore } from '../shared/core.js';
+import { loadEngine } from '../shared/core.js';
 import { clearSiteCookies, clearSiteStorage, siteCookies } from '../shared/sitedata.js';
 import { MAX_RECENT, emptyTab, tabKey } from '../shared/summary.js';
 
@@ -31,7 +31,7 @@ const sentHeaders = new Map();
 /**
  * One diagnosis session per tab, in memory only (it forgets when Chrome stops the worker,
  * which only costs the cross-request findings of that moment).
- * @type {Map<number, import('../pkg/authlens.js').Inspector>}
+ * @type {Map<number, import('../pkg/authlens_engine.js').Inspector>}
  */
 const inspectors = new Map();
 
@@ -120,7 +120,7 @@ api.tabs.onRemoved.addListener((tabId) => {
  * @param {Header[]} requestHeaders
  */
 async function recordResponse(details, requestHeaders) {
-  const core = await loadCore();
+  const core = await loadEngine();
   let inspector = inspectors.get(details.tabId);
   if (!inspector) {
     inspector = new core.Inspector(200);

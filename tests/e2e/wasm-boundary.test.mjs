@@ -123,6 +123,8 @@ const calls = /** @type {[string, (v: any) => unknown][]} */ ([
     try {
       call('Inspector.setClockSkewTolerance', () => inspector.setClockSkewTolerance(v));
       call('Inspector.annotateHarEntry', () => inspector.annotateHarEntry(v));
+      call('Inspector.annotateHarEntryJson', () => inspector.annotateHarEntryJson(v));
+      call('Inspector.annotateHarEntryJson(JSON text)', () => inspector.annotateHarEntryJson(JSON.stringify(v) ?? ''));
       call('Inspector.annotateWebRequest', () => inspector.annotateWebRequest(v));
       inspector.reset();
     } finally {
@@ -163,4 +165,26 @@ test('hostile text is read, not refused: huge strings and lone surrogates give r
   assert.equal(wasm.inspectToken(`eyJ${huge}.e30.c2ln`).kind, 'invalid');
   assert.ok(Array.isArray(wasm.parseChallenges(huge).challenges));
   assertUsable('after hostile text');
+});
+
+test('the engine module (what the background, popup and panel load) has the engine and no HAR tools', async () => {
+  const engine = await import(new URL('authlens_engine.js', pkg).href);
+  engine.initSync({ module: readFileSync(new URL('authlens_engine_bg.wasm', pkg)) });
+  for (const name of ['diagnoseHar', 'diagnoseHarWithProgress', 'markdownReport', 'sanitizeHar', 'diagnoseTranscript', 'looksLikeTranscript', 'parseSetCookie']) {
+    assert.equal(name in engine, false, `${name} is a HAR or page tool: it belongs to pkg/authlens.js only`);
+  }
+  const inspector = new engine.Inspector(3);
+  try {
+    const byObject = inspector.annotateHarEntry(/** @type {any} */ (entry));
+    const byText = inspector.annotateHarEntryJson(JSON.stringify(entry));
+    assert.equal(byText.findings[0].code, 'auth.malformed');
+    assert.deepEqual(byText.findings.map((/** @type {any} */ f) => f.code), byObject.findings.map((/** @type {any} */ f) => f.code));
+    assert.equal(inspector.size, 2);
+    for (const value of [undefined, null, 5, '{', entry]) {
+      assert.equal(call('annotateHarEntryJson', () => /** @type {any} */ (inspector).annotateHarEntryJson(value)), 'error', String(value));
+    }
+    assert.equal(inspector.size, 2, 'a refused entry is not remembered');
+  } finally {
+    inspector.free();
+  }
 });

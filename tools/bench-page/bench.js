@@ -1,17 +1,29 @@
 // The in-page benchmarks of docs/performance.md, run by tools/bench-browser.mjs in headless
 // Chromium. Numbers only: the targets are compared in the report, never asserted.
 //
-// - annotate: one recorded HAR entry through the Wasm boundary (Inspector.annotateHarEntry,
-//   as the panel calls it), against the JS peers doing a subset of the work on the same
-//   entries (jwt-decode on the bearer token, auth-header on WWW-Authenticate);
+// - annotate: one recorded HAR entry through the Wasm boundary of the engine module (the
+//   one the panel loads), both ways in: as the object (Inspector.annotateHarEntry) and as
+//   JSON text (Inspector.annotateHarEntryJson, JSON.stringify of the entry included),
+//   against the JS peers doing a subset of the work on the same entries (jwt-decode on the
+//   bearer token, auth-header on WWW-Authenticate);
 // - triage: diagnoseHar on a HAR file's text, against JSON.parse of the same text.
 //
 // performance.now() is coarsened in pages that are not cross-origin isolated (100 µs in
 // Chromium), so per-entry times are batch times divided by the batch size.
+// A failure says so at once (tools/bench-browser.mjs waits for benchResults or benchError).
+addEventListener('error', (event) => {
+  /** @type {any} */ (window).benchError = String(event.message);
+});
+addEventListener('unhandledrejection', (event) => {
+  /** @type {any} */ (window).benchError = String(event.reason);
+});
+
+import initEngine, * as engine from './pkg/authlens_engine.js';
 import init, * as core from './pkg/authlens.js';
 import { jwtDecode } from './peers/jwt-decode.js';
 import authHeader from './peers/auth-header.js';
 
+await initEngine({ module_or_path: new URL('./pkg/authlens_engine_bg.wasm', import.meta.url) });
 await init({ module_or_path: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
 
 /** @param {number[]} values */
@@ -75,12 +87,16 @@ const results = {};
 const entries = await (await fetch('entries.json')).json();
 const failing = entries.filter((/** @type {any} */ e) => core.isAuthFailureStatus(e.response.status));
 
-const inspector = new core.Inspector();
+// Each way in gets its own session, filled alike: the first passes fill it to its 500.
+const inspector = new engine.Inspector();
+const jsonInspector = new engine.Inspector();
 results.annotate = {
   entries: entries.length,
   failing: failing.length,
   wasmAll: perItem(entries, (e) => inspector.annotateHarEntry(e)).micros,
   wasmFailing: perItem(failing, (e) => inspector.annotateHarEntry(e)).micros,
+  wasmJsonAll: perItem(entries, (e) => jsonInspector.annotateHarEntryJson(JSON.stringify(e))).micros,
+  wasmJsonFailing: perItem(failing, (e) => jsonInspector.annotateHarEntryJson(JSON.stringify(e))).micros,
   peersAll: perItem(entries, peers).micros,
   peersFailing: perItem(failing, peers).micros,
 };
