@@ -14,6 +14,7 @@ test: setup
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --features har-tools -- -D warnings
 	tools/deny.sh
 	cargo test
 	cargo test --lib --target wasm32-unknown-unknown

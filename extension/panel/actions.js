@@ -11,7 +11,7 @@ import { copyText } from './detail.js';
 import { header } from './model.js';
 
 /** @typedef {import('./model.js').Rec} Rec */
-/** @typedef {typeof import('../pkg/authlens.js')} Core */
+/** @typedef {typeof import('../pkg/authlens_engine.js')} Core */
 /** @typedef {import('./settings.js').Settings} Settings */
 /** @typedef {'sign_in' | 'clear_cookies' | 'clear_storage' | 'clear_cache' | 'replay'} ActionId */
 

@@ -10,7 +10,7 @@ import { PARAM_SPECS } from './params.js';
 /** @typedef {import('./model.js').Rec} Rec */
 /** @typedef {import('./model.js').Model} Model */
 /** @typedef {import('../pkg/authlens.js').Annotation} Annotation */
-/** @typedef {typeof import('../pkg/authlens.js')} Core */
+/** @typedef {typeof import('../pkg/authlens_engine.js')} Core */
 /** @typedef {import('./settings.js').Settings} Settings */
 
 export const TABS = /** @type {const} */ (['diagnosis', 'challenge', 'credentials', 'cookies', 'related']);

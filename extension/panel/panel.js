@@ -11,7 +11,7 @@
 //   settings.js  settings in storage.local
 import './theme.js';
 import { api, getHar, isFirefox } from '../shared/browser.js';
-import { loadCore } from '../shared/core.js';
+import { loadEngine, loadHarTools } from '../shared/core.js';
 import { localize, t } from '../shared/i18n.js';
 import { el, setTranslator } from '../shared/view.js';
 import { Actions, actionsFor, copiesFor } from './actions.js';
@@ -28,7 +28,7 @@ import { loadSettings, saveSettings, settingsForm } from './settings.js';
 setTranslator(t);
 localize();
 
-const core = await loadCore();
+const core = await loadEngine();
 const settings = await loadSettings();
 
 /** One diagnosis session for the inspected page: every entry goes through it, so that
@@ -341,7 +341,7 @@ async function harText() {
 byId('export-har').addEventListener('click', async () => {
   try {
     const key = crypto.getRandomValues(new Uint32Array(4));
-    const clean = core.sanitizeHar(await harText(), false, key);
+    const clean = (await loadHarTools()).sanitizeHar(await harText(), false, key);
     download('authlens-sanitized.har', clean, 'application/json');
     toast(t('exportDone', ['authlens-sanitized.har', String((clean.match(/redacted-[0-9a-f]{8}/g) ?? []).length)]));
   } catch (error) {
@@ -351,7 +351,7 @@ byId('export-har').addEventListener('click', async () => {
 
 async function exportReport() {
   try {
-    const report = core.markdownReport(await harText(), 'DevTools session');
+    const report = (await loadHarTools()).markdownReport(await harText(), 'DevTools session');
     download('authlens-report.md', report, 'text/markdown');
     toast(t('exportDone', ['authlens-report.md', '0']));
   } catch (error) {

@@ -313,8 +313,8 @@ async function goToSignIn(group) {
 async function sanitizedReport(site) {
   const browser = isFirefox ? 'Firefox' : 'Chrome';
   const markdown = reportMarkdown(groups, { site, now: new Date(), browser, t });
-  const { loadCore } = await import('../shared/core.js');
-  const core = await loadCore();
+  const { loadHarTools } = await import('../shared/core.js');
+  const core = await loadHarTools();
   const har = { log: { version: '1.2', creator: { name: 'AuthLens', version: api.runtime.getManifest().version }, entries: [], comment: markdown } };
   const key = crypto.getRandomValues(new Uint32Array(4));
   const clean = JSON.parse(core.sanitizeHar(JSON.stringify(har), false, key));

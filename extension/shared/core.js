@@ -33,12 +33,3 @@ export function loadHarTools() {
   }).then(() => harTools);
   return harToolsLoading;
 }
-
-/**
- * Transitional: the module with the HAR tools, for the pages that still call
- * `core.sanitizeHar` / `core.markdownReport` on it (panel.js, popup.js). Once they call
- * `loadEngine()` and, for an export, `loadHarTools()`, this goes.
- */
-export function loadCore() {
-  return loadHarTools();
-}
