@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { launchFirefox, openExtensionPage } from './support/firefox.mjs';
+import { launchFirefox, openExtensionTab } from './support/firefox.mjs';
 import { root, startLab } from './support/lab.mjs';
 import { assertNoSecret, runScenario } from './support/labpage.mjs';
 
@@ -34,14 +34,14 @@ test('the add-on installs, its background counts failures, and the popup groups 
   assert.equal(await runScenario(page, 'status-forbidden'), 403);
   assert.equal(await runScenario(page, 'token-expired'), 401);
 
-  const popup = await firefox.newPage();
-  await openExtensionPage(popup, '/popup/popup.html');
+  let popup = await openExtensionTab(firefox, '/popup/popup.html');
   const tabId = await popup.evaluate(async (url) => {
     const tabs = await /** @type {typeof chrome} */ (globalThis.browser).tabs.query({});
     return tabs.find((tab) => tab.url?.startsWith(url))?.id ?? -1;
   }, lab.url);
   assert.ok(tabId > 0, 'the lab tab is visible to the add-on');
-  await openExtensionPage(popup, `/popup/popup.html?tab=${tabId}`);
+  await popup.close();
+  popup = await openExtensionTab(firefox, `/popup/popup.html?tab=${tabId}`);
   await popup.waitForSelector('body[data-count="2"]', { timeout: 10_000 });
   // The popup itself is tested in popup-firefox.test.mjs.
   const causes = await popup.$$eval('section.cause', (els) => els.map((e) => /** @type {HTMLElement} */ (e).dataset.cause));

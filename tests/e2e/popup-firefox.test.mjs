@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { launchFirefox, openExtensionPage } from './support/firefox.mjs';
+import { launchFirefox, openExtensionTab } from './support/firefox.mjs';
 import { root, startLab } from './support/lab.mjs';
 import { assertNoSecret, runScenario } from './support/labpage.mjs';
 import { CANARIES, CANARY_REQUESTS, plantCanaries, visibleText } from './support/popup.mjs';
@@ -25,27 +25,8 @@ before(async () => {
   ext = await openExt('/popup/popup.html');
 });
 
-/**
- * Opens an extension page in a new tab. Under load, Firefox's BiDi sometimes loses a
- * moz-extension:// navigation (its script.evaluate fails with "right-hand side of 'in'
- * should be an object, got null", and the page never reports ready): the harness tries
- * again in a fresh tab, up to three times. What the page then shows is asserted as usual.
- * @param {string} path
- */
-async function openExt(path) {
-  let failure;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const page = await firefox.newPage();
-    try {
-      await openExtensionPage(page, path);
-      return page;
-    } catch (error) {
-      failure = error;
-      await page.close().catch(() => {});
-    }
-  }
-  throw failure;
-}
+/** @param {string} path */
+const openExt = (path) => openExtensionTab(firefox, path);
 
 after(async () => {
   await firefox?.close();

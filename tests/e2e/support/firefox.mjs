@@ -41,6 +41,29 @@ export async function openExtensionPage(page, path) {
 }
 
 /**
+ * Opens an extension page in a new tab. Under load, Firefox's BiDi sometimes loses a
+ * moz-extension:// navigation (its script.evaluate fails with "right-hand side of 'in'
+ * should be an object, got null", and the page never reports ready): this tries again in a
+ * fresh tab, up to three times. What the page then shows is for the caller to assert.
+ * @param {import('puppeteer-core').Browser} browser
+ * @param {string} path e.g. '/popup/popup.html?tab=3'
+ */
+export async function openExtensionTab(browser, path) {
+  let failure;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const page = await browser.newPage();
+    try {
+      await openExtensionPage(page, path);
+      return page;
+    } catch (error) {
+      failure = error;
+      await page.close().catch(() => {});
+    }
+  }
+  throw failure;
+}
+
+/**
  * Privileged (chrome-scope) script in Firefox's browser window, over raw BiDi. This is
  * how the suite reaches Firefox's DevTools, which WebDriver does not expose; it relies on
  * Firefox internals (gDevTools, the toolbox DOM, frame scripts), so all of it stays in the
