@@ -3,42 +3,15 @@
 //! in Chrome) is diagnosed from the lab's actual response; and `authlens diagnose` reads a
 //! recorded HAR.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
 use authlens::diagnose::diagnose;
 use authlens::exchange::{Exchange, Header};
 
-struct Lab(std::process::Child, String);
-
-impl Drop for Lab {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_lab() -> Lab {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_authlens"))
-        .args(["lab", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the lab starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("a first line");
-    let addr = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .unwrap_or("")
-        .trim_end_matches('/')
-        .to_owned();
-    Lab(child, addr)
-}
+mod support;
+use support::start_lab;
 
 /// GET over HTTP/1.0, parsed into an Exchange.
 fn get(addr: &str, path: &str) -> Exchange {
