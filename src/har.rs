@@ -60,7 +60,7 @@ impl<'de> Deserialize<'de> for HarEntry {
                         Key::Response => {
                             // A response read before its request keeps its body (we
                             // cannot tell yet whether it answers a token request).
-                            let token = !request_seen || entry.request.is_token_request();
+                            let token = !request_seen || entry.request.wants_answer_body();
                             entry.response =
                                 map.next_value_seed(ResponseSeed { keep_body: token })?;
                         }
@@ -228,6 +228,18 @@ impl HarRequest {
     /// what they return (`diagnose::session`), so every POST keeps its (small) answer.
     pub fn is_token_request(&self) -> bool {
         self.method.eq_ignore_ascii_case("POST")
+    }
+
+    /// Whether the diagnosis reads this request's answer even when it succeeded: a token
+    /// request's, and the authorization server's metadata (OIDC Discovery §4, RFC 8414 §3:
+    /// `/.well-known/…`) and keys (a JWKS), which the sign-in flows check
+    /// (`oidc.issuer_mismatch`, `--jwks`). Other successes are read past without a copy.
+    pub fn wants_answer_body(&self) -> bool {
+        if self.is_token_request() {
+            return true;
+        }
+        let path = self.url.split(['?', '#']).next().unwrap_or("");
+        path.contains("/.well-known/") || path.ends_with("/jwks") || path.ends_with("/certs")
     }
 }
 

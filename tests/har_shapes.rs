@@ -70,3 +70,29 @@ fn browser_hars_sanitize_to_valid_hars_without_canaries() {
         );
     }
 }
+
+/// A successful GET's body is read past without a copy, except the authorization server's
+/// metadata and keys, which the sign-in flows check: a discovery document whose issuer is
+/// not the URL it came from (OIDC Discovery §4.3) is found in a HAR as it is live.
+#[test]
+fn a_discovery_document_in_a_har_is_read_and_checked() {
+    let entry = |url: &str| {
+        format!(
+            r#"{{"startedDateTime":"2026-11-23T12:00:00Z","request":{{"method":"GET","url":"{url}","headers":[]}},
+            "response":{{"status":200,"headers":[{{"name":"Content-Type","value":"application/json"}}],
+            "content":{{"mimeType":"application/json","text":"{{\"issuer\":\"http://as.example\"}}"}}}}}}"#
+        )
+    };
+    let har = format!(
+        r#"{{"log":{{"entries":[{},{}]}}}}"#,
+        entry("https://as.example/.well-known/openid-configuration"),
+        entry("https://as.example/some/other/document")
+    );
+    let report = diagnose_har(har.as_bytes(), |_| {}).expect("reads");
+    let found: Vec<(usize, &str)> = report
+        .entries
+        .iter()
+        .map(|e| (e.index, e.findings[0].code))
+        .collect();
+    assert_eq!(found, [(0, "oidc.issuer_mismatch")]);
+}

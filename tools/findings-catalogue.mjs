@@ -80,6 +80,12 @@ const SYNTHETIC = [
   [get(`https://as.example/authorize?response_type=code&client_id=app&${callback}&state=s1`, 302, 'https://app.example/cb?code=c1&state=s2'), get('https://app.example/cb?code=c1&state=s2', 200)],
   // RFC 9700 §2.1.2: the implicit flow.
   [get(`https://as.example/authorize?response_type=token&client_id=app&${callback}&state=s1`, 303, 'https://app.example/cb#access_token=t&token_type=Bearer&state=s1'), get('https://app.example/cb', 200)],
+  // OIDC Discovery §4.3: the document's issuer is not the URL it was fetched from.
+  [{
+    startedDateTime: '2026-11-23T12:00:00Z',
+    request: { method: 'GET', url: 'https://as.example/.well-known/openid-configuration', headers: [] },
+    response: { status: 200, headers: [{ name: 'Content-Type', value: 'application/json' }], content: { mimeType: 'application/json', text: JSON.stringify({ issuer: 'http://as.example' }) } },
+  }],
   // OIDC Core §3.1.3.7: the ID token's nonce is not the one sent.
   [
     get(`https://as.example/authorize?response_type=code&client_id=app&scope=openid&nonce=n1&${callback}&state=s1`, 302, 'https://app.example/cb?code=c1&state=s1'),
