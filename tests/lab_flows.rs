@@ -5,8 +5,6 @@
 //! one `Session`. Each scenario's expected top finding must rank first on one of its
 //! exchanges; the healthy flow must raise nothing.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
 use authlens::diagnose::Session;
@@ -14,60 +12,7 @@ use authlens::exchange::{Exchange, Header};
 use serde_json::Value;
 
 mod support;
-use support::start_lab;
-
-fn send(
-    addr: &str,
-    method: &str,
-    path: &str,
-    headers: &[(String, String)],
-    body: Option<&str>,
-) -> Exchange {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    let mut request = format!("{method} {path} HTTP/1.0\r\nHost: {addr}\r\n");
-    for (n, v) in headers {
-        request.push_str(&format!("{n}: {v}\r\n"));
-    }
-    if let Some(b) = body {
-        request.push_str(&format!("Content-Length: {}\r\n", b.len()));
-    }
-    request.push_str("\r\n");
-    request.push_str(body.unwrap_or(""));
-    stream.write_all(request.as_bytes()).expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    let (head, text) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let response_headers: Vec<Header> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| Header {
-            name: n.trim().to_owned(),
-            value: v.trim().to_owned(),
-        })
-        .collect();
-    Exchange {
-        method: method.into(),
-        url: format!("http://{addr}{path}"),
-        status,
-        request_headers: headers
-            .iter()
-            .map(|(n, v)| Header {
-                name: n.clone(),
-                value: v.clone(),
-            })
-            .collect(),
-        response_headers,
-        request_body: body.map(str::to_owned),
-        response_body: (!text.is_empty()).then(|| text.to_owned()),
-        started_ms: Some(1_795_435_200_000),
-        ..Exchange::default()
-    }
-}
+use support::{send, start_lab};
 
 /// Runs a scenario's steps like lab.js: placeholders filled, redirects followed.
 fn run(addr: &str, steps: &[Value]) -> Vec<Exchange> {

@@ -3,42 +3,22 @@
 //! in Chrome) is diagnosed from the lab's actual response; and `authlens diagnose` reads a
 //! recorded HAR.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::process::{Command, Stdio};
 
 use authlens::diagnose::diagnose;
-use authlens::exchange::{Exchange, Header};
+use authlens::exchange::Exchange;
 
 mod support;
-use support::start_lab;
+use support::{send, start_lab};
 
-/// GET over HTTP/1.0, parsed into an Exchange.
+/// GET over HTTP/1.0, parsed into an Exchange: status and headers only, with no time (the
+/// diagnosis reads the lab's Date against the machine's clock, as live).
 fn get(addr: &str, path: &str) -> Exchange {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    let (head, _body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let response_headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| Header {
-            name: n.trim().to_owned(),
-            value: v.trim().to_owned(),
-        })
-        .collect();
     Exchange {
-        method: "GET".into(),
-        url: format!("http://{addr}{path}"),
-        status,
-        response_headers,
-        ..Exchange::default()
+        started_ms: None,
+        response_body: None,
+        ..send(addr, "GET", path, &[], None)
     }
 }
 
