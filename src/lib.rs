@@ -36,6 +36,7 @@ pub mod report;
 pub mod sanitize;
 pub mod schemes;
 pub mod secret;
+pub mod signature;
 pub mod status;
 pub mod syntax;
 pub mod target;

@@ -154,6 +154,12 @@ export interface SetCookieInfo {
   same_site: "Strict" | "Lax" | "None" | null; partitioned: boolean;
   other_attributes: [string, string][]; rejected: boolean; problems: Problem[];
 }
+/** A JWS signature check's outcome (extension/shared/signature.js, src/signature.rs). */
+export type SignatureVerdict =
+  | { status: "valid"; kid: string | null; alg: string }
+  | { status: "invalid"; kid: string | null; alg: string; tried: number }
+  | { status: "key_unknown"; kid: string; known: string[] }
+  | { status: "unchecked"; reason: string };
 export type TranscriptKind = "curl_verbose" | "curl_include" | "raw";
 /** A pasted transcript read into one exchange and annotated as the panel would. Offsets are into the pasted text. */
 export interface TranscriptReport {
@@ -553,6 +559,26 @@ pub fn diagnose_transcript(text: &str, now_ms: Option<f64>) -> Result<JsValue, J
         annotation: annotate(&t.exchange),
         credentials,
     })
+}
+
+/// The finding of a signature check the browser made with WebCrypto
+/// (`extension/shared/signature.js`): the same codes and texts as the CLI's `--jwks`
+/// (`src/signature.rs`). `null` for a valid or unchecked signature.
+#[wasm_bindgen(js_name = signatureFinding, unchecked_return_type = "Finding | null")]
+pub fn signature_finding(
+    #[wasm_bindgen(unchecked_param_type = "SignatureVerdict")] verdict: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] source: JsValue,
+) -> Result<JsValue, JsError> {
+    let text = js_sys::JSON::stringify(&verdict)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| JsError::new("not a signature verdict: not serialisable as JSON"))?;
+    let verdict: crate::signature::Verdict = serde_json::from_str(&text)
+        .map_err(|e| JsError::new(&format!("not a signature verdict: {e}")))?;
+    to_js(&crate::signature::finding(
+        &verdict,
+        &string_arg(&source, "source")?,
+    ))
 }
 
 /// True for the statuses AuthLens explains (401, 403, 407, 419, 440, 498, 499).

@@ -7,7 +7,6 @@
 //! ES256/384, EdDSA (Ed25519, RFC 8037), and HS256/384/512 with a secret the user gives on
 //! standard input, never stored.
 
-use authlens::finding::{Action, Effort, Evidence, Finding, Fix, Likelihood};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ring::signature::{self, RsaPublicKeyComponents, UnparsedPublicKey};
@@ -94,7 +93,9 @@ pub fn print_verdict(verdict: &Verdict, json: bool) {
             "key_unknown",
             format!("token.key_unknown: kid \"{kid}\" is not in the keys"),
         ),
-        Verdict::Unchecked(why) => ("unchecked", format!("signature not checked: {why}")),
+        Verdict::Unchecked { reason: why } => {
+            ("unchecked", format!("signature not checked: {why}"))
+        }
     };
     if json {
         println!(
@@ -106,22 +107,7 @@ pub fn print_verdict(verdict: &Verdict, json: bool) {
     }
 }
 
-/// What the check found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
-    /// The signature verifies with the key of this kid.
-    Valid { kid: Option<String>, alg: String },
-    /// No key verifies it (a key of the right kid and type was tried).
-    Invalid {
-        kid: Option<String>,
-        alg: String,
-        tried: usize,
-    },
-    /// The token names a kid that is not in the keys.
-    KeyUnknown { kid: String, known: Vec<String> },
-    /// Not a JWS, `alg: none`, an algorithm not supported, or no key of its type.
-    Unchecked(String),
-}
+pub use authlens::signature::{finding, Verdict};
 
 fn alg_fits(alg: &str, key: &Key) -> bool {
     match alg {
@@ -177,14 +163,18 @@ pub fn verify(token: &str, keys: &[Key], hs_secret: Option<&str>) -> Verdict {
     let (Some(h), Some(p), Some(s), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Verdict::Unchecked("not a compact JWS (three segments)".into());
+        return Verdict::Unchecked {
+            reason: "not a compact JWS (three segments)".into(),
+        };
     };
     let header: Option<Value> = URL_SAFE_NO_PAD
         .decode(h)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok());
     let Some(header) = header else {
-        return Verdict::Unchecked("the JWS header does not decode".into());
+        return Verdict::Unchecked {
+            reason: "the JWS header does not decode".into(),
+        };
     };
     let alg = header
         .get("alg")
@@ -193,21 +183,27 @@ pub fn verify(token: &str, keys: &[Key], hs_secret: Option<&str>) -> Verdict {
         .to_owned();
     let kid = header.get("kid").and_then(Value::as_str).map(str::to_owned);
     let Ok(sig) = URL_SAFE_NO_PAD.decode(s) else {
-        return Verdict::Unchecked("the signature is not base64url".into());
+        return Verdict::Unchecked {
+            reason: "the signature is not base64url".into(),
+        };
     };
     // RFC 7515 §5.2: the signing input is the two encoded segments as sent.
     let message = format!("{h}.{p}");
     if let Some(hash) = alg.strip_prefix("HS") {
         let Some(secret) = hs_secret else {
-            return Verdict::Unchecked(format!(
-                "{alg} needs the shared secret (--hs-secret-stdin)"
-            ));
+            return Verdict::Unchecked {
+                reason: format!("{alg} needs the shared secret (--hs-secret-stdin)"),
+            };
         };
         let algorithm = match hash {
             "256" => ring::hmac::HMAC_SHA256,
             "384" => ring::hmac::HMAC_SHA384,
             "512" => ring::hmac::HMAC_SHA512,
-            _ => return Verdict::Unchecked(format!("unsupported algorithm {alg}")),
+            _ => {
+                return Verdict::Unchecked {
+                    reason: format!("unsupported algorithm {alg}"),
+                }
+            }
         };
         let key = ring::hmac::Key::new(algorithm, secret.as_bytes());
         return if ring::hmac::verify(&key, message.as_bytes(), &sig).is_ok() {
@@ -217,7 +213,9 @@ pub fn verify(token: &str, keys: &[Key], hs_secret: Option<&str>) -> Verdict {
         };
     }
     if alg.is_empty() || alg.eq_ignore_ascii_case("none") {
-        return Verdict::Unchecked("unsigned (alg none)".into());
+        return Verdict::Unchecked {
+            reason: "unsigned (alg none)".into(),
+        };
     }
     let fitting: Vec<&Key> = keys.iter().filter(|k| alg_fits(&alg, k)).collect();
     let candidates: Vec<&Key> = match &kid {
@@ -237,7 +235,9 @@ pub fn verify(token: &str, keys: &[Key], hs_secret: Option<&str>) -> Verdict {
         None => fitting,
     };
     if candidates.is_empty() {
-        return Verdict::Unchecked(format!("no {alg} key in the JWKS"));
+        return Verdict::Unchecked {
+            reason: format!("no {alg} key in the JWKS"),
+        };
     }
     if let Some(key) = candidates
         .iter()
@@ -253,58 +253,6 @@ pub fn verify(token: &str, keys: &[Key], hs_secret: Option<&str>) -> Verdict {
         alg,
         tried: candidates.len(),
     }
-}
-
-/// The finding a verdict gives, if any.
-pub fn finding(verdict: &Verdict, source: &str) -> Option<Finding> {
-    let fix = |effort, text: &str, action| Fix {
-        effort,
-        text: text.to_owned(),
-        action,
-    };
-    let (code, score, title, explanation, detail, evidence, fixes) = match verdict {
-        Verdict::Invalid { kid, alg, tried } => (
-            "token.signature_invalid",
-            96,
-            "The token's signature does not verify with the issuer's keys".to_owned(),
-            "The token was not signed by the identity provider the keys belong to, or it was changed. Sign in again.".to_owned(),
-            format!(
-                "The {alg} signature was checked against {tried} key(s){} of the JWKS given and verifies with none (RFC 7515 §5.2): the token was altered, signed by another issuer or environment, or the keys are not this issuer's.",
-                kid.as_deref().map(|k| format!(" with kid \"{k}\"")).unwrap_or_default()
-            ),
-            vec![Evidence { source: source.into(), fact: format!("alg {alg}, signature does not verify") }],
-            vec![fix(Effort::Easy, "Sign in again.", Some(Action::SignIn)), fix(Effort::Medium, "Developer: check the token comes from the issuer whose keys the API uses (environment, tenant).", None)],
-        ),
-        Verdict::KeyUnknown { kid, known } => (
-            "token.key_unknown",
-            90,
-            "The token's signing key (kid) is not in the issuer's keys".to_owned(),
-            "The token was signed with a key the API does not know. Signing in again usually fixes it.".to_owned(),
-            format!(
-                "The token's kid \"{kid}\" is not in the JWKS ({}): the provider rotated its keys (and the API caches the old set, or the token predates the rotation), or the token comes from another issuer or environment.",
-                if known.is_empty() { "no kid there".to_owned() } else { format!("kids: {}", known.join(", ")) }
-            ),
-            vec![Evidence { source: source.into(), fact: format!("kid {kid} not among the keys") }],
-            vec![fix(Effort::Easy, "Sign in again.", Some(Action::SignIn)), fix(Effort::Medium, "Server: refresh the JWKS when a kid is unknown (RFC 7517 §4.5), and check the issuer and environment.", None)],
-        ),
-        _ => return None,
-    };
-    Some(Finding {
-        code,
-        likelihood: Likelihood::High,
-        score,
-        title,
-        explanation,
-        detail,
-        evidence,
-        fixes,
-        spec: if code == "token.key_unknown" {
-            "https://www.rfc-editor.org/rfc/rfc7517#section-4.5"
-        } else {
-            "https://www.rfc-editor.org/rfc/rfc7515#section-5.2"
-        },
-        flow: None,
-    })
 }
 
 #[cfg(test)]
@@ -393,6 +341,9 @@ mod tests {
             verify(&token, &[], Some("wrong")),
             Verdict::Invalid { .. }
         ));
-        assert!(matches!(verify(&token, &[], None), Verdict::Unchecked(_)));
+        assert!(matches!(
+            verify(&token, &[], None),
+            Verdict::Unchecked { .. }
+        ));
     }
 }

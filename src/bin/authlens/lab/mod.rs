@@ -9,6 +9,7 @@
 //! serves a handful of requests on loopback; it needs no async runtime.
 
 mod authz;
+mod keys;
 mod scenarios;
 
 use std::io::{Read, Write};
@@ -95,6 +96,9 @@ fn route(request: &mut Request, www: &Path) -> Reply {
         "/as-mixed/.well-known/openid-configuration" => authz::discovery(&host),
         "/as/authorize" => authz::authorize(url.split_once('?').map_or("", |(_, q)| q), &host),
         "/app/callback" => authz::callback(),
+        // RFC 7517 §5. `*`: the panel's "Fetch the issuer's keys" is a plain CORS fetch from
+        // the extension page (docs/permissions.md), as a browser app's would be.
+        "/as/jwks" => Reply::json(200, &keys::jwks()).with("Access-Control-Allow-Origin", "*"),
         "/as/token" if method == "POST" => {
             let authorization = header("Authorization");
             let mut body = String::new();

@@ -140,6 +140,21 @@ fn now() -> i64 {
 /// and the marker doubles as a canary that must never appear in AuthLens output or
 /// storage.
 fn jwt(header: Value, claims: Value) -> String {
+    let (head, payload) = jwt_parts(header, claims);
+    let signature = if head["alg"] == "none" {
+        ""
+    } else {
+        CANARY_SIGNATURE
+    };
+    format!(
+        "{}.{}.{signature}",
+        URL_SAFE_NO_PAD.encode(head.to_string()),
+        URL_SAFE_NO_PAD.encode(payload.to_string()),
+    )
+}
+
+/// The header and claims of a lab JWT: standard lab claims with `claims` merged over them.
+fn jwt_parts(header: Value, claims: Value) -> (Value, Value) {
     let now = now();
     let mut payload = json!({
         "iss": "http://127.0.0.1/lab-issuer",
@@ -164,15 +179,32 @@ fn jwt(header: Value, claims: Value) -> String {
             base.insert(k.clone(), v.clone());
         }
     }
-    let signature = if head["alg"] == "none" {
-        ""
-    } else {
-        CANARY_SIGNATURE
-    };
+    (head, payload)
+}
+
+/// A lab JWT really signed with the lab's keys (`keys.rs`, whose public half `/as/jwks`
+/// serves), for the opt-in signature checks (issue #16).
+fn signed_jwt(alg: &str, kid: &str) -> String {
+    let (head, payload) = jwt_parts(json!({"alg": alg, "kid": kid}), json!({}));
+    super::keys::sign(&head, &payload)
+}
+
+/// A signed token whose claims were changed after signing: the signature no longer fits.
+fn forged_jwt() -> String {
+    let token = signed_jwt("RS256", super::keys::RSA_KID);
+    let mut parts = token.splitn(3, '.');
+    let (head, _, signature) = (
+        parts.next().unwrap_or(""),
+        parts.next(),
+        parts.next().unwrap_or(""),
+    );
+    let (_, payload) = jwt_parts(
+        json!({}),
+        json!({"sub": "lab-admin", "scope": "read write admin"}),
+    );
     format!(
-        "{}.{}.{signature}",
-        URL_SAFE_NO_PAD.encode(head.to_string()),
-        URL_SAFE_NO_PAD.encode(payload.to_string()),
+        "{head}.{}.{signature}",
+        URL_SAFE_NO_PAD.encode(payload.to_string())
     )
 }
 
@@ -214,6 +246,14 @@ pub fn scenarios() -> Vec<Scenario> {
         scenario("token-dpop-bound", "A DPoP-bound token sent as Bearer", &["token.dpop_bound_as_bearer"], vec![bearer("/api/bearer/invalid-token", jwt(json!({"typ": "at+jwt"}), json!({"cnf": {"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}})))]),
         scenario("token-foreign", "A Microsoft Graph token sent to another API", &["token.foreign"], vec![bearer("/api/bearer/invalid-token", jwt(json!({"alg": "RS256", "nonce": "graph-nonce"}), json!({"aud": "00000003-0000-0000-c000-000000000000", "scp": "User.Read", "scope": null})))]),
         scenario("token-rejected", "A valid-looking token refused (revoked or key rotated)", &["token.rejected"], vec![bearer("/api/bearer/invalid-token", valid())]),
+        // Really signed tokens, refused by the API: the signature check (Credentials tab,
+        // "Verify signature"; `authlens … --jwks`) tells the cases apart. Each first fetches
+        // the issuer's JWKS, as an app does, so the panel has the keys in its traffic.
+        scenario("token-signed-rs256", "A correctly signed RS256 token refused (its signature verifies)", &["token.rejected"], vec![get("/as/jwks"), bearer("/api/bearer/invalid-token", signed_jwt("RS256", super::keys::RSA_KID))]),
+        scenario("token-signed-es256", "A correctly signed ES256 token refused (its signature verifies)", &["token.rejected"], vec![get("/as/jwks"), bearer("/api/bearer/invalid-token", signed_jwt("ES256", super::keys::EC_KID))]),
+        scenario("token-signed-hs256", "An HS256 token refused (verify it with the lab's secret)", &["token.rejected"], vec![bearer("/api/bearer/invalid-token", signed_jwt("HS256", "lab-hs-1"))]),
+        scenario("token-signature-invalid", "A token whose claims were changed after signing (token.signature_invalid)", &["token.rejected"], vec![get("/as/jwks"), bearer("/api/bearer/invalid-token", forged_jwt())]),
+        scenario("token-key-unknown", "A token signed with a key the JWKS no longer has (token.key_unknown)", &["token.rejected"], vec![get("/as/jwks"), bearer("/api/bearer/invalid-token", signed_jwt("RS256", super::keys::RETIRED_KID))]),
         scenario("clock-skew", "The server's clock is 2 hours behind", &["clock.skew"], vec![bearer("/api/skewed-clock", valid())]),
         scenario("challenge-missing", "401 without a WWW-Authenticate challenge", &["challenge.missing"], vec![bearer("/api/no-challenge", valid())]),
         scenario("challenge-malformed", "A malformed WWW-Authenticate header", &["token.rejected", "challenge.malformed"], vec![bearer("/api/malformed-challenge", valid())]),
