@@ -5,13 +5,16 @@
 // masked, never stored, and never sent (the CSP allows no request off this origin).
 import init, {
   annotateHarEntry, diagnoseTranscript, inspectToken, looksLikeTranscript, parseAuthorization,
-  parseChallenges, parseSetCookie,
+  parseChallenges, parseSetCookie, signatureFinding,
 } from './pkg/authlens.js';
 import { detect, KIND_NAMES } from './detect.js';
 import { el, findingLink, renderCatalogue } from './guide.js';
 // The panel's and the popup's own rendering of a finding (extension/shared/view.js, copied
 // next to this page by tools/assemble.mjs): a finding reads the same on every surface.
 import { renderFinding, setTranslator } from './shared/view.js';
+// The signature check on request (issue #16), the panel's own: WebCrypto in this page,
+// keys pasted (this page makes no request: its CSP allows none off this origin).
+import { renderSignatureCheck } from './shared/signature-view.js';
 
 /** @typedef {import('./pkg/authlens.js').Finding} Finding */
 /** @typedef {import('./pkg/authlens.js').Token} Token */
@@ -342,6 +345,9 @@ function showCredentials(authorization, shown, kind) {
   }
   if (parsed.problems.length) developer.append(renderProblems(parsed.problems.map((p) => ({ ...p, offset: Math.max(0, p.offset - offset) })), shown, maskCredential));
   if (token) tokenDetail(token, developer);
+  if (token?.kind === 'jws') {
+    developer.append(renderSignatureCheck(authorization.trim().replace(/^\S+\s+/, '').trim(), { signatureFinding, source: 'Authorization' }));
+  }
   if (findings.length) developer.append(developerFindings(findings));
 }
 

@@ -1,10 +1,10 @@
 // The self-help page offline: the page's own files are cached on install and served from
 // the cache first (stale-while-revalidate), so it opens without a network after the first
 // visit. Only same-origin GETs of this folder are handled; the page makes no other request.
-const CACHE = 'authlens-help-v1';
+const CACHE = 'authlens-help-v2';
 const FILES = [
   './', 'index.html', 'app.js', 'detect.js', 'guide.js', 'har-worker.js', 'style.css', 'favicon.svg',
-  'messages.json', 'findings.json', 'shared/view.js', 'pkg/authlens.js', 'pkg/authlens_bg.wasm',
+  'messages.json', 'findings.json', 'shared/view.js', 'shared/signature.js', 'shared/signature-view.js', 'pkg/authlens.js', 'pkg/authlens_bg.wasm',
 ];
 
 // tsconfig's lib has no WebWorker types (the DOM ones clash with them): the little used here.

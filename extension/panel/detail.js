@@ -3,6 +3,9 @@
 import { t } from '../shared/i18n.js';
 import { renderChallenges, renderProblem } from '../shared/render.js';
 import { el, faultNames, findingText, renderFinding, renderJsonObject, renderJwt } from '../shared/view.js';
+import { responseBody } from '../shared/browser.js';
+import { parseJwks } from '../shared/signature.js';
+import { renderSignatureCheck } from '../shared/signature-view.js';
 import { header } from './model.js';
 import { renderFlow } from './flow-view.js';
 import { PARAM_SPECS } from './params.js';
@@ -34,6 +37,19 @@ export async function copyText(text, toast) {
     area.remove();
   }
   toast(t('panel_copied'));
+}
+
+/**
+ * The one request AuthLens makes itself, on an explicit click (docs/permissions.md): no
+ * cookies, no referrer, not cached. The extension page's host permission lets it read the
+ * answer; a server answering with `Access-Control-Allow-Origin: *` (as identity providers
+ * do for their JWKS) needs none.
+ * @param {string} url
+ */
+async function fetchKeys(url) {
+  const response = await fetch(url, { credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.text();
 }
 
 export class Detail {
@@ -259,8 +275,78 @@ export class Detail {
         copy.addEventListener('click', () => copyText(JSON.stringify({ header: token.header, payload: token.payload }, null, 2), this.o.toast));
         parts.push(copy);
       }
+      // A JWS (three segments, signed): its signature can be checked, on request only.
+      const raw = value.trim().replace(/^\S+\s+/, '').trim();
+      if (token.kind === 'jws' && raw.split('.').length === 3) {
+        parts.push(renderSignatureCheck(raw, {
+          signatureFinding: (verdict, source) => this.o.core.signatureFinding(verdict, source),
+          source: name,
+          issuer: token.claims.iss ?? undefined,
+          seenKeys: () => this.seenKeys(),
+          fetchUrl: this.keysUrl(token.claims.iss ?? undefined),
+          fetchText: fetchKeys,
+        }));
+      }
     }
     box.replaceChildren(...parts);
+  }
+
+  /**
+   * The JWKS answers among the requests the panel holds (issue #16: "a JWKS seen in the
+   * traffic"). DevTools' live entries carry no body of a 200 GET (capture.js reads only
+   * failures' and POSTs'), so a JWKS-looking answer's body is asked of DevTools now, on
+   * the user's click: that reads what the browser already received, and sends nothing.
+   * @returns {Promise<{ url: string, keys: import('../shared/signature.js').PublicJwk[] }[]>}
+   */
+  async seenKeys() {
+    /** @type {Map<string, import('../shared/signature.js').PublicJwk[]>} */
+    const found = new Map();
+    for (const r of this.jwksRecords()) {
+      const entry = r.entry;
+      let text = entry.response.content?.text;
+      if (!text && typeof (/** @type {any} */ (entry).getContent) === 'function') {
+        text = (await responseBody(/** @type {chrome.devtools.network.Request} */ (/** @type {unknown} */ (entry)))) ?? undefined;
+      }
+      if (!text) continue;
+      try {
+        const keys = parseJwks(text);
+        if (keys.length) found.set(entry.request.url, keys);
+      } catch {
+        // Not a JWKS after all (a /keys API answering something else).
+      }
+    }
+    return [...found].map(([url, keys]) => ({ url, keys }));
+  }
+
+  /** The 2xx GETs that look like JWKS answers (RFC 7517 §5), oldest first. */
+  jwksRecords() {
+    const model = this.o.model;
+    const out = [];
+    for (let i = model.head; i < model.records.length; i++) {
+      const r = model.records[i];
+      const { request, response } = r.entry;
+      if (request.method !== 'GET' || response.status < 200 || response.status > 299) continue;
+      const path = new URL(request.url).pathname;
+      if (/(\/jwks(\.json)?|\/certs|\/keys)$/.test(path) || /"keys"\s*:\s*\[/.test(response.content?.text ?? '')) out.push(r);
+    }
+    return out;
+  }
+
+  /**
+   * What "Fetch the issuer's keys" fetches: the newest JWKS URL seen, else the newest
+   * discovery document seen, else the token issuer's discovery (OIDC Discovery §4).
+   * @param {string | undefined} issuer
+   */
+  keysUrl(issuer) {
+    const seen = this.jwksRecords().pop();
+    if (seen) return seen.entry.request.url;
+    const model = this.o.model;
+    for (let i = model.records.length - 1; i >= model.head; i--) {
+      const url = model.records[i].entry.request.url;
+      if (/\/\.well-known\/(openid-configuration|oauth-authorization-server)/.test(url)) return url;
+    }
+    if (issuer && /^https?:\/\//.test(issuer)) return `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+    return null;
   }
 
   /**

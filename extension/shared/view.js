@@ -27,6 +27,15 @@ export function setTranslator(t) {
 }
 
 /**
+ * A message through the surface's translator (for the other shared views, which must
+ * import nothing extension-only either).
+ * @type {Translate}
+ */
+export function tr(key, substitutions) {
+  return translate(key, substitutions);
+}
+
+/**
  * An element with text (as a text node: never parsed as markup) and a class.
  * @template {keyof HTMLElementTagNameMap} K
  * @param {K} tag
