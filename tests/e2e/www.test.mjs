@@ -304,6 +304,45 @@ test('phone and desktop layouts, keyboard use, and the dark theme', async () => 
   await page.setViewport({ width: 800, height: 600 });
 });
 
+test('a pasted token is verified on request against a pasted JWKS, or an HS secret that does not stay', async () => {
+  // The lab's really signed tokens (src/bin/authlens/lab/keys.rs) and its public keys.
+  const token = (/** @type {string} */ id) => {
+    const step = lab.scenarios.find((sc) => sc.id === id)?.steps.at(-1);
+    return String(step?.headers.find(([n]) => n === 'Authorization')?.[1] ?? '').replace(/^Bearer /, '');
+  };
+  const jwks = await (await fetch(new URL('/as/jwks', lab.url))).text();
+  /** @param {string} value @param {{ keys?: string, secret?: string }} how */
+  const check = async (value, how) => {
+    await paste(value);
+    await view('developer');
+    await page.waitForSelector('#sig-verify');
+    if (how.keys !== undefined) await page.$eval('#sig-jwks', (el, text) => { /** @type {HTMLTextAreaElement} */ (el).value = text; }, how.keys);
+    if (how.secret !== undefined) await page.$eval('#sig-secret', (el, text) => { /** @type {HTMLInputElement} */ (el).value = text; }, how.secret);
+    await page.click('#sig-verify');
+    await page.waitForFunction(() => document.getElementById('sig-result')?.dataset.status);
+    return page.$eval('#sig-result', (r) => ({ status: /** @type {HTMLElement} */ (r).dataset.status, text: r.textContent ?? '', codes: [...r.querySelectorAll('[data-code]')].map((c) => /** @type {HTMLElement} */ (c).dataset.code) }));
+  };
+  const rs = await check(token('token-signed-rs256'), { keys: jwks });
+  assert.equal(rs.status, 'valid', rs.text);
+  assert.match(rs.text, /RS256, kid lab-rsa-1\), checked against the pasted keys/);
+  assert.equal((await check(token('token-signed-es256'), { keys: jwks })).status, 'valid');
+  const forged = await check(token('token-signature-invalid'), { keys: jwks });
+  assert.deepEqual([forged.status, forged.codes], ['invalid', ['token.signature_invalid']], forged.text);
+  const unknown = await check(token('token-key-unknown'), { keys: jwks });
+  assert.deepEqual([unknown.status, unknown.codes], ['key_unknown', ['token.key_unknown']], unknown.text);
+  // One JWK, not a set, works too.
+  const one = JSON.stringify(JSON.parse(jwks).keys[0]);
+  assert.equal((await check(token('token-signed-rs256'), { keys: one })).status, 'valid');
+  const secret = 'lab-hs-secret-canary-2f1c';
+  const hs = await check(token('token-signed-hs256'), { secret });
+  assert.equal(hs.status, 'valid', hs.text);
+  assert.equal(await page.$eval('#sig-secret', (el) => /** @type {HTMLInputElement} */ (el).value), '', 'the secret leaves the input once used');
+  assertNoSecret(await page.content(), [secret], 'the page after an HS check');
+  const stored = await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } }));
+  assertNoSecret(stored, [secret], 'the page\'s storage');
+  await view('plain');
+});
+
 test('no console error, no request off the page, and it works offline', async () => {
   assert.deepEqual(errors, [], 'the console stays clean (the favicon is there, no 404)');
   const origin = new URL(lab.url).origin;
