@@ -627,9 +627,9 @@ pub struct DpopProof {
 
 /// Reads a `DPoP` request header sent together with these credentials. Besides what
 /// every proof needs ([`dpop_proof`]): a proof that accompanies an access token carries
-/// `ath`, the token's hash (RFC 9449 §4.2; checked for presence only, the core has no
-/// SHA-256), and a token bound to a DPoP key (`cnf.jkt`) travels with the `DPoP` scheme,
-/// not `Bearer` (§7.1).
+/// `ath`, the token's hash (RFC 9449 §4.2; checked for presence here, and its value, with
+/// `htm` and `htu`, by the diagnosis: `token.dpop_proof_mismatch`), and a token bound to
+/// a DPoP key (`cnf.jkt`) travels with the `DPoP` scheme, not `Bearer` (§7.1).
 pub fn dpop_proof_for(value: &str, credentials: &Credentials<'_>) -> DpopProof {
     let mut proof = dpop_proof(value);
     let mut problems = Problems::default();

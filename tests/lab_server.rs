@@ -83,3 +83,117 @@ fn diagnose_reads_a_recorded_har() {
         "{message}"
     );
 }
+
+/// The lab's really signed tokens and its DPoP proofs (issue #16), each scenario's
+/// requests sent as the lab page sends them, diagnosed natively: the expected top finding;
+/// then the signed tokens checked by `authlens token --jwks` against the lab's own JWKS.
+#[test]
+fn signed_tokens_and_dpop_proofs_of_the_lab() {
+    let lab = start_lab();
+    let body = send(&lab.1, "GET", "/scenarios.json", &[], None).response_body;
+    let catalogue: serde_json::Value =
+        serde_json::from_str(body.as_deref().unwrap_or("{}")).expect("the catalogue");
+    let scenario = |id: &str| {
+        catalogue["scenarios"]
+            .as_array()
+            .and_then(|list| list.iter().find(|s| s["id"] == id))
+            .cloned()
+            .unwrap_or_else(|| panic!("no scenario {id}"))
+    };
+    let last_request = |id: &str| {
+        let s = scenario(id);
+        let steps = s["steps"].as_array().cloned().unwrap_or_default();
+        let mut last = None;
+        for step in &steps {
+            let headers: Vec<(String, String)> = step["headers"]
+                .as_array()
+                .map(|h| {
+                    h.iter()
+                        .map(|p| {
+                            (
+                                p[0].as_str().unwrap_or("").to_owned(),
+                                p[1].as_str().unwrap_or("").to_owned(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let exchange = send(
+                &lab.1,
+                "GET",
+                step["path"].as_str().unwrap_or("/"),
+                &headers,
+                None,
+            );
+            // No request time: the lab's tokens are judged against now, as live.
+            last = Some(Exchange {
+                started_ms: None,
+                ..exchange
+            });
+        }
+        (s, last.expect("a step"))
+    };
+    for id in [
+        "challenge-dpop-nonce",
+        "token-dpop-proof-mismatch",
+        "token-signed-rs256",
+        "token-signed-es256",
+        "token-signed-hs256",
+        "token-signature-invalid",
+        "token-key-unknown",
+    ] {
+        let (s, exchange) = last_request(id);
+        let codes: Vec<_> = diagnose(&exchange).iter().map(|f| f.code).collect();
+        assert_eq!(
+            codes.first().copied(),
+            s["expect"][0].as_str(),
+            "{id}: {codes:?}"
+        );
+        if id == "challenge-dpop-nonce" {
+            assert!(
+                !codes.contains(&"token.dpop_proof_mismatch"),
+                "the lab's good proof fits: {codes:?}"
+            );
+        }
+    }
+
+    let jwks = send(&lab.1, "GET", "/as/jwks", &[], None);
+    assert_eq!(jwks.status, 200);
+    let dir = std::env::temp_dir().join(format!("authlens-lab-jwks-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let file = dir.join("jwks.json");
+    std::fs::write(&file, jwks.response_body.unwrap_or_default()).expect("written");
+    let check = |id: &str, secret: Option<&str>| {
+        let (_, exchange) = last_request(id);
+        let token = exchange
+            .request_header("Authorization")
+            .unwrap_or("")
+            .trim_start_matches("Bearer ")
+            .to_owned();
+        let mut args = vec!["token", "--jwks", file.to_str().unwrap_or("")];
+        if secret.is_some() {
+            args.push("--hs-secret-stdin");
+        }
+        args.push(&token);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_authlens"))
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("runs");
+        if let Some(secret) = secret {
+            let _ = writeln!(child.stdin.take().expect("stdin"), "{secret}");
+        }
+        let out = child.wait_with_output().expect("runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(check("token-signed-rs256", None).contains("signature valid (RS256, kid lab-rsa-1)"));
+    assert!(check("token-signed-es256", None).contains("signature valid (ES256, kid lab-ec-1)"));
+    assert!(
+        check("token-signed-hs256", Some("lab-hs-secret-canary-2f1c"))
+            .contains("signature valid (HS256")
+    );
+    assert!(check("token-signature-invalid", None).contains("token.signature_invalid"));
+    assert!(check("token-key-unknown", None).contains("token.key_unknown"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -75,6 +75,8 @@ const CAUSE_BY_CODE = {
   'token.signature_invalid': 'site',
   'token.key_unknown': 'refused',
   'token.dpop_bound_as_bearer': 'site',
+  // A proof made for another token or request is the app's bug: the user cannot fix it.
+  'token.dpop_proof_mismatch': 'site',
   'token.foreign': 'site',
   'token.opaque': 'site',
   'token.encrypted': 'unknown',

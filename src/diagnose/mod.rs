@@ -5,6 +5,7 @@
 //! looks at the context and adds [`Finding`]s:
 //! - `auth.*` in `credentials`;
 //! - `token.*`, `clock.skew` and `pattern.env_mismatch` in `token`;
+//! - `token.dpop_proof_mismatch` (the DPoP proof's ath, htm, htu) in `dpop`;
 //! - `challenge.*` and `status.*` in `challenge`;
 //! - `session.*`, `cors.*`, `transport.*` and the cross-request `pattern.*` in `session`.
 //!
@@ -19,12 +20,14 @@
 
 mod challenge;
 mod credentials;
+mod dpop;
 mod flow;
 pub(crate) mod oauth;
 mod session;
 mod token;
 pub mod words;
 
+pub use dpop::access_token_hash as dpop_ath;
 pub(crate) use session::fingerprint;
 pub use session::{Session, Summary};
 
@@ -235,6 +238,7 @@ pub fn diagnose_with(
     challenge::detect(&context, &mut findings);
     credentials::detect(&context, &mut findings);
     token::detect(&context, &mut findings);
+    dpop::detect(&context, &mut findings);
     oauth::detect(&context, &mut findings);
     session::detect(&context, &mut findings);
     yield_to_reasons(&mut findings);

@@ -88,7 +88,7 @@ fn route(request: &mut Request, www: &Path) -> Reply {
         "/" => Reply::page(200, "text/html; charset=utf-8", INDEX_HTML),
         "/lab.js" => Reply::page(200, "text/javascript; charset=utf-8", LAB_JS),
         "/lab.css" => Reply::page(200, "text/css; charset=utf-8", LAB_CSS),
-        "/scenarios.json" => Reply::json(200, &scenarios::catalogue()),
+        "/scenarios.json" => Reply::json(200, &scenarios::catalogue(&host)),
         "/help" => Reply::redirect(301, "/help/"),
         _ if path.starts_with("/help/") => static_file(www, &path["/help/".len()..]),
         "/as/.well-known/openid-configuration" => authz::discovery(&host),

@@ -217,9 +217,18 @@ pub const CANARY_SIGNATURE: &str = "YXV0aGxlbnMtY2FuYXJ5LXNpZ25hdHVyZS1kby1ub3Qt
 /// A Basic password that must never appear unmasked.
 pub const CANARY_PASSWORD: &str = "lab-canary-password";
 
-/// The scenarios, with fresh credentials (token times are relative to now).
-pub fn scenarios() -> Vec<Scenario> {
+/// The scenarios, with fresh credentials (token times are relative to now). `host` is the
+/// lab's, as the page calls it: a DPoP proof names the URI it is for (RFC 9449 §4.2 htu).
+pub fn scenarios(host: &str) -> Vec<Scenario> {
     let now = now();
+    let dpop_token = valid();
+    let dpop_proof = |htu: &str, ath: &str| {
+        jwt(
+            json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": {"kty": "EC", "crv": "P-256", "x": "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs", "y": "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA"}}),
+            json!({"htm": "GET", "htu": format!("http://{host}{htu}"), "jti": "lab-jti", "iat": now, "ath": ath}),
+        )
+    };
+    let ath = authlens::diagnose::dpop_ath(&dpop_token);
     let basic_ok = format!(
         "Basic {}",
         STANDARD.encode(format!("lab-user:{CANARY_PASSWORD}"))
@@ -260,10 +269,18 @@ pub fn scenarios() -> Vec<Scenario> {
         scenario("challenge-digest-stale", "Digest with stale=true", &["challenge.digest_stale"], vec![with_auth("/api/digest", r#"Digest username="lab-user", realm="authlens-lab", nonce="old-nonce", uri="/api/digest", response="6629fae49393a05397450978507c4ef1", qop=auth, nc=00000001, cnonce="0a4f113b""#.into())]),
         scenario("challenge-dpop-nonce", "DPoP: the server requires a nonce", &["challenge.dpop_nonce"], vec![Step {
             headers: vec![
-                ("Authorization".into(), format!("DPoP {}", valid())),
-                ("DPoP".into(), jwt(json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": {"kty": "EC", "crv": "P-256", "x": "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs", "y": "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA"}}), json!({"htm": "GET", "htu": "/api/dpop", "jti": "lab-jti", "iat": now}))),
+                ("Authorization".into(), format!("DPoP {dpop_token}")),
+                ("DPoP".into(), dpop_proof("/api/dpop", &ath)),
             ],
             ..get("/api/dpop")
+        }]),
+        // The proof made for the token before a refresh: its ath is another token's hash.
+        scenario("token-dpop-proof-mismatch", "A DPoP proof made for another access token (ath)", &["token.dpop_proof_mismatch"], vec![Step {
+            headers: vec![
+                ("Authorization".into(), format!("DPoP {dpop_token}")),
+                ("DPoP".into(), dpop_proof("/api/dpop-proof", &authlens::diagnose::dpop_ath("the-access-token-before-the-refresh"))),
+            ],
+            ..get("/api/dpop-proof")
         }]),
         scenario("challenge-step-up", "Step-up authentication required (RFC 9470)", &["challenge.step_up"], vec![bearer("/api/step-up", valid())]),
         scenario("challenge-claims", "An Entra claims challenge", &["challenge.claims"], vec![bearer("/api/claims-challenge", valid())]),
@@ -315,8 +332,8 @@ pub fn scenarios() -> Vec<Scenario> {
 }
 
 /// The catalogue as the page and the tests read it.
-pub fn catalogue() -> Value {
-    json!({ "scenarios": scenarios() })
+pub fn catalogue(host: &str) -> Value {
+    json!({ "scenarios": scenarios(host) })
 }
 
 fn bearer_challenge(extra: &str) -> String {
@@ -345,6 +362,7 @@ pub fn route(method: &str, path: &str, host: &str, origin: Option<&str>) -> Opti
         "/api/digest-refused" => unauthorized("Digest realm=\"authlens-lab\", qop=\"auth\", algorithm=MD5, nonce=\"lab-nonce-2\", opaque=\"lab\""),
         "/api/dpop" => unauthorized("DPoP algs=\"ES256\", error=\"use_dpop_nonce\", error_description=\"Resource server requires nonce in DPoP proof\"")
             .with("DPoP-Nonce", "eyJ7S_zG.eyJH0-Z.HX4w-7v"),
+        "/api/dpop-proof" => unauthorized("DPoP algs=\"ES256\", error=\"invalid_dpop_proof\", error_description=\"Invalid DPoP proof\""),
         "/api/step-up" => unauthorized(&bearer_challenge(", error=\"insufficient_user_authentication\", error_description=\"A different authentication level is required\", acr_values=\"urn:authlens:lab:mfa\"")),
         "/api/claims-challenge" => unauthorized("Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", error=\"insufficient_claims\", claims=\"eyJhY2Nlc3NfdG9rZW4iOnsiYWNycyI6eyJlc3NlbnRpYWwiOnRydWUsInZhbHVlIjoiY3AxIn19fQ==\""),
         "/api/negotiate" => unauthorized("Negotiate"),
