@@ -15,7 +15,7 @@ const dist = join(root, 'dist');
 // loaded on demand (tools/build.sh). www needs only the second.
 const pkgFiles = ['authlens_engine.js', 'authlens_engine_bg.wasm', 'authlens.js', 'authlens_bg.wasm'];
 /** Files of extension/shared/ that www imports too: they must import nothing extension-only. */
-const sharedWithWww = ['view.js', 'signature.js', 'signature-view.js'];
+const sharedWithWww = ['view.js', 'signature.js', 'signature-view.js', 'flow-view.js'];
 
 /** The gecko id, also used by the e2e suite to pin the extension's UUID. */
 export const GECKO_ID = 'authlens@authlens.dev';

@@ -15,6 +15,8 @@ import { renderFinding, setTranslator } from './shared/view.js';
 // The signature check on request (issue #16), the panel's own: WebCrypto in this page,
 // keys pasted (this page makes no request: its CSP allows none off this origin).
 import { renderSignatureCheck } from './shared/signature-view.js';
+// The panel's sign-in flow timeline (issue #16), for the flows of a dropped HAR.
+import { renderFlow } from './shared/flow-view.js';
 
 /** @typedef {import('./pkg/authlens.js').Finding} Finding */
 /** @typedef {import('./pkg/authlens.js').Token} Token */
@@ -620,10 +622,43 @@ function showHarReport(report, bytes) {
     developer.append(group);
   }
   developer.append(timeline(report));
+  const flows = signInFlows(report);
+  if (flows) developer.append(flows);
+  const broken = report.summary.flows.filter((f) => f.broken);
+  if (broken.length) {
+    plain.append(el('p', { className: 'flow-note' }, `${broken.length === 1 ? 'A sign-in' : `${broken.length} sign-ins`} broke while recording: ${broken.map((f) => f.broken?.title).join('; ')}. The developer view shows each step.`));
+  }
   const hosts = Object.entries(summary.hosts).sort((a, b) => b[1] - a[1]);
   if (hosts.length) developer.append(el('h3', {}, 'Failures by host'), el('dl', { className: 'facts' }, ...hosts.slice(0, 20).flatMap(([h, n]) => [el('dt', {}, h), el('dd', {}, String(n))])));
   developer.append(downloads.cloneNode(true));
   for (const button of developer.querySelectorAll('button[data-action]')) wireDownload(/** @type {HTMLButtonElement} */ (button));
+}
+
+/**
+ * The HAR's sign-in flows as the panel's timeline shows them (shared/flow-view.js), the
+ * broken step highlighted, with its finding in full. The report keeps each step as [entry
+ * index, kind, status]; the method and URL come from the report's entries (failures
+ * only), so a healthy step shows its kind and status.
+ * @param {import('./pkg/authlens.js').HarReport} report
+ */
+function signInFlows(report) {
+  if (!report.summary.flows.length) return null;
+  const byIndex = new Map(report.entries.map((e) => [e.index, e]));
+  const box = el('section', { className: 'sign-in-flows', id: 'sign-in-flows' }, el('h3', {}, 'Sign-in flows'));
+  for (const flow of report.summary.flows.slice(0, 20)) {
+    /** @type {import('./pkg/authlens.js').Flow} */
+    const view = {
+      id: flow.id, client_id: flow.client_id, issuer: flow.issuer, grant: flow.grant, broken: flow.broken,
+      steps: flow.steps.map(([index, kind, status]) => {
+        const entry = byIndex.get(index);
+        return { index, kind, status, method: entry?.method ?? '', url: entry?.url.split(/[?#]/)[0] ?? '', params: [], finding: flow.broken?.index === index ? flow.broken.code : undefined };
+      }),
+    };
+    box.append(renderFlow(view));
+    const finding = flow.broken && byIndex.get(flow.broken.index)?.findings.find((f) => f.code === flow.broken?.code);
+    if (finding) box.append(el('ol', { className: 'findings flow-finding' }, renderFinding(finding)));
+  }
+  return box;
 }
 
 /**

@@ -4,7 +4,7 @@
 const CACHE = 'authlens-help-v2';
 const FILES = [
   './', 'index.html', 'app.js', 'detect.js', 'guide.js', 'har-worker.js', 'style.css', 'favicon.svg',
-  'messages.json', 'findings.json', 'shared/view.js', 'shared/signature.js', 'shared/signature-view.js', 'pkg/authlens.js', 'pkg/authlens_bg.wasm',
+  'messages.json', 'findings.json', 'shared/view.js', 'shared/signature.js', 'shared/signature-view.js', 'shared/flow-view.js', 'pkg/authlens.js', 'pkg/authlens_bg.wasm',
 ];
 
 // tsconfig's lib has no WebWorker types (the DOM ones clash with them): the little used here.

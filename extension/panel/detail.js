@@ -7,7 +7,7 @@ import { responseBody } from '../shared/browser.js';
 import { parseJwks } from '../shared/signature.js';
 import { renderSignatureCheck } from '../shared/signature-view.js';
 import { header } from './model.js';
-import { renderFlow } from './flow-view.js';
+import { renderFlow } from '../shared/flow-view.js';
 import { PARAM_SPECS } from './params.js';
 
 /** @typedef {import('./model.js').Rec} Rec */

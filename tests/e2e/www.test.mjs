@@ -220,6 +220,31 @@ test('a HAR dropped on the page shows its top causes, and the downloads hold no 
   assertNoSecret(report, lab.secrets, 'the Markdown report download');
 });
 
+test('a dropped HAR with a broken sign-in flow shows the flow timeline, the broken step and its finding', async () => {
+  // Recorded from the lab by tools/record-lab-har.mjs: authorize, callback, then a token
+  // request whose code_verifier does not match the code_challenge.
+  const har = readFileSync(join(root, 'tests', 'fixtures', 'har', 'lab', 'flow-pkce-failed.har'), 'utf8');
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], 'flow-pkce-failed.har', { type: 'application/json' }));
+    document.querySelector('#guide')?.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, har);
+  await page.waitForSelector('#sign-in-flows .flow-view');
+  assert.match(await page.$eval('#plain .flow-note', (p) => p.textContent ?? ''), /A sign-in broke while recording: The code_verifier does not match the code_challenge/);
+  await view('developer');
+  const steps = await page.$$eval('#sign-in-flows .flow-step', (items) => items.map((i) => [i.getAttribute('data-kind'), i.getAttribute('data-finding'), i.classList.contains('flow-step-broken')]));
+  assert.deepEqual(steps, [['authorize', null, false], ['callback', null, false], ['token', 'oauth.pkce_failed', true]]);
+  assert.equal(await page.$eval('#sign-in-flows .flow-broken', (p) => p.getAttribute('data-code')), 'oauth.pkce_failed');
+  assert.match(await page.$eval('#sign-in-flows .flow-view h3', (h) => h.textContent ?? ''), /lab-app/);
+  // The broken step's finding in full, as the core words it (S256 of the verifier shown).
+  const card = await page.$eval('#sign-in-flows .flow-finding [data-code="oauth.pkce_failed"]', (c) => c.textContent ?? '');
+  assert.match(card, /code_verifier/);
+  // The broken step's URL is there, never a code or the verifier.
+  assert.match(await page.$eval('#sign-in-flows .flow-step[data-finding] .flow-step-url', (c) => c.textContent ?? ''), /\/as\/token$/);
+  assertNoSecret(await page.content(), ['lab-another-verifier-that-does-not-match-it', 'lab-app-client-secret'], 'the flow view');
+  await view('plain');
+});
+
 test('a wrong file gets a human sentence with the technical detail under it', async () => {
   const input = /** @type {import('puppeteer-core').ElementHandle<HTMLInputElement>} */ (await page.$('#har-input'));
   await input.uploadFile(join(root, 'extension', 'icons', 'icon-16.png'));

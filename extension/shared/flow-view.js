@@ -3,7 +3,11 @@
 // shows its status and the parameters that matter; the core masks the secret ones (codes,
 // tokens, verifiers, state, nonce) before they get here. The step where the flow broke is
 // marked with its finding code. Network data is hostile: DOM APIs and textContent only.
-import { t } from '../shared/i18n.js';
+//
+// Shared by the panel (a flow from the Inspector) and the self-help page (a flow of a
+// dropped HAR's report, `summary.flows`), so it imports only view.js: www has no
+// extension APIs, and each surface hands view.js its translator (setTranslator).
+import { tr as t } from './view.js';
 
 /** Step kinds the timeline knows, with their _locales key (flow_step_<kind>). */
 const KINDS = new Set([
@@ -76,10 +80,13 @@ function renderStep(step, flow, options) {
   const kind = KINDS.has(step.kind) ? t(`flow_step_${step.kind}`) : step.kind;
   title.textContent = t('flow_step_line', [String(step.index), kind, step.method, String(step.status || '—')]);
   item.append(title);
-  const url = document.createElement('code');
-  url.className = 'flow-step-url';
-  url.textContent = step.url;
-  item.append(' ', url);
+  // A HAR report's flow steps carry the URL of the failing entries only.
+  if (step.url) {
+    const url = document.createElement('code');
+    url.className = 'flow-step-url';
+    url.textContent = step.url;
+    item.append(' ', url);
+  }
   if (step.params.length) {
     const params = document.createElement('dl');
     params.className = 'flow-params';
