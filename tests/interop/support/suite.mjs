@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request as httpRequest } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -94,6 +95,31 @@ export function context(dir, tap) {
     useProxy(proxy) {
       if (!tap) throw new Error('useProxy: no tap in this context');
       tap.setUpstream(proxy);
+    },
+    nodeFetch(url, init = {}) {
+      if (!tap) return Promise.reject(new Error('nodeFetch: no tap in this context'));
+      // A forward proxy takes the absolute URI as the request target (RFC 9112 §3.2.2).
+      // Host is the origin's (RFC 9112 §3.2): Node would name the tap, and a server that
+      // builds URLs from Host (oidc-provider's discovery) would point the client at it.
+      const headers = { ...Object.fromEntries(new Headers(init.headers ?? {}).entries()), host: new URL(url).host };
+      const body = init.body === undefined || init.body === null ? undefined : String(init.body);
+      return new Promise((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: tap.port, method: init.method ?? 'GET', path: String(url), headers }, (res) => {
+          /** @type {Buffer[]} */
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const out = new Headers();
+            for (const [name, value] of Object.entries(res.headers)) {
+              for (const v of [value ?? []].flat()) out.append(name, v);
+            }
+            const status = res.statusCode ?? 0;
+            resolve(new Response([204, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: out }));
+          });
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
     },
     async fetchFromPage(page, url, init) {
       return page.evaluate(

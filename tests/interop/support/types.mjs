@@ -55,6 +55,9 @@
  * @property {(ms: number) => Promise<void>} sleep
  * @property {(proxy: { host: string, port: number } | null) => void} useProxy for this
  *   scenario, the recording tap forwards every request to this proxy (null: directly)
+ * @property {(url: string | URL, init?: { method?: string, headers?: any, body?: any }) => Promise<Response>} nodeFetch
+ *   a fetch() for client libraries that run in Node (openid-client): plain http through
+ *   the recording tap, so their requests are legs of the scenario's HAR like the browser's
  */
 
 /**

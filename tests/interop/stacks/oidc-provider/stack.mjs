@@ -17,6 +17,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import express from 'express';
 import { auth, requiredScopes } from 'express-oauth2-jwt-bearer';
 import { exportJWK, generateKeyPair } from 'jose';
+import * as oidc from 'openid-client';
 import Provider, { errors } from 'oidc-provider';
 
 import { listen, pageFetch, pkgVersion, serverLog, sleep } from '../express-jwt/support.mjs';
@@ -143,6 +144,73 @@ async function authorizeCode(page, data) {
   const code = new URL(page.url()).searchParams.get('code');
   if (!code) throw new Error(`no code in ${page.url()}`);
   return { code, verifier };
+}
+
+/**
+ * A client built by panva's openid-client 6 (a certified Relying Party library), not by
+ * this file: discovery, client authentication, PKCE and the code exchange are its own. It
+ * runs in Node, and its requests go through the recording tap (ctx.nodeFetch), so they
+ * are legs of the scenario's HAR with the browser's sign-in pages. Plain http on
+ * loopback, hence allowInsecureRequests.
+ * @param {Data} data
+ * @param {import('../../support/types.mjs').Context} ctx
+ * @param {string} clientId
+ * @param {string | null} secret client_secret_basic; null: a public client (PKCE only)
+ */
+function openidClient(data, ctx, clientId, secret) {
+  return oidc.discovery(new URL(data.issuer), clientId, undefined, secret === null ? oidc.None() : oidc.ClientSecretBasic(secret), {
+    execute: [oidc.allowInsecureRequests],
+    [oidc.customFetch]: /** @type {oidc.CustomFetch} */ ((url, options) => ctx.nodeFetch(url, options)),
+  });
+}
+
+/**
+ * The SPA's sign-in with openid-client: it builds the authorization URL (code + PKCE
+ * S256, state), the browser goes through the provider's login and consent pages, and the
+ * callback URL comes back to the library.
+ * @param {import('puppeteer-core').Page} page
+ * @param {Data} data
+ * @param {oidc.Configuration} config
+ */
+async function openidClientSignIn(page, data, config) {
+  await openSpa(page, { data });
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: `${data.rs}/callback`,
+    scope: 'openid',
+    prompt: 'consent',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+  });
+  await page.goto(url.href);
+  await page.waitForSelector('input[name=login]');
+  await page.type('input[name=login]', USER.login);
+  await page.type('input[name=password]', USER.password);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  await page.waitForSelector('input[name=prompt][value=consent]');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('button[type=submit]')]);
+  await page.waitForFunction((/** @type {string} */ cb) => location.href.startsWith(cb), {}, `${data.rs}/callback`);
+  return { callback: new URL(page.url()), verifier, state };
+}
+
+/**
+ * What openid-client threw: its OAuth error code (ResponseBodyError), or a failure.
+ * @param {Promise<unknown>} call
+ */
+async function oauthError(call) {
+  try {
+    await call;
+  } catch (error) {
+    // ResponseBodyError carries the body's error; a 401 with a challenge is a
+    // WWWAuthenticateChallengeError whose cause lists the parsed challenges.
+    const e = /** @type {{ error?: string, cause?: { parameters?: { error?: string } }[] }} */ (error);
+    const code = e.error ?? (Array.isArray(e.cause) ? e.cause.find((c) => c.parameters?.error)?.parameters?.error : undefined);
+    if (code) return code;
+    throw error;
+  }
+  throw new Error('openid-client: the request succeeded, an OAuth error was expected');
 }
 
 /**
@@ -553,6 +621,72 @@ export default {
         { url: '/token', method: 'POST', status: 400, top: 'oauth.invalid_grant', absent: ['auth.missing', 'oauth.pkce_failed'] },
       ],
       why: 'A code is single-use (RFC 6749 §4.1.2). oidc-provider marks it consumed on the first exchange; the second finds code.consumed, revokes the grant (the tokens already issued included) and throws InvalidGrant("authorization code already consumed"), answered as 400 invalid_grant "grant request is invalid". Same words as any other refused grant: the traffic shows the code was already exchanged, which is oauth.invalid_grant for a reused code.',
+      serverSaid: 'first 200 with tokens; second 400 {"error":"invalid_grant","error_description":"grant request is invalid"}; log: provider grant.revoked, provider grant.error: InvalidGrant invalid_grant: grant request is invalid (authorization code already consumed)',
+    },
+    {
+      id: 'openid-client-invalid-client',
+      title: 'openid-client: the token endpoint refuses the client secret',
+      did: 'openid-client 6 (in Node, through the tap) discovers the provider and asks for a client_credentials grant as client "backend" with a wrong secret (client_secret_basic, as discovery allows)',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       * @param {import('../../support/types.mjs').Context} ctx
+       */
+      async run(page, server, ctx) {
+        const data = await openSpa(page, server);
+        const config = await openidClient(data, ctx, BACKEND.id, 'canary-oidc-wrong-secret-openid-client');
+        const error = await oauthError(oidc.clientCredentialsGrant(config, { resource: `${data.rs}/api/reports`, scope: 'reports:read' }));
+        if (error !== 'invalid_client') throw new Error(`openid-client got ${error}, expected invalid_client`);
+      },
+      expect: [
+        { url: '/.well-known/openid-configuration', status: 200, top: null },
+        { url: '/token', method: 'POST', status: 401, top: 'oauth.invalid_client', absent: ['auth.missing'] },
+      ],
+      why: 'openid-client sends client_secret_basic (RFC 6749 §2.3.1: the client id and secret form-urlencoded, then Basic). oidc-provider\'s client authentication compares the secret (lib/shared/client_auth.js) and answers 401 invalid_client with a Basic challenge (RFC 6749 §5.2). The library reports the same error code to its caller; the traffic shows the Basic header and the discovery\'s token_endpoint_auth_methods_supported: oauth.invalid_client.',
+      serverSaid: '401 {"error":"invalid_client","error_description":"client authentication failed"}, WWW-Authenticate: Basic realm=…, error="invalid_client"; log: provider grant.error: InvalidClientAuth invalid_client: client authentication failed (invalid secret provided)',
+    },
+    {
+      id: 'openid-client-pkce-mismatch',
+      title: 'openid-client: the code exchange sends another code_verifier',
+      did: 'openid-client builds the authorization URL (code + PKCE S256) for the public client "spa"; the browser signs in; the library exchanges the callback\'s code with a fresh verifier, not the one the challenge was made from',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       * @param {import('../../support/types.mjs').Context} ctx
+       */
+      async run(page, server, ctx) {
+        const data = await openSpa(page, server);
+        const config = await openidClient(data, ctx, SPA, null);
+        const { callback, state } = await openidClientSignIn(page, data, config);
+        const error = await oauthError(oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedState: state }));
+        if (error !== 'invalid_grant') throw new Error(`openid-client got ${error}, expected invalid_grant`);
+      },
+      expect: [{ url: '/token', method: 'POST', status: 400, top: 'oauth.pkce_failed', absent: ['auth.missing'] }],
+      why: 'As flow-pkce-wrong-verifier, with the client side written by openid-client: oidc-provider\'s checkPKCE finds BASE64URL(SHA256(code_verifier)) is not the stored code_challenge (RFC 7636 §4.6) and answers 400 invalid_grant "grant request is invalid". The authorization request (through the browser) and the token request (from Node) are in one HAR: the verifier does not match the challenge, oauth.pkce_failed.',
+      serverSaid: '400 {"error":"invalid_grant","error_description":"grant request is invalid"}; log: provider grant.error: InvalidGrant invalid_grant: grant request is invalid (PKCE verification failed)',
+    },
+    {
+      id: 'openid-client-code-reused',
+      title: 'openid-client: the same authorization code exchanged twice',
+      did: 'openid-client signs the public client "spa" in (code + PKCE S256, the browser on the provider\'s pages), exchanges the code (200, the ID token verified against the JWKS), then calls authorizationCodeGrant again with the same callback URL',
+      /**
+       * @param {import('puppeteer-core').Page} page
+       * @param {any} server
+       * @param {import('../../support/types.mjs').Context} ctx
+       */
+      async run(page, server, ctx) {
+        const data = await openSpa(page, server);
+        const config = await openidClient(data, ctx, SPA, null);
+        const { callback, verifier, state } = await openidClientSignIn(page, data, config);
+        await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+        const error = await oauthError(oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state }));
+        if (error !== 'invalid_grant') throw new Error(`openid-client got ${error}, expected invalid_grant`);
+      },
+      expect: [
+        { url: '/token', method: 'POST', status: 200, top: null },
+        { url: '/token', method: 'POST', status: 400, top: 'oauth.invalid_grant', absent: ['auth.missing', 'oauth.pkce_failed'] },
+      ],
+      why: 'As flow-code-reused, with openid-client as the client: a code is single-use (RFC 6749 §4.1.2); oidc-provider finds it consumed, revokes the grant and answers 400 invalid_grant "grant request is invalid". The traffic shows the same code exchanged before with success: oauth.invalid_grant for a reused code.',
       serverSaid: 'first 200 with tokens; second 400 {"error":"invalid_grant","error_description":"grant request is invalid"}; log: provider grant.revoked, provider grant.error: InvalidGrant invalid_grant: grant request is invalid (authorization code already consumed)',
     },
     {
