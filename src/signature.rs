@@ -6,13 +6,12 @@
 //! Both hand their [`Verdict`] here, so a check reads the same on every surface: the same
 //! codes, titles, explanations and fixes.
 
-use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::finding::{Action, Effort, Evidence, Finding, Fix, Likelihood};
 
 /// What a signature check found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     /// The signature verifies with the key of this kid.
     Valid { kid: Option<String>, alg: String },
@@ -26,6 +25,50 @@ pub enum Verdict {
     KeyUnknown { kid: String, known: Vec<String> },
     /// Not a JWS, `alg: none`, an algorithm not supported, or no key of its type.
     Unchecked { reason: String },
+}
+
+impl Verdict {
+    /// Reads the browser's verdict (`SignatureVerdict` in src/wasm.rs: `{"status": "valid" |
+    /// "invalid" | "key_unknown" | "unchecked", …}`). By hand from a `Value`, not with a
+    /// derived `Deserialize`: the engine's size is a budget (issue #17), and serde_json's
+    /// `Value` is in the module anyway.
+    pub fn from_json(value: &Value) -> Option<Self> {
+        let text = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_owned);
+        let alg = || text("alg").unwrap_or_default();
+        Some(match value.get("status")?.as_str()? {
+            "valid" => Self::Valid {
+                kid: text("kid"),
+                alg: alg(),
+            },
+            "invalid" => Self::Invalid {
+                kid: text("kid"),
+                alg: alg(),
+                tried: value
+                    .get("tried")
+                    .and_then(Value::as_u64)
+                    .and_then(|n| usize::try_from(n).ok())
+                    .unwrap_or(0),
+            },
+            "key_unknown" => Self::KeyUnknown {
+                kid: text("kid")?,
+                known: value
+                    .get("known")
+                    .and_then(Value::as_array)
+                    .map(|list| {
+                        list.iter()
+                            .filter_map(Value::as_str)
+                            .take(20)
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            },
+            "unchecked" => Self::Unchecked {
+                reason: text("reason").unwrap_or_default(),
+            },
+            _ => return None,
+        })
+    }
 }
 
 /// Bounds what a verdict from the browser may carry into a finding's text: it is built
@@ -104,21 +147,23 @@ mod tests {
 
     #[test]
     fn verdicts_read_from_json_and_give_their_codes() {
-        let v: Verdict =
-            serde_json::from_str(r#"{"status":"invalid","alg":"RS256","kid":"k1","tried":1}"#)
-                .unwrap();
+        let read = |text: &str| Verdict::from_json(&serde_json::from_str(text).unwrap()).unwrap();
+        let v = read(r#"{"status":"invalid","alg":"RS256","kid":"k1","tried":1}"#);
         assert_eq!(
             finding(&v, "Authorization").unwrap().code,
             "token.signature_invalid"
         );
-        let v: Verdict =
-            serde_json::from_str(r#"{"status":"key_unknown","kid":"k9","known":["k1"]}"#).unwrap();
+        let v = read(r#"{"status":"key_unknown","kid":"k9","known":["k1"]}"#);
         let f = finding(&v, "Authorization").unwrap();
         assert_eq!(f.code, "token.key_unknown");
         assert!(f.detail.contains("kids: k1"));
-        let v: Verdict =
-            serde_json::from_str(r#"{"status":"valid","alg":"ES256","kid":null}"#).unwrap();
+        let v = read(r#"{"status":"valid","alg":"ES256","kid":null}"#);
         assert!(finding(&v, "Authorization").is_none());
+        assert_eq!(
+            Verdict::from_json(&serde_json::json!({"status": "other"})),
+            None
+        );
+        assert_eq!(Verdict::from_json(&serde_json::json!(["x"])), None);
     }
 
     #[test]

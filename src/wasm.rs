@@ -573,8 +573,10 @@ pub fn signature_finding(
         .ok()
         .and_then(|t| t.as_string())
         .ok_or_else(|| JsError::new("not a signature verdict: not serialisable as JSON"))?;
-    let verdict: crate::signature::Verdict = serde_json::from_str(&text)
-        .map_err(|e| JsError::new(&format!("not a signature verdict: {e}")))?;
+    let verdict = serde_json::from_str(&text)
+        .ok()
+        .and_then(|value| crate::signature::Verdict::from_json(&value))
+        .ok_or_else(|| JsError::new("not a signature verdict"))?;
     to_js(&crate::signature::finding(
         &verdict,
         &string_arg(&source, "source")?,
