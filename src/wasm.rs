@@ -612,6 +612,28 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
+    fn a_browser_signature_verdict_becomes_the_cores_finding() {
+        let verdict = js_sys::JSON::parse(r#"{"status":"key_unknown","kid":"k9","known":["k1"]}"#)
+            .unwrap_or(JsValue::NULL);
+        let finding =
+            signature_finding(verdict, JsValue::from_str("Authorization")).unwrap_or(JsValue::NULL);
+        assert_eq!(
+            field(&finding, &["code"]).as_string().as_deref(),
+            Some("token.key_unknown")
+        );
+        let valid = js_sys::JSON::parse(r#"{"status":"valid","alg":"RS256","kid":null}"#)
+            .unwrap_or(JsValue::NULL);
+        assert!(
+            signature_finding(valid, JsValue::from_str("Authorization")).is_ok_and(|f| f.is_null())
+        );
+        // Not a verdict, or not a string source: an error, never a trap.
+        assert!(signature_finding(JsValue::from_f64(1.0), JsValue::from_str("x")).is_err());
+        let invalid = js_sys::JSON::parse(r#"{"status":"invalid","alg":"RS256","tried":1}"#)
+            .unwrap_or(JsValue::NULL);
+        assert!(signature_finding(invalid, JsValue::TRUE).is_err());
+    }
+
+    #[wasm_bindgen_test]
     fn challenges_cross_as_plain_objects() {
         let value = parse_challenges(r#"Bearer realm="api", error="invalid_token""#)
             .unwrap_or(JsValue::NULL);
