@@ -5,10 +5,14 @@
 //! from the page, with the credentials the scenario needs, so the browser (and the
 //! extension watching it) sees a real exchange.
 //!
-//! Built on `tiny_http`: a small, synchronous, long-maintained server crate. The lab
-//! serves a handful of requests on loopback; it needs no async runtime.
+//! Built on `tiny_http`: a small, synchronous, long-maintained server crate. Its `Server`
+//! is `Sync`: [`WORKERS`] threads take requests from it with `recv()`, so that a handler
+//! that waits (a barrier, a slow endpoint) does not hold up the others, and the load page
+//! (1,000 requests a second from a browser) is served by several threads at once. The lab
+//! needs no async runtime.
 
 mod authz;
+mod barrier;
 mod scenarios;
 
 use std::io::{Read, Write};
@@ -37,6 +41,9 @@ const LAB_CSS: &str = include_str!("lab.css");
 /// Our own pages carry no inline script: the same policy we ask of the extension.
 /// `connect-src` also allows the lab's other loopback name, for the cross-origin scenarios.
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; connect-src 'self' http://127.0.0.1:* http://localhost:*";
+/// Threads serving requests. More than the cores: handlers may wait (the barrier, a slow
+/// endpoint) and a browser keeps six connections per origin busy, on two origins.
+const WORKERS: usize = 16;
 
 pub fn run(args: LabArgs) -> Result<ExitCode, String> {
     if !args.addr.ip().is_loopback() {
@@ -63,11 +70,37 @@ pub fn run(args: LabArgs) -> Result<ExitCode, String> {
         );
     }
     let _ = stdout.flush();
-    for mut request in server.incoming_requests() {
-        let reply = route(&mut request, &args.www);
+    let www = args.www.as_path();
+    let server = &server;
+    std::thread::scope(|scope| {
+        for _ in 0..WORKERS {
+            scope.spawn(move || serve(server, www));
+        }
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One worker: takes requests until the server stops.
+fn serve(server: &Server, www: &Path) {
+    loop {
+        let mut request = match server.recv() {
+            Ok(request) => request,
+            Err(e) => {
+                // The accept loop has stopped (its error arrives once): wake the next worker
+                // so that they all end, and `run` returns instead of hanging.
+                eprintln!("lab: stopped serving: {e}");
+                server.unblock();
+                return;
+            }
+        };
+        // A handler bug must not cost the lab a worker: answer 500 and keep serving.
+        let reply =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| route(&mut request, www)))
+                .unwrap_or_else(|_| {
+                    Reply::json(500, &serde_json::json!({"error": "lab handler panicked"}))
+                });
         respond(request, reply);
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 fn route(request: &mut Request, www: &Path) -> Reply {
@@ -89,6 +122,7 @@ fn route(request: &mut Request, www: &Path) -> Reply {
         "/lab.css" => Reply::page(200, "text/css; charset=utf-8", LAB_CSS),
         "/scenarios.json" => Reply::json(200, &scenarios::catalogue()),
         "/help" => Reply::redirect(301, "/help/"),
+        "/barrier" => barrier::barrier(url.split_once('?').map_or("", |(_, q)| q)),
         _ if path.starts_with("/help/") => static_file(www, &path["/help/".len()..]),
         "/as/.well-known/openid-configuration" => authz::discovery(&host),
         // An issuer that disagrees with its discovery URL (OIDC Discovery §4.3).
