@@ -13,8 +13,8 @@ use serde_json::json;
 
 use super::scenarios::Reply;
 
-/// At most this many requests wait at one barrier: each holds a worker thread, and the
-/// pool must keep some free for everything else (`super::WORKERS`).
+/// At most this many requests wait at one barrier: each holds a thread of the blocking
+/// pool while it waits (server.rs).
 const MAX_COUNT: u32 = 8;
 const MAX_TIMEOUT_MS: u64 = 30_000;
 /// Names are chosen by the caller; the map stays bounded all the same.
