@@ -139,7 +139,7 @@ fn now() -> i64 {
 /// The signature is a fixed marker, not a real signature: the lab never verifies tokens,
 /// and the marker doubles as a canary that must never appear in AuthLens output or
 /// storage.
-fn jwt(header: Value, claims: Value) -> String {
+pub(super) fn jwt(header: Value, claims: Value) -> String {
     let (head, payload) = jwt_parts(header, claims);
     let signature = if head["alg"] == "none" {
         ""
