@@ -77,13 +77,24 @@ const MAX_KEPT_BODY_CHARS = 64 * 1024;
  */
 async function withBody(request) {
   const entry = /** @type {HarEntryLike} */ (/** @type {unknown} */ (request));
-  const wanted = BODY_STATUSES.has(entry.response.status) || entry.request.method === 'POST';
+  const wanted = BODY_STATUSES.has(entry.response.status) || entry.request.method === 'POST' || isJwks(entry);
   if (!wanted || entry.response.content?.text) return compact(entry);
   // Never rejects: the entry is evidence with its body or without it.
   const text = await responseBody(request).catch(() => null);
   const kept = compact(entry);
   if (text !== null && text.length <= MAX_BODY_CHARS) kept.response.content = { ...kept.response.content, text };
   return kept;
+}
+
+/**
+ * A JWKS answer (RFC 7517 §5: a 2xx GET of `/jwks`, `/jwks.json`, `/certs`, `/keys`): its
+ * small body is the keys the Credentials tab's "Verify signature" checks a token against
+ * (issue #16), read from DevTools, never fetched again.
+ * @param {HarEntryLike} entry
+ */
+function isJwks(entry) {
+  const { status } = entry.response;
+  return entry.request.method === 'GET' && status >= 200 && status < 300 && /\/(jwks(\.json)?|certs|keys)$/.test(entry.request.url.split(/[?#]/)[0]);
 }
 
 /**

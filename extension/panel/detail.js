@@ -311,9 +311,9 @@ export class Detail {
 
   /**
    * The JWKS answers among the requests the panel holds (issue #16: "a JWKS seen in the
-   * traffic"). DevTools' live entries carry no body of a 200 GET (capture.js reads only
-   * failures' and POSTs'), so a JWKS-looking answer's body is asked of DevTools now, on
-   * the user's click: that reads what the browser already received, and sends nothing.
+   * traffic"). capture.js keeps a JWKS answer's body (read from DevTools, `isJwks`); an
+   * entry that still has DevTools' getContent() is asked now, on the user's click: that
+   * reads what the browser already received, and sends nothing.
    * @returns {Promise<{ url: string, keys: import('../shared/signature.js').PublicJwk[] }[]>}
    */
   async seenKeys() {
