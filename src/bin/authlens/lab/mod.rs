@@ -9,6 +9,7 @@
 //! serves a handful of requests on loopback; it needs no async runtime.
 
 mod authz;
+mod hostile;
 mod scenarios;
 
 use std::io::{Read, Write};
@@ -113,6 +114,12 @@ fn route(request: &mut Request, www: &Path) -> Reply {
                 .take(64 * 1024)
                 .read_to_string(&mut body);
             scenarios::token_endpoint(&body)
+        }
+        // Hostile answers and a slow one (issue #17): lab/hostile.rs.
+        _ if path.starts_with("/hostile/") || path == "/slow" => {
+            hostile::route(path, url.split_once('?').map_or("", |(_, q)| q)).unwrap_or_else(|| {
+                Reply::json(404, &serde_json::json!({"error": "no such lab endpoint"}))
+            })
         }
         _ => scenarios::route(&method, path, &host, origin.as_deref()).unwrap_or_else(|| {
             Reply::json(404, &serde_json::json!({"error": "no such lab endpoint"}))
