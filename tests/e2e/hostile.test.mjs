@@ -57,6 +57,9 @@ const DAMAGE = `const win = typeof page !== 'undefined' ? page : window;
     jsLinks: [...document.querySelectorAll('[href], [src], [action]')].filter((e) => /^\\s*javascript:/i.test(e.getAttribute('href') ?? e.getAttribute('src') ?? e.getAttribute('action') ?? '')).length,
     overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
     tallRows: [...document.querySelectorAll('#list-body .row')].filter((r) => r.getBoundingClientRect().height > ${ROW_HEIGHT}).length,
+    // A value without a break point must wrap, not crush its neighbours: the challenge
+    // tab's explanation column was once squeezed to one character wide by a 200 KB realm.
+    squeezed: [...document.querySelectorAll('.params dd')].filter((d) => { const w = d.getBoundingClientRect().width; return w > 0 && w < 60; }).length,
     text: document.body.textContent,
   };`;
 
@@ -81,6 +84,7 @@ function assertNoDamage(damage, where) {
   assert.equal(damage.jsLinks, 0, `${where}: no javascript: link`);
   assert.ok(damage.overflow <= 1, `${where}: no sideways scrolling (${damage.overflow} px)`);
   assert.equal(damage.tallRows, 0, `${where}: every list row ${ROW_HEIGHT} px high`);
+  assert.equal(damage.squeezed, 0, `${where}: no column squeezed by a long value`);
 }
 
 /** @param {any} csp @param {string} where */
