@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { cancelHttpAuthPrompts, launchChromium } from './support/chromium.mjs';
+import { cancelHttpAuthPrompts, launchChromiumUnattached } from './support/chromium.mjs';
 import { EXTENSION_ORIGIN, GECKO_ID, inFirefoxChrome, launchFirefox, openExtensionTab } from './support/firefox.mjs';
 import { root, startLab } from './support/lab.mjs';
 import { runScenario } from './support/labpage.mjs';
@@ -181,14 +181,16 @@ function faults(name, launch) {
     // Last: the extension's pages are closed by the reload.
     test('reloading and updating the extension keeps the settings', async () => {
       const before = await ext.evaluate(async () => {
-        const { DEFAULTS, loadSettings, saveSettings } = await import('/panel/settings.js');
+        const module = '/panel/settings.js'; // the panel's own code, in an extension page
+        const { DEFAULTS, loadSettings, saveSettings } = await import(module);
         await saveSettings({ ...DEFAULTS, toleranceSeconds: 123, audience: { 'http://127.0.0.1': 'https://api.expected.example' }, hidden: ['time'] });
         return { settings: await loadSettings(), version: (globalThis.browser ?? chrome).runtime.getManifest().version };
       });
       await h.reloadExtension();
       ext = await h.extPage();
       const now = await ext.evaluate(async () => {
-        const { loadSettings } = await import('/panel/settings.js');
+        const module = '/panel/settings.js';
+        const { loadSettings } = await import(module);
         return { settings: await loadSettings(), version: (globalThis.browser ?? chrome).runtime.getManifest().version };
       });
       assert.notEqual(now.version, before.version, `the extension was updated (${before.version} → ${now.version})`);
@@ -218,7 +220,7 @@ const browsers = (process.env.AUTHLENS_BROWSERS ?? 'chromium,firefox').split(','
 if (browsers.includes('chromium')) {
   faults('chromium', async () => {
     const dir = copyExtension('chrome');
-    const { browser, extensionId } = await launchChromium(dir, { attachWorker: false });
+    const { browser, extensionId } = await launchChromiumUnattached(dir);
     const origin = `chrome-extension://${extensionId}`;
     /** @type {import('puppeteer-core').Page | null} */
     let ext = null;
@@ -302,7 +304,7 @@ if (browsers.includes('firefox')) {
         await page.goto(url);
         await page.waitForSelector('body[data-ready]');
         const tabId = await /** @type {import('puppeteer-core').Page} */ (ext).evaluate(async (u) => {
-          const tabs = await browser.tabs.query({});
+          const tabs = await /** @type {typeof chrome} */ (/** @type {any} */ (globalThis).browser).tabs.query({});
           return Math.max(-1, ...tabs.filter((tab) => tab.url?.startsWith(u)).map((tab) => tab.id ?? -1));
         }, url);
         return { page, tabId };

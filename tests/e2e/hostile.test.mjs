@@ -14,8 +14,8 @@
 // support/popup.mjs, the sign-in flows' client secret and code verifier, the hostile
 // page), then no canary in: storage.local, .session, .sync; the panel's copies and its
 // sanitized HAR export; the popup's report; the badge's text and title; the console of
-// every extension context and every request an extension context made (Chromium: CDP on
-// each extension target; Firefox: its extension pages' console over BiDi, see below).
+// every extension context and every request an extension context made (Chromium only: CDP
+// on each extension target; Firefox gives automation neither, see `consoleText`).
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +41,17 @@ mkdirSync(artifacts, { recursive: true });
 
 /** Secrets of the sign-in flows (lab/scenarios.rs), and the hostile JWT's signature. */
 const FLOW_SECRETS = ['lab-app-client-secret', 'lab-wrong-secret', 'dBjftJeZ4CVP-mJ92K27uhbUJU1p1r_wW1gFWFOEjXk', 'aG9zdGlsZS1zaWduYXR1cmU'];
+
+/**
+ * Firefox's session: a scenario for every kind of credential the lab sends (Bearer, Basic,
+ * Digest, DPoP, cookies, a cross-origin redirect, a refresh, the sign-in flows' client
+ * secrets, verifiers and codes). Chromium runs every scenario; in Firefox each costs
+ * several times more (the panel suite runs them all there already), and the time of the
+ * e2e suite is bounded (issue #17: under ~90 s for these files).
+ */
+const FIREFOX_SCENARIOS = ['token-expired', 'auth-basic-rejected', 'auth-digest-rejected', 'token-dpop-bound', 'challenge-dpop-nonce',
+  'session-rejected', 'session-cookie-not-sent', 'cors-auth-dropped', 'pattern-refresh-race', 'pattern-after-login', 'oauth-invalid-client',
+  'oauth-invalid-grant', 'hostile-challenge', 'flow-healthy', 'flow-invalid-client', 'flow-pkce-failed', 'flow-code-reused'];
 
 /** The same row height as extension/panel/list.js ROW_HEIGHT. */
 const ROW_HEIGHT = 20;
@@ -134,7 +145,12 @@ for (const name of browsers) {
     let origin = EXTENSION_ORIGIN;
     /** Dialogs opened anywhere (alert() from a payload). */
     const dialogs = /** @type {string[]} */ ([]);
-    /** Console output of every extension context (Chromium: all; Firefox: its pages). */
+    /**
+     * Console output of every extension context (Chromium). Firefox: puppeteer's BiDi
+     * `console` events never arrive for moz-extension:// pages (a line logged by the test
+     * itself is not heard, Firefox ESR 153), and the background and the panel are not BiDi
+     * contexts: there is no console to check in Firefox.
+     */
     const consoleText = /** @type {string[]} */ ([]);
     /** Every request an extension context made (Chromium). */
     const requests = /** @type {{context: string, url: string, text: string}[]}} */ ([]);
@@ -170,7 +186,6 @@ for (const name of browsers) {
         await page.waitForSelector('body[data-ready]');
       }
       page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
-      if (s.name === 'firefox') page.on('console', (m) => consoleText.push(`${path}: ${m.text()}`));
       return page;
     }
 
@@ -234,7 +249,7 @@ for (const name of browsers) {
       await popup.setViewport({ width: 360, height: 600 });
       await popup.waitForSelector('h1[data-verdict]');
       await popup.$$eval('details', (all) => all.forEach((d) => { d.open = true; }));
-      const damage = await inPage(popup, DAMAGE);
+      const damage = /** @type {any} */ (await inPage(popup, DAMAGE));
       assertNoDamage(damage, 'the popup');
       assert.ok(damage.text.includes('/hostile/markup'), 'the hostile failures are listed');
       await popup.screenshot({ path: join(artifacts, `hostile-popup-${s.name}.png`), fullPage: true });
@@ -268,7 +283,7 @@ for (const name of browsers) {
         document.querySelector('#guide')?.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
       }, hostileHar());
       await www.waitForSelector('#top-causes li[data-code]', { timeout: 30_000 });
-      const damage = await inPage(www, DAMAGE);
+      const damage = /** @type {any} */ (await inPage(www, DAMAGE));
       assertNoDamage(damage, 'the self-help page, a dropped HAR');
       await www.screenshot({ path: join(artifacts, `hostile-www-${s.name}.png`) });
       assertCspBlocked(await inPage(www, CSP_PROBE), 'the self-help page');
@@ -284,11 +299,12 @@ for (const name of browsers) {
       let ran = 0;
       for (const scenario of lab.scenarios) {
         if (scenario.noBrowser || scenario.steps.at(-1)?.navigate) continue;
+        if (s.name === 'firefox' && !FIREFOX_SCENARIOS.includes(scenario.id)) continue;
         if (process.env.AUTHLENS_DEBUG) console.error(scenario.id);
         await runScenario(s.page, scenario.id, 20_000);
         ran += 1;
       }
-      assert.ok(ran > 40, `every scenario the browser can run (${ran})`);
+      assert.ok(ran >= (s.name === 'firefox' ? FIREFOX_SCENARIOS.length : 40), `the scenarios of the session (${ran})`);
       await waitInPanel(s, `return Number(document.getElementById('status')?.dataset.total) >= ${ran};`, 'the session in the panel', 30_000);
 
       // The panel's copies of a few failures, and of their top finding.
@@ -341,21 +357,24 @@ for (const name of browsers) {
 
       // Console and requests of every extension context. First, that the capture works:
       // a line logged in each context still open is heard.
+      let heard = 0;
       for (const { context, cdp } of sessions) {
         const logged = await cdp.send('Runtime.evaluate', { expression: `console.log('authlens-console-probe ${context}')` }).then(() => true, () => false);
         if (!logged) continue; // a context closed since (the popup, the help page)
         for (let i = 0; i < 50 && !consoleText.some((t) => t.endsWith(`authlens-console-probe ${context}`)); i++) await new Promise((r) => setTimeout(r, 20));
         assert.ok(consoleText.some((t) => t.endsWith(`authlens-console-probe ${context}`)), `the console of ${context} is heard`);
+        heard += 1;
       }
-      assertNoSecret(consoleText.join('\n'), canaries, 'the console of an extension context');
+      if (s.name === 'chromium') assert.ok(heard >= 3, `the worker's, the devtools page's and the panel's consoles are heard (${heard})`);
       if (s.name === 'chromium') {
+        assertNoSecret(consoleText.join('\n'), canaries, 'the console of an extension context');
         assert.ok(contexts.size >= 3, `extension contexts watched: ${[...contexts].join(', ')}`);
         assertNoSecret(requests.map((r) => r.text).join('\n'), canaries, 'a request an extension context made');
         const own = requests.filter((r) => !/^(chrome-extension|data|blob):/.test(r.url));
         assert.deepEqual(own.map((r) => `${r.context} ${r.url}`), [], 'no request off the extension');
       }
       console.log(`leak proof (${s.name}): ${new Set(canaries).size} canaries, ${ran} scenarios, ${copies.length} copies, `
-        + `${consoleText.length} console messages from ${contexts.size || 'the extension\'s pages'} contexts: ${[...contexts].join(', ')}; `
+        + `${heard} consoles proven heard, ${consoleText.length} console messages from ${contexts.size ? `${contexts.size} contexts: ${[...contexts].join(', ')}` : 'the extension\'s pages'}; `
         + `${requests.length} requests from extension contexts, ${new Set(requests.map((r) => r.url.replace(/^chrome-extension:\/\/[^/]+/, ''))).size} distinct URLs`);
     });
   });
