@@ -9,8 +9,14 @@
 // action.openPopup(), and the popup page opened as a tab; Firefox: as a tab (its action
 // popup is browser chrome, which WebDriver does not reach).
 //
+// The floor: the same measure for a copy of the extension whose popup is a static page
+// (one line of text, no script, no style sheet). What the browser takes to show any popup
+// on this machine bounds what ours can reach.
+//
 //   node tools/bench-popup.mjs          (after tools/build.sh; ROUNDS=20 by default)
 //   DIST=/other/dist node tools/bench-popup.mjs   (another build, e.g. to compare)
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { launchChromium } from '../tests/e2e/support/chromium.mjs';
@@ -74,9 +80,38 @@ try {
     await tab.close();
   }
   await chromium.browser.close();
+
+  // The floor: a static popup page in a copy of the extension.
+  const floorDir = mkdtempSync(join(tmpdir(), 'authlens-popup-floor-'));
+  cpSync(join(DIST, 'chrome'), floorDir, { recursive: true });
+  writeFileSync(join(floorDir, 'popup', 'popup.html'), '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>AuthLens</title></head><body><p>AuthLens: a static popup, to measure the floor</p></body></html>\n');
+  const floor = await launchChromium(floorDir);
+  const floorPage = await floor.browser.newPage();
+  await floorPage.goto(lab.url);
+  /** @type {number[]} */
+  const floorFcp = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    await floorPage.bringToFront();
+    await floor.worker.evaluate(() => chrome.action.openPopup());
+    const target = await floor.browser.waitForTarget((t) => t.url().endsWith('/popup/popup.html'), { timeout: 10_000 });
+    const popup = await target.asPage();
+    floorFcp.push(
+      await popup.evaluate(async () => {
+        for (let j = 0; j < 100 && performance.getEntriesByName('first-contentful-paint').length === 0; j++) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        return performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
+      }),
+    );
+    await popup.close();
+  }
+  await floor.browser.close();
+  rmSync(floorDir, { recursive: true, force: true });
+
   console.log(`Chromium, real popup (action.openPopup): popup.js starts      ${stats(c.actionStart)}`);
   console.log(`Chromium, real popup (action.openPopup): first contentful paint ${stats(c.actionFcp)}`);
   console.log(`Chromium, real popup (action.openPopup): verdict in the DOM     ${stats(c.actionVerdict)}`);
+  console.log(`Chromium, a static popup (the floor):    first contentful paint ${stats(floorFcp)}`);
   console.log(`Chromium, popup page as a tab:           first contentful paint ${stats(c.tabFcp)}`);
   console.log(`Chromium, popup page as a tab:           verdict in the DOM     ${stats(c.tabVerdict)}`);
 

@@ -49,6 +49,8 @@ export class Detail {
     this.tab = 'diagnosis';
     /** @type {Rec | null} */
     this.rec = null;
+    /** @type {Set<Tab>} the tabs built for `rec` */
+    this.built = new Set();
     this.reveal = false;
     for (const button of this.pane.querySelectorAll('[role="tab"]')) {
       button.addEventListener('click', () => this.show(/** @type {Tab} */ (button.getAttribute('data-tab'))));
@@ -65,6 +67,7 @@ export class Detail {
   /** @param {Tab} tab */
   show(tab) {
     this.tab = tab;
+    this.build(tab);
     for (const button of this.pane.querySelectorAll('[role="tab"]')) {
       const on = button.getAttribute('data-tab') === tab;
       button.setAttribute('aria-selected', String(on));
@@ -97,12 +100,27 @@ export class Detail {
     } else {
       summary.hidden = true;
     }
-    this.diagnosis(rec);
-    this.challenge(annotation, rec);
-    this.credentials(rec);
-    this.cookies(rec);
-    this.related(rec);
+    // Only the tab on screen is built now, the others when they are first shown: the
+    // selection must paint within a frame (tools/bench-browser.mjs, "select a row").
+    // The others are emptied, so that no earlier request's (revealed) values linger.
+    this.built.clear();
+    for (const panel of this.pane.querySelectorAll('[role="tabpanel"]')) panel.replaceChildren();
     this.show(this.tab);
+  }
+
+  /**
+   * Builds a tab's content for the open request, once per selection.
+   * @param {Tab} tab
+   */
+  build(tab) {
+    const rec = this.rec;
+    if (!rec || this.built.has(tab)) return;
+    this.built.add(tab);
+    if (tab === 'diagnosis') this.diagnosis(rec);
+    else if (tab === 'challenge') this.challenge(rec.annotation, rec);
+    else if (tab === 'credentials') this.credentials(rec);
+    else if (tab === 'cookies') this.cookies(rec);
+    else this.related(rec);
   }
 
   close() {

@@ -15,7 +15,7 @@ import { loadEngine, loadHarTools } from '../shared/core.js';
 import { localize, t } from '../shared/i18n.js';
 import { el, setTranslator } from '../shared/view.js';
 import { Actions, actionsFor, copiesFor } from './actions.js';
-import { Capture } from './capture.js';
+import { Capture, measured } from './capture.js';
 import { Detail } from './detail.js';
 import { DEFAULT_WIDTHS, List, capture as capturePointer } from './list.js';
 import { COLUMNS, Model } from './model.js';
@@ -124,8 +124,10 @@ const list = new List({
       return;
     }
     const rec = recOf(row);
-    detail.open(rec);
-    actions.show(rec);
+    measured('select', () => {
+      detail.open(rec);
+      actions.show(rec);
+    });
   },
   onToggle(group) {
     if (model.expanded.has(group.id)) model.expanded.delete(group.id);
@@ -269,7 +271,7 @@ function refresh() {
   refreshScheduled = true;
   setTimeout(() => {
     refreshScheduled = false;
-    refreshNow();
+    measured('refresh', refreshNow);
   }, 0);
 }
 
@@ -295,7 +297,9 @@ function refreshNow() {
 
 /** @type {Capture} */
 const capture = new Capture(
-  (entry) => model.add(entry, inspector.annotateHarEntry(entry)),
+  // As JSON text: the core reads only what it needs from the string, instead of walking
+  // the entry object across the boundary (issue #17).
+  (entry) => model.add(entry, inspector.annotateHarEntryJson(JSON.stringify(entry))),
   () => refresh(),
   (error) => {
     document.body.dataset.captureErrors = String(capture.failed);
