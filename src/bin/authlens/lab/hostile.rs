@@ -97,3 +97,32 @@ pub fn route(path: &str, query: &str) -> Option<Reply> {
     };
     Some(reply)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header<'a>(reply: &'a Reply, name: &str) -> &'a str {
+        reply
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn hostile_answers_are_what_they_say() {
+        let markup = route("/hostile/markup", "").expect("a route");
+        assert_eq!(markup.status, 401);
+        assert!(header(&markup, "WWW-Authenticate").contains("javascript:"));
+        // tiny_http writes ASCII header values only (Header::from_bytes).
+        assert!(markup.headers.iter().all(|(_, v)| v.is_ascii()));
+        assert!(String::from_utf8_lossy(&markup.body).contains('\u{202e}'));
+        let wide = route("/hostile/wide", "kb=3").expect("a route");
+        assert!(header(&wide, "WWW-Authenticate").len() > 3 * 1024);
+        assert!(route("/hostile/huge-body", "").expect("a route").body.len() > 1 << 20);
+        let slow = route("/slow", "ms=0").expect("a route");
+        assert_eq!(slow.status, 401);
+        assert!(route("/hostile/nothing", "").is_none());
+    }
+}
