@@ -20,6 +20,7 @@ test: setup
 	cargo test --lib --target wasm32-unknown-unknown
 	tools/fuzz-smoke.sh
 	tools/build.sh
+	tools/check-sizes.sh
 	cargo build --bin authlens
 	npx --no-install tsc -p tsconfig.json
 	npx --no-install web-ext lint --source-dir dist/firefox --warnings-as-errors
@@ -37,6 +38,7 @@ interop: setup
 
 build: setup
 	tools/build.sh
+	tools/check-sizes.sh
 
 # Benchmarks (numbers, not pass/fail): see docs/performance.md. Criterion for the parsers,
 # the 100 MB HAR against serde_json and wiretrail, and the browser benchmark (headless

@@ -353,7 +353,37 @@ async function panelFigures(frame) {
       toFrame.push(performance.now() - start);
     }
     const median = (/** @type {number[]} */ v) => Math.round([...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] * 10) / 10;
-    return { selectHandlerMs: median(handler), selectHandlerMaxMs: Math.round(Math.max(...handler) * 10) / 10, selectToFrameMs: median(toFrame) };
+    // Scrolling: every request listed ("all requests", every group expanded), then the
+    // list scrolled from top to bottom in 40 steps, each timed to its next frame.
+    const all = /** @type {HTMLInputElement} */ (document.getElementById('show-all'));
+    all.click();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const twisty of [...document.querySelectorAll('#list-body .twisty')]) {
+      if (twisty.textContent === '▸') /** @type {HTMLElement} */ (twisty).click();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const scroller = /** @type {HTMLElement} */ (document.getElementById('list-scroll'));
+    const listed = Number(document.getElementById('list-body')?.style.height.replace('px', '')) / 20;
+    /** @type {number[]} */
+    const scrollFrames = [];
+    for (let step = 1; step <= 40; step++) {
+      const start = performance.now();
+      scroller.scrollTop = ((scroller.scrollHeight - scroller.clientHeight) * step) / 40;
+      scroller.dispatchEvent(new Event('scroll'));
+      await new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
+      scrollFrames.push(performance.now() - start);
+    }
+    const lastShown = Number(document.querySelector('#list-body .row:last-child')?.getAttribute('data-index') ?? NaN);
+    all.click();
+    return {
+      selectHandlerMs: median(handler),
+      selectHandlerMaxMs: Math.round(Math.max(...handler) * 10) / 10,
+      selectToFrameMs: median(toFrame),
+      scrollRowsListed: Math.round(listed),
+      scrollStepToFrameMs: median(scrollFrames),
+      scrollStepMaxMs: Math.round(Math.max(...scrollFrames) * 10) / 10,
+      scrollLastIndexShown: lastShown,
+    };
   });
   return evaluate(frame, (selection) => {
     const tasks = /** @type {number[]} */ (/** @type {any} */ (window).longTasks ?? []);
@@ -417,6 +447,7 @@ for (const [name, p] of [['live', report.panelLive], ['replayed', report.panelRe
   row(`panel, ${p.entries} ${name}: rows kept (in the DOM: ${p.domRows})`, p.rows, '', '');
   row(`panel, ${p.entries} ${name}: select a row, handler (median; max ${p.selectHandlerMaxMs} ms)`, p.selectHandlerMs, 'ms', '');
   row(`panel, ${p.entries} ${name}: select a row, to the next frame`, p.selectToFrameMs, 'ms', '≤ 16.7 ms');
+  row(`panel, ${p.entries} ${name}: scroll ${p.scrollRowsListed} rows, a step to its frame (median; max ${p.scrollStepMaxMs} ms; last row index on screen ${p.scrollLastIndexShown})`, p.scrollStepToFrameMs, 'ms', '≤ 16.7 ms');
 }
 if (report.popup) row('popup first contentful paint', report.popup.firstContentfulPaintMs, 'ms', '≤ 100 ms');
 

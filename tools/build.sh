@@ -18,6 +18,10 @@ build() {
   wasm-bindgen --target web --out-dir pkg --out-name "$name" \
     target/wasm32-unknown-unknown/wasm-release/authlens.wasm
 
+  # A copy with the function names, for tools/profile-wasm.mjs (wasm-opt strips them).
+  mkdir -p target/wasm-named
+  cp "pkg/${name}_bg.wasm" "target/wasm-named/${name}_bg.wasm"
+
   # wasm-opt (npm's binaryen, pinned in package-lock.json) shrinks the module by about a
   # third. The --enable flags are the features rustc's wasm32 target emits by default.
   if [ -x node_modules/.bin/wasm-opt ]; then

@@ -1,0 +1,99 @@
+// Where the engine's time goes in Wasm, per annotated entry (issue #17: a target that is
+// not met is named with its profile). Node runs the engine module as the panel does
+// (Inspector.annotateHarEntryJson on the lab's recorded entries, a 500-exchange session)
+// under V8's sampling profiler, with the function names that tools/build.sh keeps in
+// target/wasm-named/ (the shipped module has them stripped by wasm-opt). It prints the
+// time per entry, then the share of each stage, inclusive of what it calls. Numbers only.
+//
+//   tools/build.sh && node tools/profile-wasm.mjs      (SECONDS_PER_RUN=4 by default)
+import { Session } from 'node:inspector/promises';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const engine = await import(join(root, 'pkg', 'authlens_engine.js'));
+const named = join(root, 'target', 'wasm-named', 'authlens_engine_bg.wasm');
+engine.initSync({ module: readFileSync(named) });
+
+const dir = join(root, 'tests', 'fixtures', 'har', 'lab');
+/** @type {string[]} */
+const texts = [];
+for (const file of readdirSync(dir).filter((f) => f.endsWith('.har')).sort()) {
+  for (const entry of JSON.parse(readFileSync(join(dir, file), 'utf8')).log.entries) texts.push(JSON.stringify(entry));
+}
+const seconds = Number(process.env.SECONDS_PER_RUN ?? 4);
+const inspector = new engine.Inspector();
+/** Annotates every entry, over and over, for `ms`; returns µs per entry. */
+function run(/** @type {number} */ ms) {
+  let calls = 0;
+  const start = performance.now();
+  do {
+    for (const text of texts) inspector.annotateHarEntryJson(text);
+    calls += texts.length;
+  } while (performance.now() - start < ms);
+  return ((performance.now() - start) * 1000) / calls;
+}
+run(1000); // warm-up: V8 tiers the hot functions up
+const unprofiled = run(seconds * 1000);
+
+const session = new Session();
+session.connect();
+await session.post('Profiler.enable');
+await session.post('Profiler.setSamplingInterval', { interval: 100 });
+await session.post('Profiler.start');
+const profiled = run(seconds * 1000);
+const { profile } = await session.post('Profiler.stop');
+session.disconnect();
+
+// Inclusive samples per stage: a sample counts for a stage when the stage's function is
+// on its stack (once, however deep).
+const STAGES = [
+  ['the entry JSON read into an Exchange (serde_json, HarEntry)', /HarEntry as serde_core::de::Deserialize|authlens::wasm::har_entry_json/],
+  ['the string passed in (JS → UTF-8 in Wasm memory)', /__wbindgen_string_get|string_arg/],
+  ['Session::observe (the diagnosis)', /Session::observe$/],
+  ['  diagnose_with (the detectors, finding texts)', /diagnose::diagnose_with$/],
+  ['  Context::new (credentials, JWT, cookies of the request)', /diagnose::Context::new$/],
+  ['  session::detect (patterns across exchanges)', /diagnose::session::detect$/],
+  ['  Flows::observe (sign-in flows)', /flow::Flows::observe$/],
+  ['  CookieJar::observe (the cookie model)', /CookieJar::observe$/],
+  ['challenge::parse_lines (the challenges)', /challenge::parse_lines$/],
+  ['the annotation written as JSON (serde_json)', /Serialize for authlens::annotate::Annotation>::serialize$/],
+  ['JSON.parse of the result, in JS', /^__wbg_parse_/],
+  ['format! and String building (all stages)', /alloc::fmt::format::format_inner$|core::fmt::write$/],
+  ['the allocator (dlmalloc, all stages)', /dlmalloc/],
+];
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+/** @type {Map<number, number>} */
+const parent = new Map();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+/** @type {Map<number, number>} */
+const hits = new Map();
+for (const id of profile.samples ?? []) hits.set(id, (hits.get(id) ?? 0) + 1);
+const counts = STAGES.map(() => 0);
+let inRun = 0;
+for (const [id, n] of hits) {
+  /** @type {Set<number>} */
+  const seen = new Set();
+  let onRun = false;
+  for (let cur = /** @type {number | undefined} */ (id); cur !== undefined; cur = parent.get(cur)) {
+    const name = (byId.get(cur)?.callFrame.functionName ?? '').replace(/::h[0-9a-f]{16}$/, '');
+    if (name === 'run') onRun = true;
+    STAGES.forEach(([, pattern], i) => {
+      if (!seen.has(i) && /** @type {RegExp} */ (pattern).test(name)) {
+        seen.add(i);
+        counts[i] += n;
+      }
+    });
+  }
+  if (onRun) inRun += n;
+}
+console.log(`${texts.length} recorded lab entries, Inspector.annotateHarEntryJson, ${process.version}`);
+console.log(`time per entry: ${unprofiled.toFixed(1)} µs (${profiled.toFixed(1)} µs under the profiler)`);
+console.log('| stage (inclusive) | share | µs per entry |');
+console.log('|---|---|---|');
+for (const [i, [label]] of STAGES.entries()) {
+  const share = inRun ? counts[i] / inRun : 0;
+  // A stage with no sample was inlined into its caller in this build: not shown.
+  if (counts[i] === 0) continue;
+  console.log(`| ${label} | ${(share * 100).toFixed(1)}% | ${(share * unprofiled).toFixed(1)} |`);
+}
