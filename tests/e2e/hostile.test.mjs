@@ -385,7 +385,8 @@ for (const name of browsers) {
       }
       console.log(`leak proof (${s.name}): ${new Set(canaries).size} canaries, ${ran} scenarios, ${copies.length} copies, `
         + `${heard} consoles proven heard, ${consoleText.length} console messages from ${contexts.size ? `${contexts.size} contexts: ${[...contexts].join(', ')}` : 'the extension\'s pages'}; `
-        + `${requests.length} requests from extension contexts, ${new Set(requests.map((r) => r.url.replace(/^chrome-extension:\/\/[^/]+/, ''))).size} distinct URLs`);
+        + `${requests.length} requests from extension contexts, ${new Set(requests.map((r) => r.url.replace(/^chrome-extension:\/\/[^/]+/, ''))).size} distinct URLs: `
+        + [...new Set(requests.map((r) => `${r.context.split(' ')[1]} → ${r.url.replace(/^chrome-extension:\/\/[^/]+/, '')}`))].sort().join(', '));
     });
   });
 }
