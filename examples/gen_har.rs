@@ -1,8 +1,15 @@
 //! Writes a realistic HAR of about SIZE megabytes for the HAR benchmarks
 //! (tools/bench-har.sh): browser-like headers, JWT bearer tokens, cookies, bodies of mixed
-//! size (small JSON to ~200 KB), and about 10% auth failures of several kinds.
+//! size (small JSON to ~200 KB), and about 10% auth failures of several kinds, or
+//! FAIL_PERCENT% of them.
 //!
-//! `cargo run --release --example gen_har -- OUT.har [SIZE_MB]`
+//! `cargo run --release --example gen_har -- OUT.har [SIZE_MB] [FAIL_PERCENT]`
+//!
+//! Without FAIL_PERCENT the file is the one earlier figures were measured on (one entry in
+//! ten fails, drawn from the same number as the failure's kind, so only the two 401 kinds
+//! with a challenge occur). With it, whether an entry fails is drawn from other bits of
+//! the number, so every kind occurs (expired, 403 insufficient_scope, bare Bearer, no
+//! challenge) at the rate asked for.
 
 use std::io::{BufWriter, Write};
 
@@ -14,6 +21,10 @@ fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let path = args.next().unwrap_or_else(|| "har-100mb.har".into());
     let megabytes: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(100);
+    let fail_percent: Option<u64> = args
+        .next()
+        .and_then(|s| s.parse().ok())
+        .map(|p: u64| p.min(100));
     let target = megabytes << 20;
     let mut out = BufWriter::new(std::fs::File::create(&path)?);
     write!(
@@ -34,7 +45,10 @@ fn main() -> std::io::Result<()> {
     while written < target {
         let r = next();
         let t = base + (i as i64) / 10;
-        let failing = r % 10 == 0;
+        let failing = match fail_percent {
+            None => r % 10 == 0,
+            Some(p) => (r >> 40) % 100 < p,
+        };
         let exp = if failing && r % 3 == 0 {
             t - 600
         } else {

@@ -393,23 +393,39 @@ impl Inspector {
 
 #[cfg(any(feature = "har-tools", test))]
 /// A HAR error for JS, with the line and column of its byte offset.
-fn unreadable(text: &str, mut error: crate::har::stream::HarError) -> JsError {
-    error.locate(text.as_bytes());
+fn unreadable(bytes: &[u8], mut error: crate::har::stream::HarError) -> JsError {
+    error.locate(bytes);
     JsError::new(&format!("not a readable HAR file: {error}"))
 }
 
 #[cfg(any(feature = "har-tools", test))]
-/// Diagnoses a whole HAR file (text), as `authlens diagnose --json` does.
-#[wasm_bindgen(js_name = diagnoseHar, unchecked_return_type = "HarReport")]
-pub fn diagnose_har_js(
-    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
-) -> Result<JsValue, JsError> {
-    diagnose_har(&string_arg(&text, "text")?)
+/// A HAR file as its UTF-8 bytes: a `Uint8Array` (a file read as bytes, or
+/// `TextEncoder.encode`), or text. Bytes are the fast way in (issue #17): wasm-bindgen
+/// copies a typed array into the module's memory in one `set`, where a string is encoded
+/// by a JavaScript loop, one character at a time while it is ASCII, which was a third of
+/// `diagnoseHar`'s time on a 20 MB file (tools/profile-wasm.mjs's method, V8's profiler).
+fn har_bytes(value: &JsValue) -> Result<Vec<u8>, JsError> {
+    if let Some(bytes) = value.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(bytes.to_vec());
+    }
+    value
+        .as_string()
+        .map(String::into_bytes)
+        .ok_or_else(|| JsError::new("the HAR must be a string or a Uint8Array"))
 }
 
 #[cfg(any(feature = "har-tools", test))]
-pub fn diagnose_har(text: &str) -> Result<JsValue, JsError> {
-    let report = report::diagnose_har(text.as_bytes(), |_| {}).map_err(|e| unreadable(text, e))?;
+/// Diagnoses a whole HAR file (its bytes or its text), as `authlens diagnose --json` does.
+#[wasm_bindgen(js_name = diagnoseHar, unchecked_return_type = "HarReport")]
+pub fn diagnose_har_js(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] har: JsValue,
+) -> Result<JsValue, JsError> {
+    diagnose_har(&har_bytes(&har)?)
+}
+
+#[cfg(any(feature = "har-tools", test))]
+pub fn diagnose_har(bytes: &[u8]) -> Result<JsValue, JsError> {
+    let report = report::diagnose_har(bytes, |_| {}).map_err(|e| unreadable(bytes, e))?;
     to_js(&report)
 }
 
@@ -418,14 +434,14 @@ pub fn diagnose_har(text: &str) -> Result<JsValue, JsError> {
 /// about a hundred times), so that a worker can show progress on a large file.
 #[wasm_bindgen(js_name = diagnoseHarWithProgress, unchecked_return_type = "HarReport")]
 pub fn diagnose_har_with_progress(
-    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] har: JsValue,
     #[wasm_bindgen(unchecked_param_type = "(bytesRead: number) => void")] on_progress: JsValue,
 ) -> Result<JsValue, JsError> {
-    let text = string_arg(&text, "text")?;
+    let bytes = har_bytes(&har)?;
     let callback: Option<js_sys::Function> = on_progress.dyn_into().ok();
-    let step = (text.len() as u64 / 100).max(1 << 20);
+    let step = (bytes.len() as u64 / 100).max(1 << 20);
     let mut next = step;
-    let report = report::diagnose_har(text.as_bytes(), |read| {
+    let report = report::diagnose_har(&bytes[..], |read| {
         if read >= next {
             next = read.saturating_add(step);
             if let Some(f) = &callback {
@@ -434,7 +450,7 @@ pub fn diagnose_har_with_progress(
             }
         }
     })
-    .map_err(|e| unreadable(&text, e))?;
+    .map_err(|e| unreadable(&bytes, e))?;
     to_js(&report)
 }
 
@@ -442,15 +458,15 @@ pub fn diagnose_har_with_progress(
 /// A Markdown report of a HAR file, ready for a support ticket (no secrets).
 #[wasm_bindgen(js_name = markdownReport)]
 pub fn markdown_report_js(
-    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] har: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string")] title: JsValue,
 ) -> Result<String, JsError> {
-    markdown_report(&string_arg(&text, "text")?, &string_arg(&title, "title")?)
+    markdown_report(&har_bytes(&har)?, &string_arg(&title, "title")?)
 }
 
 #[cfg(any(feature = "har-tools", test))]
-pub fn markdown_report(text: &str, title: &str) -> Result<String, JsError> {
-    let report = report::diagnose_har(text.as_bytes(), |_| {}).map_err(|e| unreadable(text, e))?;
+pub fn markdown_report(bytes: &[u8], title: &str) -> Result<String, JsError> {
+    let report = report::diagnose_har(bytes, |_| {}).map_err(|e| unreadable(bytes, e))?;
     Ok(report::markdown(&report, title))
 }
 
@@ -460,17 +476,17 @@ pub fn markdown_report(text: &str, title: &str) -> Result<String, JsError> {
 /// randomness of its own, and predictable markers could be brute-forced.
 #[wasm_bindgen(js_name = sanitizeHar)]
 pub fn sanitize_har_js(
-    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | string")] har: JsValue,
     strict: bool,
     #[wasm_bindgen(unchecked_param_type = "Uint32Array | number[]")] key: JsValue,
 ) -> Result<String, JsError> {
     let key = key_words(&key)
         .ok_or_else(|| JsError::new("sanitizeHar needs a key of 4 random 32-bit words"))?;
-    sanitize_har_text(&string_arg(&text, "text")?, strict, &key)
+    sanitize_har_bytes(&har_bytes(&har)?, strict, &key)
 }
 
 #[cfg(any(feature = "har-tools", test))]
-pub fn sanitize_har_text(text: &str, strict: bool, key: &[u32]) -> Result<String, JsError> {
+pub fn sanitize_har_bytes(bytes: &[u8], strict: bool, key: &[u32]) -> Result<String, JsError> {
     let [a, b, c, d] = key else {
         return Err(JsError::new(
             "sanitizeHar needs a key of 4 random 32-bit words",
@@ -483,9 +499,8 @@ pub fn sanitize_har_text(text: &str, strict: bool, key: &[u32]) -> Result<String
         ],
         strict,
     );
-    let mut out = Vec::with_capacity(text.len());
-    sanitize_har(text.as_bytes(), &mut out, &mut sanitizer, |_| {})
-        .map_err(|e| unreadable(text, e))?;
+    let mut out = Vec::with_capacity(bytes.len());
+    sanitize_har(bytes, &mut out, &mut sanitizer, |_| {}).map_err(|e| unreadable(bytes, e))?;
     String::from_utf8(out).map_err(|_| JsError::new("the sanitized HAR is not UTF-8"))
 }
 
@@ -769,26 +784,35 @@ mod tests {
     #[wasm_bindgen_test]
     fn har_files_are_diagnosed_and_sanitized() {
         let har = r#"{"log":{"entries":[{"request":{"method":"GET","url":"https://a.example/x","headers":[{"name":"Authorization","value":"Bearer undefined"},{"name":"Cookie","value":"sid=CANARYSESSION"}]},"response":{"status":401,"headers":[{"name":"WWW-Authenticate","value":"Bearer"}]}}]}}"#;
-        let report = diagnose_har(har).unwrap_or(JsValue::NULL);
+        let report = diagnose_har(har.as_bytes()).unwrap_or(JsValue::NULL);
         assert_eq!(
             field(&report, &["entries", "0", "findings", "0", "code"])
                 .as_string()
                 .as_deref(),
             Some("auth.malformed")
         );
-        let clean = sanitize_har_text(har, false, &[1, 2, 3, 4]).unwrap_or_default();
+        let clean = sanitize_har_bytes(har.as_bytes(), false, &[1, 2, 3, 4]).unwrap_or_default();
         assert!(!clean.contains("CANARYSESSION") && clean.contains("redacted-"));
         assert!(
-            sanitize_har_text(har, false, &[1]).is_err(),
+            sanitize_har_bytes(har.as_bytes(), false, &[1]).is_err(),
             "a key is required"
         );
-        assert!(diagnose_har("{\"log\":").is_err());
+        assert!(diagnose_har(b"{\"log\":").is_err());
+        // The exports take the file as bytes or as text, alike.
+        let as_bytes = diagnose_har_js(js_sys::Uint8Array::from(har.as_bytes()).into())
+            .ok()
+            .and_then(|r| js_sys::JSON::stringify(&r).ok());
+        let as_text = diagnose_har_js(JsValue::from_str(har))
+            .ok()
+            .and_then(|r| js_sys::JSON::stringify(&r).ok());
+        assert!(as_bytes.is_some() && as_bytes == as_text);
+        assert!(diagnose_har_js(JsValue::from_f64(1.0)).is_err());
         // Errors name the byte offset, line and column, whichever function met them.
         let truncated = "{\"log\":\n{\"entries\":[";
         for error in [
-            sanitize_har_text(truncated, false, &[1, 2, 3, 4]).err(),
-            markdown_report(truncated, "t").err(),
-            diagnose_har(truncated).err(),
+            sanitize_har_bytes(truncated.as_bytes(), false, &[1, 2, 3, 4]).err(),
+            markdown_report(truncated.as_bytes(), "t").err(),
+            diagnose_har(truncated.as_bytes()).err(),
         ] {
             let message = error
                 .map(JsValue::from)
@@ -800,7 +824,7 @@ mod tests {
                 "{message}"
             );
         }
-        assert!(markdown_report(har, "t")
+        assert!(markdown_report(har.as_bytes(), "t")
             .unwrap_or_default()
             .contains("auth.malformed"));
     }

@@ -1,7 +1,7 @@
 // The browser benchmarks of docs/performance.md, in headless Chromium against the real lab:
 //   1. annotate: one recorded HAR entry through the Wasm boundary, per entry, against the
 //      JS peers doing a subset of the work (jwt-decode, auth-header) — tools/bench-page/;
-//   2. triage: diagnoseHar on a generated HAR's text against JSON.parse of the same text;
+//   2. triage: diagnoseHar on a generated HAR's bytes (and text) against JSON.parse of its text;
 //   3. panel: the real extension's DevTools panel ingesting N live requests (default
 //      20,000), then replaying them from DevTools' HAR when it reloads: long tasks (over
 //      50 ms, PerformanceObserver "longtask"), the panel's JS heap, its first paint;
@@ -435,7 +435,13 @@ if (a) {
   }
 }
 const t = report.triage;
-if (t) row(`diagnoseHar, ${t.megabytes.toFixed(1)} MB (${t.failures} failures)`, t.diagnoseHarMs, 'ms', '< 1x', 'JSON.parse', t.jsonParseMs);
+if (t) {
+  row(`diagnoseHar, ${t.megabytes.toFixed(1)} MB (${t.failures} failures), the file's bytes`, t.diagnoseHarMs, 'ms', '< 1x', 'JSON.parse', t.jsonParseMs);
+  if (t.decodeMs !== undefined) {
+    row(`diagnoseHar, the file's bytes, against TextDecoder + JSON.parse (bytes to objects)`, t.diagnoseHarMs, 'ms', '', 'TextDecoder + JSON.parse', t.decodeMs + t.jsonParseMs);
+    row(`diagnoseHar, the file's text (a string into Wasm)`, t.diagnoseHarTextMs, 'ms', '', 'JSON.parse', t.jsonParseMs);
+  }
+}
 for (const [name, p] of [['live', report.panelLive], ['replayed', report.panelReplay]]) {
   if (!p) continue;
   row(`panel, ${p.entries} ${name}: longest of our ${p.ourTasks} tasks (slices, refreshes, selections)`, p.ourLongestTaskMs, 'ms', '≤ 50 ms');

@@ -1,13 +1,14 @@
 // Reads a HAR file and runs the core on it off the page's main thread, so that a file of
-// hundreds of megabytes never freezes the page. The text stays here (it holds secrets)
+// hundreds of megabytes never freezes the page. The file stays here (it holds secrets)
 // until the page asks for a sanitized copy or a report: only results and those copies
 // go back.
 import init, { diagnoseHarWithProgress, markdownReport, sanitizeHar } from './pkg/authlens.js';
 
 const ready = init({ module_or_path: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
 
-/** The file's text, kept for the downloads. */
-let text = '';
+/** The file's bytes, kept for the downloads. Bytes, not text: they cross into the Wasm
+ * module in one copy, where a string is encoded character by character (issue #17). */
+let bytes = new Uint8Array(0);
 let name = 'har';
 
 /** @param {unknown} message */
@@ -16,28 +17,29 @@ function post(message) {
 }
 
 /**
- * Reads the file in chunks (Blob.stream), reporting bytes read. UTF-8 is the HAR format's
- * encoding (HAR 1.2 spec: "the file must be saved in UTF-8").
+ * Reads the file in chunks (Blob.stream) into one buffer, reporting bytes read. The core
+ * reads UTF-8, the HAR format's encoding (HAR 1.2 spec: "the file must be saved in
+ * UTF-8"), so the bytes are not decoded here at all.
  * @param {Blob} file
  */
 async function read(file) {
-  const decoder = new TextDecoder('utf-8');
+  const out = new Uint8Array(file.size);
   const reader = file.stream().getReader();
-  const parts = [];
   let done = 0;
   let last = 0;
   for (;;) {
     const chunk = await reader.read();
     if (chunk.done) break;
-    parts.push(decoder.decode(chunk.value, { stream: true }));
-    done += chunk.value.byteLength;
+    // A file that grew while it was read: what fits is read, as `file.size` promised.
+    const part = chunk.value.subarray(0, Math.max(0, out.length - done));
+    out.set(part, done);
+    done += part.byteLength;
     if (done - last >= 1 << 20) {
       last = done;
       post({ type: 'progress', phase: 'read', done, total: file.size });
     }
   }
-  parts.push(decoder.decode());
-  return parts.join('');
+  return out.subarray(0, done);
 }
 
 self.addEventListener('message', async (event) => {
@@ -46,19 +48,19 @@ self.addEventListener('message', async (event) => {
     await ready;
     if (message.type === 'diagnose') {
       name = message.name ?? 'har';
-      text = message.file ? await read(message.file) : String(message.text ?? '');
-      // The core reports UTF-8 bytes read; a file's size is that count (no 100 MB re-encode).
-      const total = message.file ? message.file.size : new TextEncoder().encode(text).length;
+      bytes = message.file ? await read(message.file) : new TextEncoder().encode(String(message.text ?? ''));
+      // The core reports UTF-8 bytes read.
+      const total = bytes.length;
       post({ type: 'progress', phase: 'diagnose', done: 0, total });
       const started = performance.now();
-      const report = diagnoseHarWithProgress(text, (done) => post({ type: 'progress', phase: 'diagnose', done, total }));
+      const report = diagnoseHarWithProgress(bytes, (done) => post({ type: 'progress', phase: 'diagnose', done, total }));
       post({ type: 'report', report, bytes: total, millis: performance.now() - started });
     } else if (message.type === 'sanitize') {
       const key = crypto.getRandomValues(new Uint32Array(4));
-      const clean = sanitizeHar(text, false, key);
+      const clean = sanitizeHar(bytes, false, key);
       post({ type: 'download', what: 'sanitized', blob: new Blob([clean], { type: 'application/json' }), name: `${name}-sanitized.har` });
     } else if (message.type === 'markdown') {
-      const report = markdownReport(text, `${name}.har`);
+      const report = markdownReport(bytes, `${name}.har`);
       post({ type: 'download', what: 'markdown', blob: new Blob([report], { type: 'text/markdown' }), name: `${name}-report.md` });
     }
   } catch (error) {

@@ -335,9 +335,10 @@ function download(name, text, type) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** The inspected page's HAR as a HAR file's text. The secrets are still in it. */
-async function harText() {
-  return JSON.stringify({ log: await getHar() });
+/** The inspected page's HAR as a HAR file's UTF-8 bytes (the core's fast way in). The
+ * secrets are still in it. */
+async function harBytes() {
+  return new TextEncoder().encode(JSON.stringify({ log: await getHar() }));
 }
 
 // Exports never contain a secret: the sanitizer replaces every token, cookie and password
@@ -345,7 +346,7 @@ async function harText() {
 byId('export-har').addEventListener('click', async () => {
   try {
     const key = crypto.getRandomValues(new Uint32Array(4));
-    const clean = (await loadHarTools()).sanitizeHar(await harText(), false, key);
+    const clean = (await loadHarTools()).sanitizeHar(await harBytes(), false, key);
     download('authlens-sanitized.har', clean, 'application/json');
     toast(t('exportDone', ['authlens-sanitized.har', String((clean.match(/redacted-[0-9a-f]{8}/g) ?? []).length)]));
   } catch (error) {
@@ -355,7 +356,7 @@ byId('export-har').addEventListener('click', async () => {
 
 async function exportReport() {
   try {
-    const report = (await loadHarTools()).markdownReport(await harText(), 'DevTools session');
+    const report = (await loadHarTools()).markdownReport(await harBytes(), 'DevTools session');
     download('authlens-report.md', report, 'text/markdown');
     toast(t('exportDone', ['authlens-report.md', '0']));
   } catch (error) {

@@ -84,14 +84,16 @@ pub fn diagnose(format: Format, path: &str, verify: Option<Verify>) -> Result<Ex
 }
 
 /// `--jwks`: the keys (from the file, then from JWKS answers seen in the HAR) and the HS
-/// secret, checked against the token of every failing request.
+/// secret, checked against the token of every failing request. Cloned per file in a batch:
+/// the keys one HAR reveals do not verify another's tokens.
+#[derive(Clone)]
 pub struct Verify {
     pub keys: Vec<crate::jwks::Key>,
     pub hs_secret: Option<String>,
 }
 
 impl Verify {
-    fn check(
+    pub(crate) fn check(
         &mut self,
         ex: &authlens::exchange::Exchange,
         findings: &mut Vec<authlens::finding::Finding>,

@@ -3,6 +3,7 @@
 //! Every command prints JSON with `--json` (a stable contract for scripts and tests) and
 //! readable text otherwise. Inputs given as `-` are read from standard input.
 
+mod batch;
 mod cookies;
 mod diagnose;
 mod explain;
@@ -132,7 +133,8 @@ enum Command {
         /// The HAR file; `-` reads it from standard input.
         file: String,
     },
-    /// Diagnose every auth failure in a HAR file (streamed: any size, bounded memory).
+    /// Diagnose every auth failure in a HAR file (streamed: any size, bounded memory), or
+    /// in many: several files or folders give one combined summary, diagnosed in parallel.
     Diagnose {
         /// Same as --format json: {"entries":[{"index":N,"method":...,"url":...,"status":401,"findings":[...]}],"summary":{...}}.
         #[arg(long)]
@@ -147,8 +149,13 @@ enum Command {
         /// With --jwks: read an HS* shared secret from the first line of standard input.
         #[arg(long)]
         hs_secret_stdin: bool,
-        /// The HAR file; `-` reads it from standard input.
-        file: String,
+        /// With several files: how many to diagnose at once (default: the number of cores).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+        /// The HAR file (`-` reads it from standard input), or several files and folders
+        /// (searched recursively for *.har) for one combined summary.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
     },
     /// Write a support-ready Markdown report of a HAR file (no secrets).
     Report {
@@ -252,7 +259,8 @@ fn main() -> ExitCode {
             format,
             jwks,
             hs_secret_stdin,
-            file,
+            jobs,
+            files,
         } => (|| {
             let verify = match jwks {
                 Some(path) => Some(diagnose::Verify {
@@ -261,11 +269,12 @@ fn main() -> ExitCode {
                 }),
                 None => None,
             };
-            diagnose::diagnose(
-                if json { diagnose::Format::Json } else { format },
-                &file,
-                verify,
-            )
+            let format = if json { diagnose::Format::Json } else { format };
+            if batch::is_batch(&files) {
+                batch::diagnose_many(format, &files, jobs.map(usize::from), verify)
+            } else {
+                diagnose::diagnose(format, &files[0], verify)
+            }
         })(),
         Command::Report { file, output } => diagnose::report(&file, output.as_deref()),
         Command::Sanitize {

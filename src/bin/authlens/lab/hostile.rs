@@ -22,8 +22,8 @@ const MARKUP: &str = "<img src=x onerror=\"window.__pwned=1;alert(1)\"><script>w
 /// RIGHT-TO-LEFT OVERRIDE, and an isolate left open (Unicode UAX #9): shown as text, they
 /// can reorder what follows them on screen ("evil.example\u{202e}moc.elgoog").
 const BIDI: &str = "evil.example\u{202e}moc.elgoog\u{2067}";
-/// ASCII control characters, which RFC 9110 §5.5 forbids in a field value and browsers
-/// mostly pass on: BEL, ESC with a terminal colour, backspace, vertical tab, DEL.
+/// ASCII control characters, which RFC 9110 §5.5 forbids in a field value: BEL, ESC with
+/// a terminal colour, backspace, vertical tab, DEL (in bodies and token claims).
 const CONTROL: &str = "\u{7}\u{1b}[31mred\u{1b}[0m\u{8}\u{b}\u{7f}";
 
 /// The longest wait `/slow` accepts, so that a typo cannot hang the lab.
@@ -56,13 +56,16 @@ pub fn route(path: &str, query: &str) -> Option<Reply> {
             .with("Set-Cookie", "lab_hostile=<svg/onload=window.__pwned=7>; Path=/hostile/")
             .with("Link", "<javascript:window.__pwned=8>; rel=\"help\"")
         }
+        // Control characters and a bidi override in the body and in the realm's place: the
+        // lab's server writes visible ASCII header values only (hyper's
+        // `HeaderValue::from_str`), so they cannot travel in a header from here.
         "/hostile/control" => Reply::json(
             401,
-            &json!({"error": "invalid_token", "error_description": format!("{CONTROL} {BIDI}")}),
+            &json!({"error": "invalid_token", "error_description": format!("{CONTROL} {BIDI}"), "realm": format!("ctl{CONTROL}")}),
         )
         .with(
             "WWW-Authenticate",
-            &format!("Bearer realm=\"ctl{CONTROL}\", error=\"invalid_token\""),
+            "Bearer realm=\"ctl\\x07\\x1b[31m\", error=\"invalid_token\"",
         ),
         // A wide challenge (`kb` KB, default 200): one unbroken word, to test the layout.
         // Browsers refuse response headers much larger than this: Chromium past 256 KB in
@@ -83,8 +86,8 @@ pub fn route(path: &str, query: &str) -> Option<Reply> {
         )
         .with("WWW-Authenticate", "Bearer error=\"invalid_token\""),
         // Answers after `ms` milliseconds (default 3000): a request still in flight when
-        // its tab is closed or navigated. While the lab serves one request at a time, it
-        // holds the others back meanwhile.
+        // its tab is closed or navigated (served on the lab's blocking pool: the others go
+        // on meanwhile).
         "/slow" => {
             let ms = param("ms").unwrap_or(3000).min(MAX_SLOW_MS);
             std::thread::sleep(Duration::from_millis(ms));
@@ -115,8 +118,13 @@ mod tests {
         let markup = route("/hostile/markup", "").expect("a route");
         assert_eq!(markup.status, 401);
         assert!(header(&markup, "WWW-Authenticate").contains("javascript:"));
-        // tiny_http writes ASCII header values only (Header::from_bytes).
-        assert!(markup.headers.iter().all(|(_, v)| v.is_ascii()));
+        // The server writes visible ASCII header values only (HeaderValue::from_str).
+        for reply in [&markup, &route("/hostile/control", "").expect("a route")] {
+            assert!(reply
+                .headers
+                .iter()
+                .all(|(_, v)| v.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b))));
+        }
         assert!(String::from_utf8_lossy(&markup.body).contains('\u{202e}'));
         let wide = route("/hostile/wide", "kb=3").expect("a route");
         assert!(header(&wide, "WWW-Authenticate").len() > 3 * 1024);

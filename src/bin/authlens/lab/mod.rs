@@ -5,22 +5,27 @@
 //! from the page, with the credentials the scenario needs, so the browser (and the
 //! extension watching it) sees a real exchange.
 //!
-//! Built on `tiny_http`: a small, synchronous, long-maintained server crate. The lab
-//! serves a handful of requests on loopback; it needs no async runtime.
+//! Requests are served concurrently (`server.rs`: hyper's HTTP/1 server, the routes on a
+//! blocking pool), so that a handler that waits (a barrier, a slow endpoint) does not hold
+//! up the others, and the load page (1,000 requests a second from a browser) is served by
+//! several threads at once. The routes below are plain synchronous functions.
 
 mod authz;
+mod barrier;
 mod hostile;
+mod load;
 mod scenarios;
+mod server;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use tiny_http::{Header, Request, Response, Server};
 
 use scenarios::Reply;
+use server::LabRequest;
 
 #[derive(Args)]
 pub struct LabArgs {
@@ -35,9 +40,16 @@ pub struct LabArgs {
 const INDEX_HTML: &str = include_str!("index.html");
 const LAB_JS: &str = include_str!("lab.js");
 const LAB_CSS: &str = include_str!("lab.css");
+const LOAD_HTML: &str = include_str!("load.html");
+const LOAD_JS: &str = include_str!("load.js");
 /// Our own pages carry no inline script: the same policy we ask of the extension.
 /// `connect-src` also allows the lab's other loopback name, for the cross-origin scenarios.
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; connect-src 'self' http://127.0.0.1:* http://localhost:*";
+/// Headers on every answer.
+const DEFAULTS: &[(&str, &str)] = &[
+    ("Content-Security-Policy", CSP),
+    ("Cache-Control", "no-store"),
+];
 
 pub fn run(args: LabArgs) -> Result<ExitCode, String> {
     if !args.addr.ip().is_loopback() {
@@ -46,42 +58,31 @@ pub fn run(args: LabArgs) -> Result<ExitCode, String> {
             args.addr
         ));
     }
-    let server =
-        Server::http(args.addr).map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
-    let bound = server
-        .server_addr()
-        .to_ip()
-        .ok_or("the server has no IP address")?;
-    // Writes to stdout may fail (a test or a pipe that stopped reading): the server
-    // must keep serving, so errors are ignored instead of panicking like println!.
-    let mut stdout = std::io::stdout();
-    let _ = writeln!(stdout, "AuthLens lab listening on http://{bound}/");
-    if !args.www.join("index.html").is_file() {
-        let _ = writeln!(
-            stdout,
-            "  (no self-help page at {}: build it with `make build` to serve /help/)",
-            args.www.display()
-        );
-    }
-    let _ = stdout.flush();
-    for mut request in server.incoming_requests() {
-        let reply = route(&mut request, &args.www);
-        respond(request, reply);
-    }
+    let www = args.www;
+    let has_help = www.join("index.html").is_file();
+    let listening = |bound: SocketAddr| {
+        // Writes to stdout may fail (a test or a pipe that stopped reading): the server
+        // must keep serving, so errors are ignored instead of panicking like println!.
+        let mut stdout = std::io::stdout();
+        let _ = writeln!(stdout, "AuthLens lab listening on http://{bound}/");
+        if !has_help {
+            let _ = writeln!(
+                stdout,
+                "  (no self-help page at {}: build it with `make build` to serve /help/)",
+                www.display()
+            );
+        }
+        let _ = stdout.flush();
+    };
+    server::serve(args.addr, www.clone(), listening, route, DEFAULTS)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn route(request: &mut Request, www: &Path) -> Reply {
-    let url = request.url().to_owned();
+fn route(request: &LabRequest, www: &Path) -> Reply {
+    let url = request.url.clone();
     let path = url.split(['?', '#']).next().unwrap_or("/");
-    let method = request.method().as_str().to_owned();
-    let header = |name: &'static str| {
-        request
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv(name))
-            .map(|h| h.value.as_str().to_owned())
-    };
+    let method = request.method.clone();
+    let header = |name: &'static str| request.header(name).map(str::to_owned);
     let host = header("Host").unwrap_or_default();
     let origin = header("Origin");
     match path {
@@ -90,6 +91,10 @@ fn route(request: &mut Request, www: &Path) -> Reply {
         "/lab.css" => Reply::page(200, "text/css; charset=utf-8", LAB_CSS),
         "/scenarios.json" => Reply::json(200, &scenarios::catalogue()),
         "/help" => Reply::redirect(301, "/help/"),
+        "/load" => Reply::page(200, "text/html; charset=utf-8", LOAD_HTML),
+        "/load.js" => Reply::page(200, "text/javascript; charset=utf-8", LOAD_JS),
+        "/load/plan.json" => load::plan(url.split_once('?').map_or("", |(_, q)| q)),
+        "/barrier" => barrier::barrier(url.split_once('?').map_or("", |(_, q)| q)),
         _ if path.starts_with("/help/") => static_file(www, &path["/help/".len()..]),
         "/as/.well-known/openid-configuration" => authz::discovery(&host),
         // An issuer that disagrees with its discovery URL (OIDC Discovery §4.3).
@@ -98,23 +103,9 @@ fn route(request: &mut Request, www: &Path) -> Reply {
         "/app/callback" => authz::callback(),
         "/as/token" if method == "POST" => {
             let authorization = header("Authorization");
-            let mut body = String::new();
-            // A lab request body is small; a read error is answered like an empty body.
-            let _ = request
-                .as_reader()
-                .take(64 * 1024)
-                .read_to_string(&mut body);
-            authz::token(&body, authorization.as_deref(), &host)
+            authz::token(&request.body_text(), authorization.as_deref(), &host)
         }
-        "/oauth/token" if method == "POST" => {
-            let mut body = String::new();
-            // A lab request body is small; a read error is answered like an empty body.
-            let _ = request
-                .as_reader()
-                .take(64 * 1024)
-                .read_to_string(&mut body);
-            scenarios::token_endpoint(&body)
-        }
+        "/oauth/token" if method == "POST" => scenarios::token_endpoint(&request.body_text()),
         // Hostile answers and a slow one (issue #17): lab/hostile.rs.
         _ if path.starts_with("/hostile/") || path == "/slow" => {
             hostile::route(path, url.split_once('?').map_or("", |(_, q)| q)).unwrap_or_else(|| {
@@ -159,27 +150,5 @@ fn static_file(root: &Path, relative: &str) -> Reply {
             404,
             &serde_json::json!({"error": "not found", "path": relative}),
         ),
-    }
-}
-
-fn respond(request: Request, reply: Reply) {
-    let mut response = Response::from_data(reply.body).with_status_code(reply.status);
-    let defaults = [
-        ("Content-Security-Policy", CSP),
-        ("Cache-Control", "no-store"),
-    ];
-    for (name, value) in defaults
-        .iter()
-        .map(|(n, v)| (n.to_string(), v.to_string()))
-        .chain(reply.headers)
-    {
-        // Scenario headers are ours and valid; a bad one is a lab bug worth seeing.
-        match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            Ok(h) => response.add_header(h),
-            Err(()) => eprintln!("lab: invalid header {name}"),
-        }
-    }
-    if let Err(e) = request.respond(response) {
-        eprintln!("lab: could not send a response: {e}");
     }
 }

@@ -139,7 +139,7 @@ fn now() -> i64 {
 /// The signature is a fixed marker, not a real signature: the lab never verifies tokens,
 /// and the marker doubles as a canary that must never appear in AuthLens output or
 /// storage.
-fn jwt(header: Value, claims: Value) -> String {
+pub(super) fn jwt(header: Value, claims: Value) -> String {
     let now = now();
     let mut payload = json!({
         "iss": "http://127.0.0.1/lab-issuer",
