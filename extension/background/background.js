@@ -253,17 +253,39 @@ let updates = Promise.resolve();
 const noFailures = new Set();
 
 /**
+ * Changes waiting for their tab's next write, oldest first. A burst of failures (a retry
+ * storm, issue #17's 1,000 a second) would otherwise cost a storage read, a write and
+ * three badge calls each, one after the other: the worker fell seconds behind. Changes
+ * that arrive while a write is under way are applied together in the next one, so there
+ * is at most one write per tab in flight and none is delayed by a timer (a summary is
+ * stored as soon as the previous write ends: nothing waits to be lost if the worker stops).
+ * @type {Map<number, ((tab: TabFailures) => TabFailures)[]>}
+ */
+const pendingChanges = new Map();
+
+/**
+ * Applies `change` to the tab's summary in storage.session; resolves once it is stored.
  * @param {number} tabId
  * @param {(tab: TabFailures) => TabFailures} change
  */
 function updateTab(tabId, change) {
+  const queued = pendingChanges.get(tabId);
+  if (queued) {
+    // A write for this tab is scheduled and has not started: it takes this change too.
+    // `updates` ends after it, since the chain runs in order.
+    queued.push(change);
+    return updates;
+  }
+  pendingChanges.set(tabId, [change]);
   updates = updates
     .then(async () => {
+      const changes = pendingChanges.get(tabId) ?? [];
+      pendingChanges.delete(tabId);
       if (closedTabs.has(tabId)) return;
       const key = tabKey(tabId);
       const stored = await api.storage.session.get(key);
       const current = /** @type {TabFailures | undefined} */ (stored[key]) ?? emptyTab();
-      const next = change(current);
+      const next = changes.reduce((tab, apply) => apply(tab), current);
       if (next.count === 0) noFailures.add(tabId);
       else noFailures.delete(tabId);
       if (next === current) return;

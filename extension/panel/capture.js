@@ -69,6 +69,7 @@ function yieldToBrowser() {
 // most MAX_BODY_CHARS), and in arrival order, because the session is order-sensitive.
 const BODY_STATUSES = new Set([400, 401, 403, 407, 419, 422, 440, 498, 499]);
 const MAX_BODY_CHARS = 16 * 1024;
+const MAX_KEPT_BODY_CHARS = 64 * 1024;
 
 /**
  * @param {chrome.devtools.network.Request} request
@@ -77,10 +78,43 @@ const MAX_BODY_CHARS = 16 * 1024;
 async function withBody(request) {
   const entry = /** @type {HarEntryLike} */ (/** @type {unknown} */ (request));
   const wanted = BODY_STATUSES.has(entry.response.status) || entry.request.method === 'POST';
-  if (!wanted || entry.response.content?.text) return entry;
-  const text = await responseBody(request);
-  if (text !== null && text.length <= MAX_BODY_CHARS) entry.response.content = { ...entry.response.content, text };
-  return entry;
+  if (!wanted || entry.response.content?.text) return compact(entry);
+  // Never rejects: the entry is evidence with its body or without it.
+  const text = await responseBody(request).catch(() => null);
+  const kept = compact(entry);
+  if (text !== null && text.length <= MAX_BODY_CHARS) kept.response.content = { ...kept.response.content, text };
+  return kept;
+}
+
+/**
+ * What the panel keeps of an entry: the fields the core reads (src/har.rs) and the
+ * panel's views, copies and replay use. DevTools' entry also carries timings, cache, the
+ * cookies and query parsed again, sizes: at 20,000 entries that was most of a 228 MB heap
+ * (tools/bench-load.mjs). The body is kept only when the core asked for it (withBody).
+ * @param {HarEntryLike} entry
+ * @returns {HarEntryLike}
+ */
+export function compact(entry) {
+  const { request, response } = entry;
+  const content = response.content;
+  return {
+    startedDateTime: entry.startedDateTime,
+    ...(entry._resourceType ? { _resourceType: entry._resourceType } : {}),
+    request: {
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      ...(request.postData ? { postData: { mimeType: request.postData.mimeType, text: request.postData.text } } : {}),
+    },
+    response: {
+      status: response.status,
+      headers: response.headers,
+      ...(response.redirectURL ? { redirectURL: response.redirectURL } : {}),
+      // A body past MAX_KEPT_BODY_CHARS is dropped: the core reads small ones only (error
+      // answers, token answers, discovery and JWKS documents).
+      ...(content ? { content: { mimeType: content.mimeType, ...(content.text !== undefined && content.text.length <= MAX_KEPT_BODY_CHARS ? { text: content.text, encoding: content.encoding } : {}) } } : {}),
+    },
+  };
 }
 
 const REORDER_MS = 150;
@@ -125,8 +159,12 @@ export class Capture {
     /** @type {ReturnType<typeof setTimeout> | null} */
     this.timer = null;
     api.devtools.network.onRequestFinished.addListener((request) => {
+      // The body is asked for at once, and the entry waits its turn only after: one
+      // getContent() round trip at a time held a storm of failures back by minutes
+      // (tools/bench-load.mjs: 20,000 in 20 s shown 188 s late).
+      const arrived = withBody(request);
       this.arrivals = this.arrivals
-        .then(() => withBody(request))
+        .then(() => arrived)
         .then((entry) => {
           if (this.pending) this.pending.push(entry);
           else this.reorder(entry);
@@ -161,7 +199,9 @@ export class Capture {
     // From the call to the answer: DevTools serialising the HAR and the panel's renderer
     // reading it, none of it our code (reported apart by the benchmark).
     taskStats.getHarMs = performance.now() - asked;
-    const entries = /** @type {HarEntryLike[]} */ (/** @type {unknown} */ (har.entries));
+    // The replayed HAR's bodies are kept as DevTools gives them (the export reads the HAR
+    // again from DevTools, not from here); the rest is compacted like a live entry.
+    const entries = /** @type {HarEntryLike[]} */ (/** @type {unknown} */ (har.entries)).map(compact);
     entries.push(...(this.pending ?? []));
     this.pending = null;
     this.push(byStart(entries));
