@@ -14,6 +14,25 @@ import { MAX_RECENT, emptyTab, tabKey } from '../shared/summary.js';
 /** @typedef {{name: string, value?: string}} Header */
 
 const ALL_URLS = { urls: ['<all_urls>'] };
+
+/**
+ * When each tab last moved to another site (the main-frame request's timeStamp), in memory:
+ * responses to requests sent before then belong to the site it left.
+ * @type {Map<number, number>}
+ */
+const siteSince = new Map();
+
+/**
+ * Tabs closed in this run of the background: a response that completes, or an update
+ * queued, after its tab is gone must not bring its summary back. Tab ids are not reused
+ * within a browser session; the set is bounded all the same.
+ * @type {Set<number>}
+ */
+const closedTabs = new Set();
+const MAX_CLOSED = 1000;
+
+/** Responses being recorded (for `authlens:state`, which answers once they are done). */
+const recordings = new Set();
 /** Bounds the join table if onCompleted never comes (aborted requests, worker restarts). */
 const MAX_PENDING = 2000;
 const MAX_CHALLENGE_CHARS = 1024;
@@ -22,9 +41,9 @@ const MAX_TEXT_CHARS = 600;
 const MAX_EVIDENCE = 6;
 
 /**
- * Request headers by requestId, until the response completes. In memory only: they hold
- * credentials, which AuthLens never stores.
- * @type {Map<string, Header[]>}
+ * Request headers (and the tab that sent them, and when) by requestId, until the response
+ * completes. In memory only: they hold credentials, which AuthLens never stores.
+ * @type {Map<string, {tabId: number, at: number, headers: Header[]}>}
  */
 const sentHeaders = new Map();
 
@@ -44,7 +63,7 @@ api.webRequest.onSendHeaders.addListener(
       const oldest = sentHeaders.keys().next().value;
       if (oldest !== undefined) sentHeaders.delete(oldest);
     }
-    sentHeaders.set(details.requestId, details.requestHeaders ?? []);
+    sentHeaders.set(details.requestId, { tabId: details.tabId, at: details.timeStamp, headers: details.requestHeaders ?? [] });
   },
   ALL_URLS,
   /** @type {any} */ (['requestHeaders', ...webRequestExtraHeaders]),
@@ -52,12 +71,19 @@ api.webRequest.onSendHeaders.addListener(
 
 api.webRequest.onCompleted.addListener(
   (details) => {
-    const requestHeaders = sentHeaders.get(details.requestId) ?? [];
+    const sent = sentHeaders.get(details.requestId);
+    const requestHeaders = sent?.headers ?? [];
     sentHeaders.delete(details.requestId);
-    if (details.tabId < 0) return;
-    recordResponse(details, requestHeaders).catch((error) =>
+    if (details.tabId < 0 || closedTabs.has(details.tabId)) return;
+    // A request sent before its tab moved to another site, answered after: a `keepalive`
+    // fetch outlives its document (Fetch §4.9), and its 401 is the old site's, not the one
+    // the tab shows now (issue #17, "no stale state").
+    if (sent && sent.at < (siteSince.get(details.tabId) ?? -Infinity)) return;
+    const recording = recordResponse(details, requestHeaders).catch((error) =>
       console.error('AuthLens: could not record a response', error),
     );
+    recordings.add(recording);
+    recording.finally(() => recordings.delete(recording));
   },
   ALL_URLS,
   /** @type {any} */ (['responseHeaders', ...webRequestExtraHeaders]),
@@ -76,6 +102,7 @@ api.webRequest.onBeforeRequest.addListener(
     const host = hostname(details.url);
     updateTab(details.tabId, (tab) => {
       if (tab.site === host) return tab;
+      siteSince.set(details.tabId, details.timeStamp);
       inspectors.get(details.tabId)?.reset();
       return { ...emptyTab(), site: host };
     });
@@ -109,6 +136,9 @@ api.tabs.onUpdated.addListener((tabId, changeInfo) => {
 });
 
 api.tabs.onRemoved.addListener((tabId) => {
+  closedTabs.add(tabId);
+  if (closedTabs.size > MAX_CLOSED) closedTabs.delete(/** @type {number} */ (closedTabs.values().next().value));
+  siteSince.delete(tabId);
   noFailures.delete(tabId);
   inspectors.get(tabId)?.free();
   inspectors.delete(tabId);
@@ -251,6 +281,7 @@ function updateTab(tabId, change) {
     .then(async () => {
       const changes = pendingChanges.get(tabId) ?? [];
       pendingChanges.delete(tabId);
+      if (closedTabs.has(tabId)) return;
       const key = tabKey(tabId);
       const stored = await api.storage.session.get(key);
       const current = /** @type {TabFailures | undefined} */ (stored[key]) ?? emptyTab();
@@ -283,6 +314,21 @@ async function setBadge(tabId, tab) {
   }
 }
 
+/**
+ * What the background holds in memory, by tab id: for the fault tests (issue #17, "a tab
+ * closed mid-request leaves no stale state"), which cannot reach a module's scope. Tab ids
+ * and counts only, never a header. Answers once the responses being recorded are stored.
+ */
+async function backgroundState() {
+  await Promise.allSettled([...recordings]);
+  await updates;
+  return {
+    pendingTabs: [...sentHeaders.values()].map((s) => s.tabId),
+    inspectorTabs: [...inspectors.keys()],
+    noFailureTabs: [...noFailures],
+  };
+}
+
 // ---- Site-data actions, on request from the DevTools panel ------------------------------
 // DevTools pages cannot use the cookies and browsingData APIs themselves (they get the
 // content-script subset of extension APIs), so the panel asks the background.
@@ -296,6 +342,7 @@ api.runtime.onMessage.addListener((message, _sender, sendResponse) => {
 
 /** @param {{type: string, url: string}} message */
 async function handleSiteData(message) {
+  if (message.type === 'authlens:state') return backgroundState();
   if (message.type === 'authlens:list-cookies') {
     return { names: (await siteCookies(message.url)).map((c) => c.name) };
   }

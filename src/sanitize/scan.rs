@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-use super::{is_marker, is_secret_name, prefixes, Sanitizer};
+use super::{is_marker, is_secret_name, is_strong_secret_name, prefixes, Sanitizer};
 
 /// Runs shorter than this are never taken for high-entropy secrets: below 20 characters,
 /// identifiers and words would be hit (API keys are 20 characters and more: AWS key ids
@@ -365,7 +365,17 @@ impl Sanitizer {
             if is_secret_name(core) {
                 if let Some((start, end)) = assigned_value(b, j) {
                     let value = s.get(start..end).unwrap_or("");
-                    if looks_like_credential(value) {
+                    // `client_secret=lab-wrong-secret` in a form body quoted inside a JSON
+                    // string (issue #17, the leak proof): after `=` a password or secret
+                    // is one whatever it looks like. Only names ending in "token" keep the
+                    // word test, for prose such as `token=expired`.
+                    let assigned_secret = b
+                        .get(j..start)
+                        .is_some_and(|between| between.contains(&b'='))
+                        && is_strong_secret_name(core)
+                        && !core.to_ascii_lowercase().ends_with("token")
+                        && value.len() >= 4;
+                    if assigned_secret || looks_like_credential(value) {
                         let clean = self.token(value);
                         edit(&mut out, &mut copied, start, end, &clean);
                         i = end;
@@ -427,6 +437,17 @@ mod tests {
         ));
         assert!(is_static_asset("https://cdn.example/app.js:10:5"));
         assert!(!is_static_asset("/reset/abc.def"));
+    }
+
+    #[test]
+    fn a_secret_assigned_with_equals_is_redacted_even_when_it_reads_like_words() {
+        let mut s = Sanitizer::with_key([1, 2], false);
+        let text = r#"{"body":"grant_type=client_credentials&client_id=lab-client&client_secret=lab-wrong-secret","note":"password=correcthorsebattery; token=expired"}"#;
+        let clean = s.text(text);
+        assert!(!clean.contains("lab-wrong-secret"), "{clean}");
+        assert!(!clean.contains("correcthorsebattery"), "{clean}");
+        assert!(clean.contains("client_id=lab-client"), "{clean}");
+        assert!(clean.contains("token=expired"), "prose stays: {clean}");
     }
 
     #[test]

@@ -7,6 +7,34 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/lib/chromium/chromium';
 
 /** @param {string} extensionDir absolute path of dist/chrome */
 export async function launchChromium(extensionDir) {
+  const { browser, target, extensionId } = await launchWithExtension(extensionDir);
+  const worker = await target.worker();
+  if (!worker) throw new Error('the extension service worker has no worker handle');
+  // The worker target can be attached before the extension APIs are bound into its
+  // global scope: a first evaluate may see `chrome` undefined (seen with puppeteer-core 24
+  // and Chromium 156). Wait for the binding, not for a fixed time.
+  const deadline = Date.now() + 15_000;
+  while ((await worker.evaluate(() => typeof chrome)) !== 'object') {
+    if (Date.now() > deadline) throw new Error('the extension service worker never got its chrome.* APIs');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { browser, worker, extensionId };
+}
+
+/**
+ * The same launch, with the service worker left unattached: for a test that stops the
+ * worker and needs it back. puppeteer-core 24 never resumes a worker it attached to by
+ * hand once Chromium starts it again, so the restarted worker waits for the debugger for
+ * ever (TargetManager's `isAutoAttached` check skips its `Runtime.runIfWaitingForDebugger`).
+ * @param {string} extensionDir absolute path of dist/chrome
+ */
+export async function launchChromiumUnattached(extensionDir) {
+  const { browser, extensionId } = await launchWithExtension(extensionDir);
+  return { browser, extensionId };
+}
+
+/** @param {string} extensionDir */
+async function launchWithExtension(extensionDir) {
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -29,17 +57,7 @@ export async function launchChromium(extensionDir) {
     (t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'),
     { timeout: 60_000 },
   );
-  const worker = await target.worker();
-  if (!worker) throw new Error('the extension service worker has no worker handle');
-  // The worker target can be attached before the extension APIs are bound into its
-  // global scope: a first evaluate may see `chrome` undefined (seen with puppeteer-core 24
-  // and Chromium 156). Wait for the binding, not for a fixed time.
-  const deadline = Date.now() + 15_000;
-  while ((await worker.evaluate(() => typeof chrome)) !== 'object') {
-    if (Date.now() > deadline) throw new Error('the extension service worker never got its chrome.* APIs');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { browser, worker, extensionId: new URL(target.url()).host };
+  return { browser, target, extensionId: new URL(target.url()).host };
 }
 
 /**

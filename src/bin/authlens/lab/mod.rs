@@ -12,6 +12,7 @@
 
 mod authz;
 mod barrier;
+mod hostile;
 mod keys;
 mod load;
 mod scenarios;
@@ -109,6 +110,12 @@ fn route(request: &LabRequest, www: &Path) -> Reply {
             authz::token(&request.body_text(), authorization.as_deref(), &host)
         }
         "/oauth/token" if method == "POST" => scenarios::token_endpoint(&request.body_text()),
+        // Hostile answers and a slow one (issue #17): lab/hostile.rs.
+        _ if path.starts_with("/hostile/") || path == "/slow" => {
+            hostile::route(path, url.split_once('?').map_or("", |(_, q)| q)).unwrap_or_else(|| {
+                Reply::json(404, &serde_json::json!({"error": "no such lab endpoint"}))
+            })
+        }
         _ => scenarios::route(&method, path, &host, origin.as_deref()).unwrap_or_else(|| {
             Reply::json(404, &serde_json::json!({"error": "no such lab endpoint"}))
         }),

@@ -101,6 +101,9 @@ pub fn serve(
                 });
                 // A client that goes away mid-request is not the lab's error.
                 let _ = hyper::server::conn::http1::Builder::new()
+                    // The hostile page (lab/hostile.rs) sends a 1 MB JWT in Authorization;
+                    // hyper's default buffer (~400 KB) answers 431 to it. Browsers send it.
+                    .max_buf_size(2 << 20)
                     .serve_connection(TokioIo::new(stream), service)
                     .await;
             });
