@@ -77,7 +77,9 @@ for (const [id, n] of hits) {
   let onRun = false;
   for (let cur = /** @type {number | undefined} */ (id); cur !== undefined; cur = parent.get(cur)) {
     const name = (byId.get(cur)?.callFrame.functionName ?? '').replace(/::h[0-9a-f]{16}$/, '');
-    if (name === 'run') onRun = true;
+    // The denominator: every sample but the profiler's idle and program ones (only the
+    // loop runs while it profiles; garbage collection is part of the cost).
+    if (cur === id && name !== '(idle)' && name !== '(program)') onRun = true;
     STAGES.forEach(([, pattern], i) => {
       if (!seen.has(i) && /** @type {RegExp} */ (pattern).test(name)) {
         seen.add(i);
