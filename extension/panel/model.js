@@ -20,6 +20,7 @@
  * @property {boolean} healthy  not a failure (or a handshake's first leg)
  * @property {boolean} handshake
  * @property {Group} group
+ * @property {Row} [row]  its row in the list, made once
  */
 
 /**
@@ -35,6 +36,7 @@
  * @property {string} code  the top finding's code, or ''
  * @property {string} fingerprint
  * @property {string} search  lower-case text the filter matches
+ * @property {Row} [row]  its row in the list, made once
  */
 
 /**
@@ -263,12 +265,13 @@ export class Model {
         return descending ? -order : order;
       });
     }
+    // Each group and request keeps its row object: a refresh allocates only the array.
     /** @type {Row[]} */
     const rows = [];
     for (const group of groups) {
-      rows.push({ type: 'group', group });
+      rows.push((group.row ??= { type: 'group', group }));
       if (group.records.length > 1 && this.expanded.has(group.id)) {
-        for (const rec of group.records) rows.push({ type: 'request', rec, group });
+        for (const rec of group.records) rows.push((rec.row ??= { type: 'request', rec, group }));
       }
     }
     return { rows, shown: groups.length, total };
