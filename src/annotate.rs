@@ -1,6 +1,8 @@
 //! Everything a UI shows for one exchange: the parsed challenges, the ranked findings, and
 //! the cookie model's verdict (cookies withheld, and why).
 
+use std::collections::VecDeque;
+
 use serde::Serialize;
 
 use crate::challenge::{self, ChallengeList};
@@ -53,5 +55,147 @@ pub fn annotate_in<'a>(exchange: &'a Exchange, session: &mut Session) -> Annotat
         challenges,
         findings,
         cookies: cookies.names(),
+    }
+}
+
+/// What a list shows of one exchange, and all the background keeps: the annotation
+/// without the findings after the first one and without the cookie verdict. A UI that
+/// shows one row per request needs only this; the full annotation of the one request it
+/// opens comes from [`Details`] (issue #17: writing and parsing every finding's texts,
+/// evidence and fixes for every entry was a third of the panel's time per entry).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Brief<'a> {
+    /// The exchange's id in its session: the key for [`Details::annotation`].
+    pub id: u32,
+    pub method: &'a str,
+    pub url: &'a str,
+    pub status: u16,
+    pub is_auth_failure: bool,
+    pub challenge_header: &'static str,
+    pub challenges: &'a ChallengeList<'a>,
+    pub resolves_previous: bool,
+    /// How many findings the full annotation holds.
+    pub finding_count: usize,
+    /// The best finding, whole (texts, evidence and fixes).
+    pub top: Option<&'a Finding>,
+}
+
+impl Annotation<'_> {
+    /// This annotation's [`Brief`], under the id its session gave it.
+    pub fn brief(&self, id: u32) -> Brief<'_> {
+        Brief {
+            id,
+            method: self.method,
+            url: self.url,
+            status: self.status,
+            is_auth_failure: self.is_auth_failure,
+            challenge_header: self.challenge_header,
+            challenges: &self.challenges,
+            resolves_previous: self.resolves_previous,
+            finding_count: self.findings.len(),
+            top: self.findings.first(),
+        }
+    }
+}
+
+/// What an annotation holds that cannot be read again from its exchange alone: the
+/// session's findings and cookie verdict at the time it was observed.
+#[derive(Debug)]
+struct Kept {
+    findings: Vec<Finding>,
+    cookies: CookieNames,
+    resolves_previous: bool,
+}
+
+/// The findings and cookie verdicts of the most recent exchanges of a session, by id, so
+/// that a UI can show the full annotation of the request it opens (bounded: `capacity`
+/// exchanges; an exchange with neither findings nor cookies costs one empty slot).
+#[derive(Debug)]
+pub struct Details {
+    /// The id of `kept[0]`.
+    first: u32,
+    kept: VecDeque<Option<Kept>>,
+    capacity: usize,
+}
+
+impl Details {
+    pub fn new(capacity: usize) -> Self {
+        Details {
+            first: 0,
+            kept: VecDeque::new(),
+            capacity,
+        }
+    }
+
+    /// The id the next exchange gets.
+    pub fn next_id(&self) -> u32 {
+        self.first.wrapping_add(self.kept.len() as u32)
+    }
+
+    /// Keeps what `annotation` knows beyond its exchange, under [`Details::next_id`]
+    /// (nothing when the capacity is 0: the id is used up all the same).
+    pub fn keep(&mut self, annotation: Annotation<'_>) {
+        if self.capacity == 0 {
+            self.first = self.first.wrapping_add(1);
+            return;
+        }
+        let cookies = annotation.cookies;
+        let empty = annotation.findings.is_empty()
+            && !annotation.resolves_previous
+            && cookies == CookieNames::default();
+        self.kept.push_back((!empty).then_some(Kept {
+            findings: annotation.findings,
+            cookies,
+            resolves_previous: annotation.resolves_previous,
+        }));
+        self.trim();
+    }
+
+    fn trim(&mut self) {
+        while self.kept.len() > self.capacity {
+            self.kept.pop_front();
+            self.first = self.first.wrapping_add(1);
+        }
+    }
+
+    /// Keeps at most `capacity` exchanges from now on (the oldest go first).
+    pub fn set_capacity(&mut self, capacity: usize) {
+        self.capacity = capacity;
+        self.trim();
+    }
+
+    /// Forgets every exchange. Ids go on from where they were, so that an id given out
+    /// before never names a later exchange.
+    pub fn clear(&mut self) {
+        self.first = self.next_id();
+        self.kept.clear();
+    }
+
+    /// The full annotation of exchange `id`, read again from that same `exchange` (the
+    /// challenges) with what the session knew then (the findings, the cookie verdict), or
+    /// `None` once it is no longer kept.
+    pub fn annotation<'a>(&self, id: u32, exchange: &'a Exchange) -> Option<Annotation<'a>> {
+        let slot = self.kept.get(id.wrapping_sub(self.first) as usize)?;
+        let header = status::challenge_header(exchange.status);
+        let (findings, cookies, resolves_previous) = match slot {
+            Some(kept) => (
+                kept.findings.clone(),
+                kept.cookies.clone(),
+                kept.resolves_previous,
+            ),
+            None => (Vec::new(), CookieNames::default(), false),
+        };
+        Some(Annotation {
+            method: &exchange.method,
+            url: &exchange.url,
+            status: exchange.status,
+            is_auth_failure: status::is_auth_failure(exchange.status),
+            challenge_header: header,
+            challenges: challenge::parse_lines(exchange.response_header_lines(header)),
+            findings,
+            resolves_previous,
+            cookies,
+        })
     }
 }

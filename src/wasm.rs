@@ -17,7 +17,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::annotate::{annotate, annotate_in};
+use crate::annotate::{annotate, annotate_in, Details};
 use crate::challenge;
 use crate::credentials;
 use crate::diagnose::Session;
@@ -125,6 +125,17 @@ export interface Annotation {
   resolvesPrevious: boolean;
   /** The session's cookie model on this request (Inspector); a lone annotation knows no earlier Set-Cookie. */
   cookies: CookieVerdict;
+}
+/**
+ * What a list shows of one exchange (Inspector.observe*): the annotation without the
+ * findings after the first and without the cookie verdict. `Inspector.annotation(id, …)`
+ * gives the full one.
+ */
+export interface Brief {
+  id: number; method: string; url: string; status: number; isAuthFailure: boolean;
+  challengeHeader: "WWW-Authenticate" | "Proxy-Authenticate";
+  challenges: ChallengeList; resolvesPrevious: boolean;
+  findingCount: number; top: Finding | null;
 }
 export interface EntryReport { index: number; method: string; url: string; status: number; findings: Finding[]; started?: string }
 export interface HarReport {
@@ -316,16 +327,74 @@ pub fn annotate_web_request(
 #[wasm_bindgen]
 pub struct Inspector {
     session: Session,
+    details: Details,
 }
 
 #[wasm_bindgen]
 impl Inspector {
-    /// `capacity`: how many earlier exchanges to remember (default 500).
+    /// `capacity`: how many earlier exchanges to remember for the diagnosis (default 500);
+    /// `details`: how many exchanges' full annotations to keep for
+    /// [`Inspector::annotation`] (default 0: a caller that only reads briefs keeps none).
     #[wasm_bindgen(constructor)]
-    pub fn new(capacity: Option<u32>) -> Inspector {
+    pub fn new(capacity: Option<u32>, details: Option<u32>) -> Inspector {
         Inspector {
             session: Session::new(capacity.map_or(500, |c| c as usize)),
+            details: Details::new(details.unwrap_or(0) as usize),
         }
+    }
+
+    /// Observes a HAR entry given as JSON text in this session, and returns its
+    /// [`crate::annotate::Brief`]; the full annotation stays here, under the brief's id,
+    /// for [`Inspector::annotation`]. The panel's call per entry (issue #17: writing and
+    /// parsing every finding of every entry was a third of its time).
+    #[wasm_bindgen(js_name = observeHarEntryJson, unchecked_return_type = "Brief")]
+    pub fn observe_har_entry_json(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let exchange = Exchange::from_har(har_entry_json(&text)?);
+        self.observe(&exchange)
+    }
+
+    /// [`Inspector::observe_har_entry_json`] for a joined webRequest exchange (the
+    /// background's call).
+    #[wasm_bindgen(js_name = observeWebRequest, unchecked_return_type = "Brief")]
+    pub fn observe_web_request(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "WebRequestLike")] details: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let exchange = Exchange::from_web_request(web_request(&details)?);
+        self.observe(&exchange)
+    }
+
+    fn observe(&mut self, exchange: &Exchange) -> Result<JsValue, JsError> {
+        let id = self.details.next_id();
+        let annotation = annotate_in(exchange, &mut self.session);
+        let brief = to_js(&annotation.brief(id));
+        self.details.keep(annotation);
+        brief
+    }
+
+    /// The full annotation of the exchange a brief named, read again from the same HAR
+    /// entry's JSON text (its challenges) with what the session knew when it observed it
+    /// (its findings and cookie verdict); null once it is no longer kept.
+    #[wasm_bindgen(unchecked_return_type = "Annotation | null")]
+    pub fn annotation(
+        &self,
+        id: u32,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let exchange = Exchange::from_har(har_entry_json(&text)?);
+        match self.details.annotation(id, &exchange) {
+            Some(annotation) => to_js(&annotation),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// How many exchanges' full annotations to keep from now on (the oldest go first).
+    #[wasm_bindgen(js_name = setDetailCapacity)]
+    pub fn set_detail_capacity(&mut self, exchanges: u32) {
+        self.details.set_capacity(exchanges as usize);
     }
 
     /// Annotates a HAR entry in this session, and remembers it.
@@ -372,6 +441,7 @@ impl Inspector {
         let tolerance = self.session.tolerance;
         self.session = Session::new(capacity);
         self.session.tolerance = tolerance;
+        self.details.clear();
     }
 
     /// The sign-in flows seen so far, oldest first (at most 64, 64 steps each).
@@ -738,7 +808,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn the_inspector_remembers_the_session() {
-        let mut inspector = Inspector::new(Some(10));
+        let mut inspector = Inspector::new(Some(10), None);
         let entry = |status: u16, path: &str, headers: &str| {
             js_sys::JSON::parse(&format!(
                 r#"{{"startedDateTime":"2026-11-23T12:00:00Z","request":{{"method":"POST","url":"https://api.example{path}","headers":[],"postData":{{"text":"grant_type=password"}}}},"response":{{"status":{status},"headers":[{headers}]}}}}"#
@@ -776,15 +846,15 @@ mod tests {
                 .and_then(|t| t.as_string())
                 .unwrap_or_default()
         };
-        let by_object = Inspector::new(Some(10))
+        let by_object = Inspector::new(Some(10), None)
             .annotate_har_entry(object)
             .unwrap_or(JsValue::NULL);
-        let by_text = Inspector::new(Some(10))
+        let by_text = Inspector::new(Some(10), None)
             .annotate_har_entry_json(JsValue::from_str(text))
             .unwrap_or(JsValue::NULL);
         assert!(stringify(&by_text).contains("auth.malformed"));
         assert_eq!(stringify(&by_object), stringify(&by_text));
-        let mut inspector = Inspector::new(Some(10));
+        let mut inspector = Inspector::new(Some(10), None);
         for bad in [
             JsValue::NULL,
             JsValue::from_f64(1.0),
@@ -795,9 +865,54 @@ mod tests {
         assert_eq!(inspector.size(), 0);
     }
 
+    /// A brief per entry, and the full annotation on demand: the same as annotating it,
+    /// and null once it is no longer kept.
+    #[wasm_bindgen_test]
+    fn briefs_name_the_annotation_kept_for_them() {
+        let text = r#"{"startedDateTime":"2026-11-23T12:00:00Z","request":{"method":"GET","url":"https://api.example/v1","headers":[{"name":"Authorization","value":"Bearer undefined"}]},"response":{"status":401,"headers":[{"name":"WWW-Authenticate","value":"Bearer realm=\"a\""}]}}"#;
+        let stringify = |v: &JsValue| {
+            js_sys::JSON::stringify(v)
+                .ok()
+                .and_then(|t| t.as_string())
+                .unwrap_or_default()
+        };
+        let full = Inspector::new(Some(10), None)
+            .annotate_har_entry_json(JsValue::from_str(text))
+            .unwrap_or(JsValue::NULL);
+        let mut inspector = Inspector::new(Some(10), Some(2));
+        let brief = inspector
+            .observe_har_entry_json(JsValue::from_str(text))
+            .unwrap_or(JsValue::NULL);
+        assert_eq!(field(&brief, &["id"]).as_f64(), Some(0.0));
+        assert_eq!(
+            field(&brief, &["top", "code"]).as_string().as_deref(),
+            Some("auth.malformed")
+        );
+        assert_eq!(
+            field(&brief, &["findingCount"]).as_f64(),
+            field(&full, &["findings", "length"]).as_f64()
+        );
+        let again = inspector
+            .annotation(0, JsValue::from_str(text))
+            .unwrap_or(JsValue::UNDEFINED);
+        assert_eq!(stringify(&again), stringify(&full));
+        let _ = inspector.observe_har_entry_json(JsValue::from_str(text));
+        let _ = inspector.observe_har_entry_json(JsValue::from_str(text));
+        assert!(inspector
+            .annotation(0, JsValue::from_str(text))
+            .is_ok_and(|v| v.is_null()));
+        assert!(inspector.annotation(2, JsValue::from_str("{")).is_err());
+        // The background keeps none.
+        let mut background = Inspector::new(Some(10), None);
+        let _ = background.observe_har_entry_json(JsValue::from_str(text));
+        assert!(background
+            .annotation(0, JsValue::from_str(text))
+            .is_ok_and(|v| v.is_null()));
+    }
+
     #[wasm_bindgen_test]
     fn the_inspector_says_which_cookies_were_withheld_and_why() {
-        let mut inspector = Inspector::new(Some(10));
+        let mut inspector = Inspector::new(Some(10), None);
         let entry = |path: &str, status: u16, headers: &str| {
             js_sys::JSON::parse(&format!(
                 r#"{{"startedDateTime":"2026-11-23T12:00:00Z","request":{{"method":"GET","url":"https://app.example{path}","headers":[]}},"response":{{"status":{status},"headers":[{headers}]}}}}"#
@@ -945,9 +1060,9 @@ mod tests {
         )
         .unwrap_or(JsValue::NULL);
         assert!(annotate_har_entry(wrong.clone()).is_err());
-        let mut inspector = Inspector::new(Some(u32::MAX));
+        let mut inspector = Inspector::new(Some(u32::MAX), None);
         assert!(inspector.annotate_har_entry(wrong).is_err());
-        let _ = Inspector::new(Some(0));
+        let _ = Inspector::new(Some(0), None);
         // Still usable: a normal call gives its normal answer.
         let value =
             parse_challenges_js(JsValue::from_str(r#"Bearer realm="a""#)).unwrap_or(JsValue::NULL);

@@ -156,7 +156,8 @@ async function recordResponse(details, requestHeaders) {
     inspector = new core.Inspector(200);
     inspectors.set(details.tabId, inspector);
   }
-  const annotation = inspector.annotateWebRequest({
+  // A brief: the background keeps only the top finding of a failure (issue #17).
+  const brief = inspector.observeWebRequest({
     method: details.method,
     url: details.url,
     statusCode: details.statusCode,
@@ -166,19 +167,19 @@ async function recordResponse(details, requestHeaders) {
     type: details.type,
   });
   const url = new URL(details.url);
-  if (!annotation.isAuthFailure) {
+  if (!brief.isAuthFailure) {
     if (details.statusCode >= 200 && details.statusCode < 300) await recordSuccess(details.tabId, url, requestHeaders);
     return;
   }
   // At once, not when the queued update runs: a success that completes after this
   // failure must not skip the tab as failure-free.
   noFailures.delete(details.tabId);
-  const challengeName = annotation.challengeHeader.toLowerCase();
+  const challengeName = brief.challengeHeader.toLowerCase();
   const challenge = (details.responseHeaders ?? [])
     .filter((h) => h.name.toLowerCase() === challengeName)
     .map((h) => h.value ?? '')
     .join(', ');
-  const top = annotation.findings[0];
+  const top = brief.top;
   const summary = {
     at: details.timeStamp,
     method: details.method,

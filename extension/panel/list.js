@@ -289,7 +289,7 @@ export class List {
     const selected = List.keyOf(row) === this.selectedKey;
     node.setAttribute('aria-selected', String(selected));
     if (row.type === 'group' && group.records.length > 1) node.setAttribute('aria-expanded', String(this.expandedOf(group)));
-    const top = rec.annotation.findings[0];
+    const top = rec.brief.top;
     for (const column of this.columns()) {
       const cell = el('div', undefined, `cell c-${column}`);
       cell.setAttribute('role', 'gridcell');
@@ -307,7 +307,7 @@ export class List {
           break;
         case 'path': {
           if (row.type === 'request') cell.classList.add('indent');
-          const url = new URL(rec.annotation.url);
+          const url = new URL(rec.brief.url);
           cell.textContent = row.type === 'request' && url.search ? `${url.pathname}?…` : group.path;
           cell.title = url.pathname;
           break;
@@ -320,7 +320,8 @@ export class List {
           } else if (rec.kind) {
             cell.append(el('span', t(`panel_related_${rec.kind}`), 'muted'));
           }
-          const challenge = rec.annotation.challenges.challenges.length || rec.annotation.isAuthFailure ? shortChallenge(rec.annotation.challenges, rec.annotation.challengeHeader) : '';
+          const { brief } = rec;
+          const challenge = brief.challenges.challenges.length || brief.isAuthFailure ? shortChallenge(brief.challenges, brief.challengeHeader) : '';
           if (challenge) cell.append(' ', el('span', challenge, 'short-challenge'));
           cell.title = [top?.title, challenge].filter(Boolean).join(' — ');
           break;

@@ -9,19 +9,44 @@
 
 /** @typedef {import('../pkg/authlens.js').HarEntryLike} HarEntryLike */
 /** @typedef {import('../pkg/authlens.js').Annotation} Annotation */
+/** @typedef {import('../pkg/authlens.js').Brief} Brief */
 
 /**
- * @typedef {object} Rec one request
- * @property {number} id
- * @property {HarEntryLike} entry
- * @property {Annotation} annotation
- * @property {number} at        start time, ms since the epoch
- * @property {string} kind      '' or preflight, redirect, token (a related request)
- * @property {boolean} healthy  not a failure (or a handshake's first leg)
- * @property {boolean} handshake
- * @property {Group} group
- * @property {Row} [row]  its row in the list, made once
+ * One request. The list needs only its brief (the top finding); the full annotation of
+ * the request a view opens is read from the core when asked for (issue #17: keeping every
+ * request's full annotation in the panel was most of its heap and a third of its time
+ * per entry).
  */
+export class Rec {
+  /**
+   * @param {Model} model
+   * @param {number} id
+   * @param {HarEntryLike} entry
+   * @param {Brief} brief
+   * @param {string} kind      '' or preflight, redirect, token (a related request)
+   * @param {boolean} healthy  not a failure (or a handshake's first leg)
+   * @param {Group} group
+   */
+  constructor(model, id, entry, brief, kind, healthy, group) {
+    this.model = model;
+    this.id = id;
+    this.entry = entry;
+    this.brief = brief;
+    /** start time, ms since the epoch */
+    this.at = Date.parse(entry.startedDateTime ?? '') || Date.now();
+    this.kind = kind;
+    this.healthy = healthy;
+    this.handshake = false;
+    this.group = group;
+    /** @type {Row | undefined} its row in the list, made once */
+    this.row = undefined;
+  }
+
+  /** The full annotation: every finding, the cookie verdict (read on demand, see Model). */
+  get annotation() {
+    return this.model.annotationOf(this);
+  }
+}
 
 /**
  * @typedef {object} Group identical requests
@@ -90,9 +115,15 @@ export const COLUMNS = /** @type {const} */ (['status', 'method', 'host', 'path'
 /** @typedef {{type: 'group', group: Group} | {type: 'request', rec: Rec, group: Group}} Row */
 
 export class Model {
-  /** @param {number} maxRecords */
-  constructor(maxRecords) {
+  /**
+   * @param {number} maxRecords
+   * @param {(rec: Rec) => Annotation} annotate reads a request's full annotation
+   */
+  constructor(maxRecords, annotate) {
     this.maxRecords = maxRecords;
+    this.annotate = annotate;
+    /** @type {{rec: Rec, annotation: Annotation} | null} the last one read: a view reads it tab by tab */
+    this.lastRead = null;
     /** @type {Rec[]} every request kept, oldest first (from `head`) */
     this.records = [];
     this.head = 0;
@@ -132,16 +163,26 @@ export class Model {
     this.previous = null;
     this.hosts.clear();
     this.codes.clear();
+    this.lastRead = null;
   }
 
   /**
-   * Adds an annotated request. Returns it (and whether the previous one turned out to be
+   * The full annotation of `rec`, from the core (the last one read is kept).
+   * @param {Rec} rec
+   */
+  annotationOf(rec) {
+    if (this.lastRead?.rec !== rec) this.lastRead = { rec, annotation: this.annotate(rec) };
+    return this.lastRead.annotation;
+  }
+
+  /**
+   * Adds an observed request. Returns it (and whether the previous one turned out to be
    * a handshake's first leg, so the view knows to refresh).
    * @param {HarEntryLike} entry
-   * @param {Annotation} annotation
+   * @param {Brief} brief
    */
-  add(entry, annotation) {
-    if (annotation.resolvesPrevious && this.previous && !this.previous.healthy) {
+  add(entry, brief) {
+    if (brief.resolvesPrevious && this.previous && !this.previous.healthy) {
       // A 401/407 answered by the next request (Digest, NTLM, Negotiate, Basic through
       // the prompt) was a handshake, not a failure (RFC 9110 §11.6.1).
       this.previous.healthy = true;
@@ -149,31 +190,30 @@ export class Model {
       this.previous.group.failures -= 1;
     }
     const kind = relatedKind(entry);
-    const healthy = !annotation.isAuthFailure && annotation.findings.length === 0 && !kind;
-    const url = new URL(annotation.url);
-    const top = annotation.findings[0]?.code ?? '';
+    const healthy = !brief.isAuthFailure && brief.findingCount === 0 && !kind;
+    const url = new URL(brief.url);
+    const cause = brief.top;
+    const top = cause?.code ?? '';
     const fp = fingerprint(header(entry, 'authorization') ?? header(entry, 'proxy-authorization') ?? '');
-    const key = `${annotation.method} ${url.origin}${url.pathname} ${annotation.status} ${top} ${fp}`;
+    const key = `${brief.method} ${url.origin}${url.pathname} ${brief.status} ${top} ${fp}`;
     let group = this.groups.get(key);
     if (!group) {
-      const cause = annotation.findings[0];
       group = {
         id: this.nextId++,
         key,
         records: [],
         failures: 0,
-        method: annotation.method,
+        method: brief.method,
         host: url.host,
         path: url.pathname,
-        status: annotation.status,
+        status: brief.status,
         code: top,
         fingerprint: fp,
-        search: `${annotation.status} ${annotation.method} ${url.host} ${url.pathname} ${top} ${cause?.title ?? ''} ${annotation.challenges.challenges.map((c) => `${c.scheme} ${c.params.map((p) => `${p.name}=${p.value}`).join(' ')}`).join(' ')}`.toLowerCase(),
+        search: `${brief.status} ${brief.method} ${url.host} ${url.pathname} ${top} ${cause?.title ?? ''} ${brief.challenges.challenges.map((c) => `${c.scheme} ${c.params.map((p) => `${p.name}=${p.value}`).join(' ')}`).join(' ')}`.toLowerCase(),
       };
       this.groups.set(key, group);
     }
-    /** @type {Rec} */
-    const rec = { id: this.nextId++, entry, annotation, at: Date.parse(entry.startedDateTime ?? '') || Date.now(), kind, healthy, handshake: false, group };
+    const rec = new Rec(this, this.nextId++, entry, brief, kind, healthy, group);
     group.records.push(rec);
     if (!healthy) {
       group.failures += 1;
@@ -285,7 +325,7 @@ const SORT_KEYS = {
   host: (g) => g.host,
   path: (g) => g.path,
   // Likelihood first (high before low), then the code.
-  cause: (g) => `${({ high: 0, medium: 1, low: 2 })[g.records[0].annotation.findings[0]?.likelihood ?? 'low'] ?? 3} ${g.code}`,
+  cause: (g) => `${({ high: 0, medium: 1, low: 2 })[g.records[0].brief.top?.likelihood ?? 'low'] ?? 3} ${g.code}`,
   time: (g) => g.records[g.records.length - 1].at,
   count: (g) => g.records.length,
 };

@@ -33,10 +33,16 @@ const settings = await loadSettings();
 
 /** One diagnosis session for the inspected page: every entry goes through it, so that
  * findings spanning requests (a token obtained and not sent, a cookie set and not sent, a
- * retry storm) can be made. */
-const inspector = new core.Inspector();
+ * retry storm) can be made. It keeps the full annotations of as many requests as the
+ * list does; the list holds only each one's brief. */
+const inspector = new core.Inspector(undefined, settings.maxRows);
 inspector.setClockSkewTolerance(settings.toleranceSeconds);
-const model = new Model(settings.maxRows);
+const model = new Model(
+  settings.maxRows,
+  // A request the session no longer keeps (the list was made longer after it came) is
+  // annotated alone: its findings then lack what earlier requests said.
+  (rec) => inspector.annotation(rec.brief.id, JSON.stringify(rec.entry)) ?? core.annotateHarEntry(rec.entry),
+);
 
 // ---- Toasts: messages never replace the count in the toolbar. ---------------------------
 
@@ -305,8 +311,8 @@ function refreshNow() {
 /** @type {Capture} */
 const capture = new Capture(
   // As JSON text: the core reads only what it needs from the string, instead of walking
-  // the entry object across the boundary (issue #17).
-  (entry) => model.add(entry, inspector.annotateHarEntryJson(JSON.stringify(entry))),
+  // the entry object across the boundary, and answers with a brief (issue #17).
+  (entry) => model.add(entry, inspector.observeHarEntryJson(JSON.stringify(entry))),
   () => refresh(),
   (error) => {
     document.body.dataset.captureErrors = String(capture.failed);
@@ -374,10 +380,11 @@ byId('export-report').addEventListener('click', exportReport);
 
 settingsForm(
   settings,
-  () => (detail.rec ? new URL(detail.rec.annotation.url).origin : null),
+  () => (detail.rec ? new URL(detail.rec.brief.url).origin : null),
   (s) => {
     inspector.setClockSkewTolerance(s.toleranceSeconds);
     model.maxRecords = s.maxRows;
+    inspector.setDetailCapacity(s.maxRows);
     model.trim();
     if (detail.rec) detail.open(detail.rec);
     toast(t('saved'));
