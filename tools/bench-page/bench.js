@@ -2,10 +2,12 @@
 // Chromium. Numbers only: the targets are compared in the report, never asserted.
 //
 // - annotate: one recorded HAR entry through the Wasm boundary of the engine module (the
-//   one the panel loads), both ways in: as the object (Inspector.annotateHarEntry) and as
-//   JSON text (Inspector.annotateHarEntryJson, JSON.stringify of the entry included),
+//   one the panel loads): the panel's call (Inspector.observeHarEntryJson, JSON.stringify
+//   of the entry included, a brief back), and the full annotation both ways in: as the
+//   object (Inspector.annotateHarEntry) and as JSON text (Inspector.annotateHarEntryJson),
 //   against the JS peers doing a subset of the work on the same entries (jwt-decode on the
-//   bearer token, auth-header on WWW-Authenticate);
+//   bearer token, auth-header on WWW-Authenticate); and the full annotation of one
+//   observed request read back on demand (Inspector.annotation, what selecting a row costs);
 // - triage: diagnoseHar on a HAR file's bytes (and on its text), against JSON.parse of the
 //   same file's text (and the TextDecoder pass that gives JSON.parse its text).
 //
@@ -91,9 +93,13 @@ const failing = entries.filter((/** @type {any} */ e) => core.isAuthFailureStatu
 // Each way in gets its own session, filled alike: the first passes fill it to its 500.
 const inspector = new engine.Inspector();
 const jsonInspector = new engine.Inspector();
+// The panel's inspector keeps as many full annotations as its list keeps rows (20,000).
+const briefInspector = new engine.Inspector(undefined, 20_000);
 results.annotate = {
   entries: entries.length,
   failing: failing.length,
+  wasmBriefAll: perItem(entries, (e) => briefInspector.observeHarEntryJson(JSON.stringify(e))).micros,
+  wasmBriefFailing: perItem(failing, (e) => briefInspector.observeHarEntryJson(JSON.stringify(e))).micros,
   wasmAll: perItem(entries, (e) => inspector.annotateHarEntry(e)).micros,
   wasmFailing: perItem(failing, (e) => inspector.annotateHarEntry(e)).micros,
   wasmJsonAll: perItem(entries, (e) => jsonInspector.annotateHarEntryJson(JSON.stringify(e))).micros,
@@ -101,6 +107,14 @@ results.annotate = {
   peersAll: perItem(entries, peers).micros,
   peersFailing: perItem(failing, peers).micros,
 };
+
+// Selecting a row: the full annotation of a request observed just now (still kept).
+const opened = failing.map((/** @type {any} */ e) => ({ id: briefInspector.observeHarEntryJson(JSON.stringify(e)).id, e }));
+/** @type {any} */ (results.annotate).wasmOpen = perItem(opened, ({ id, e }) => {
+  const annotation = briefInspector.annotation(id, JSON.stringify(e));
+  if (!annotation) throw new Error(`request ${id} is no longer kept`);
+  return annotation;
+}).micros;
 
 // The file as bytes (as the www page's worker reads it) and as text (what JSON.parse needs).
 const bytes = new Uint8Array(await (await fetch('big.har')).arrayBuffer());
