@@ -130,15 +130,29 @@ export function compact(entry) {
 
 const REORDER_MS = 150;
 
+/** What a queue slot holds once its entry went to the core. */
+const RELEASED = /** @type {HarEntryLike} */ (/** @type {unknown} */ (null));
+
 /**
  * Entries sorted by start time (a stable sort: equal times keep their order).
  * @param {HarEntryLike[]} entries
  */
 function byStart(entries) {
   const at = (/** @type {HarEntryLike} */ e) => Date.parse(e.startedDateTime ?? '') || 0;
+  // DevTools' HAR is nearly always in order already: then there is nothing to sort, and
+  // nothing to allocate.
+  let previous = -Infinity;
+  let ordered = true;
+  for (const entry of entries) {
+    const time = at(entry);
+    if (time < previous) {
+      ordered = false;
+      break;
+    }
+    previous = time;
+  }
+  if (ordered) return entries;
   const keyed = entries.map((entry, i) => ({ entry, i, at: at(entry) }));
-  // DevTools' HAR is nearly always in order already: then there is nothing to sort.
-  if (keyed.every((x, i) => i === 0 || keyed[i - 1].at <= x.at)) return entries;
   return keyed.sort((a, b) => a.at - b.at || a.i - b.i).map((x) => x.entry);
 }
 
@@ -169,6 +183,8 @@ export class Capture {
     this.buffer = [];
     /** @type {ReturnType<typeof setTimeout> | null} */
     this.timer = null;
+    /** when getHAR() was called */
+    this.asked = 0;
     api.devtools.network.onRequestFinished.addListener((request) => {
       // The body is asked for at once, and the entry waits its turn only after: one
       // getContent() round trip at a time held a storm of failures back by minutes
@@ -205,18 +221,32 @@ export class Capture {
 
   /** Replays the HAR collected so far; resolves once it is shown. */
   async start() {
-    const asked = performance.now();
+    // In its own call, so that nothing here holds the HAR while it drains.
+    await this.fetchReplay();
+    await this.drain();
+  }
+
+  async fetchReplay() {
+    this.asked = performance.now();
     const har = await getHar();
+    measured('replay', () => this.replay(har));
+  }
+
+  /**
+   * Queues the replayed HAR's entries as DevTools gives them: each is compacted in its
+   * slice, and the queue lets go of it there, so that DevTools' full entries are garbage
+   * as the replay goes, not all kept to its end (a major collection's pause grows with
+   * what is live). Not one pass over 20,000 entries before the first slice either.
+   * @param {HARFormatLog} har
+   */
+  replay(har) {
     // From the call to the answer: DevTools serialising the HAR and the panel's renderer
     // reading it, none of it our code (reported apart by the benchmark).
-    taskStats.getHarMs = performance.now() - asked;
-    // The replayed HAR's bodies are kept as DevTools gives them (the export reads the HAR
-    // again from DevTools, not from here); the rest is compacted like a live entry.
-    const entries = /** @type {HarEntryLike[]} */ (/** @type {unknown} */ (har.entries)).map(compact);
-    entries.push(...(this.pending ?? []));
+    taskStats.getHarMs = performance.now() - this.asked;
+    const entries = /** @type {HarEntryLike[]} */ (/** @type {unknown} */ (har.entries));
+    for (const entry of this.pending ?? []) entries.push(entry);
     this.pending = null;
     this.push(byStart(entries));
-    await this.drain();
   }
 
   /** @param {HarEntryLike[]} entries */
@@ -269,7 +299,10 @@ export class Capture {
   slice() {
     const start = performance.now();
     while (this.head < this.queue.length) {
-      const entry = this.queue[this.head++];
+      // Compacted here (a no-op for a live entry, compacted when it arrived); the queue's
+      // slot is cleared at once (see `replay`).
+      const entry = compact(this.queue[this.head]);
+      this.queue[this.head++] = RELEASED;
       const key = `${entry.startedDateTime} ${entry.request.method} ${entry.request.url}`;
       if (!this.seen.has(key)) {
         this.seen.add(key);
