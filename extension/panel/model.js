@@ -133,6 +133,8 @@ export class Model {
     this.expanded = new Set();
     /** failures dropped to keep memory bounded */
     this.dropped = 0;
+    /** failures kept: the sum of the groups' (kept as it changes: a refresh reads it, and a storm makes 20,000 groups) */
+    this.failures = 0;
     this.nextId = 1;
     /** @type {Rec | null} */
     this.previous = null;
@@ -149,9 +151,7 @@ export class Model {
 
   /** How many failures the list holds (requests, not groups). */
   failureCount() {
-    let n = 0;
-    for (const group of this.groups.values()) n += group.failures;
-    return n;
+    return this.failures;
   }
 
   clear() {
@@ -160,6 +160,7 @@ export class Model {
     this.groups.clear();
     this.expanded.clear();
     this.dropped = 0;
+    this.failures = 0;
     this.previous = null;
     this.hosts.clear();
     this.codes.clear();
@@ -188,6 +189,7 @@ export class Model {
       this.previous.healthy = true;
       this.previous.handshake = true;
       this.previous.group.failures -= 1;
+      this.failures -= 1;
     }
     const kind = relatedKind(entry);
     const healthy = !brief.isAuthFailure && brief.findingCount === 0 && !kind;
@@ -217,6 +219,7 @@ export class Model {
     group.records.push(rec);
     if (!healthy) {
       group.failures += 1;
+      this.failures += 1;
       this.hosts.add(url.host);
       if (top) this.codes.add(top);
     }
@@ -234,6 +237,7 @@ export class Model {
       group.records.shift(); // the oldest overall is the oldest of its group
       if (!victim.healthy) {
         group.failures -= 1;
+        this.failures -= 1;
         this.dropped += 1;
       }
       if (group.records.length === 0) {
@@ -268,8 +272,9 @@ export class Model {
   /**
    * @param {Group} group
    * @param {Filters} filters
+   * @param {string} needle  the filter text, trimmed and in lower case
    */
-  matches(group, filters) {
+  matches(group, filters, needle) {
     if (!filters.all && group.failures === 0) return false;
     if (filters.host && group.host !== filters.host) return false;
     if (filters.code && group.code !== filters.code) return false;
@@ -277,7 +282,6 @@ export class Model {
       const s = String(group.status);
       if (filters.status === 'other' ? ['401', '403', '407'].includes(s) : s !== filters.status) return false;
     }
-    const needle = filters.text.trim().toLowerCase();
     return needle === '' || group.search.includes(needle);
   }
 
@@ -291,9 +295,10 @@ export class Model {
     /** @type {Group[]} */
     const groups = [];
     let total = 0;
+    const needle = filters.text.trim().toLowerCase();
     for (const group of this.groups.values()) {
       if (filters.all || group.failures > 0) total += 1;
-      if (this.matches(group, filters)) groups.push(group);
+      if (this.matches(group, filters, needle)) groups.push(group);
     }
     if (this.sort) {
       const { column, descending } = this.sort;
