@@ -39,7 +39,9 @@ function summed(model) {
 test('a request opened reads the annotation it was given, and counts stay the sum of the groups', () => {
   const { model, add } = panel(20_000, 20_000);
   const reference = new engine.Inspector();
+  /** @type {any[]} */
   const annotations = [];
+  /** @type {any[]} */
   const recs = [];
   for (const entry of entries) {
     annotations.push(reference.annotateHarEntryJson(JSON.stringify(entry)));
