@@ -183,14 +183,20 @@ export class Capture {
     this.timer = null;
     /** when getHAR() was called */
     this.asked = 0;
+    /** counts the pages (resets): an entry is kept only for the page it finished on */
+    this.page = 0;
     api.devtools.network.onRequestFinished.addListener((request) => {
       // The body is asked for at once, and the entry waits its turn only after: one
       // getContent() round trip at a time held a storm of failures back by minutes
       // (tools/bench-load.mjs: 20,000 in 20 s shown 188 s late).
       const arrived = withBody(request);
+      const page = this.page;
       this.arrivals = this.arrivals
         .then(() => arrived)
         .then((entry) => {
+          // A request that finished before a navigation belongs to the page before, even
+          // when its body (or its turn) comes after the list was cleared.
+          if (page !== this.page) return;
           if (this.pending) this.pending.push(entry);
           else this.reorder(entry);
         })
@@ -253,8 +259,9 @@ export class Capture {
     this.drain();
   }
 
-  /** A new page (or "clear"): forget what was seen. */
+  /** A new page (or "clear"): forget what was seen, and what is still on its way. */
   reset() {
+    this.page += 1;
     this.queue = [];
     this.head = 0;
     this.buffer = [];
