@@ -326,8 +326,7 @@ fn push_bounded<T>(list: &mut VecDeque<T>, item: T, cap: usize) {
 
 /// `scheme://host/path` of a URL: no query, no fragment, host lowercased.
 pub fn base_of(url: &str) -> String {
-    let end = url.find(['?', '#']).unwrap_or(url.len());
-    let base = &url[..end];
+    let base = crate::syntax::before_query(url);
     match Target::parse(base) {
         Some(t) => format!("{}{}", t.origin(), t.path),
         None => base.to_owned(),

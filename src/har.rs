@@ -238,7 +238,7 @@ impl HarRequest {
         if self.is_token_request() {
             return true;
         }
-        let path = self.url.split(['?', '#']).next().unwrap_or("");
+        let path = crate::syntax::before_query(&self.url);
         path.contains("/.well-known/") || path.ends_with("/jwks") || path.ends_with("/certs")
     }
 }

@@ -134,9 +134,9 @@ pub struct Report {
 
 /// `https://host/path?…` for `https://host/path?secret=…`.
 pub fn redact_query(url: &str) -> String {
-    let end = url.find(['?', '#']).unwrap_or(url.len());
-    if end < url.len() {
-        format!("{}?…", &url[..end])
+    let base = crate::syntax::before_query(url);
+    if base.len() < url.len() {
+        format!("{base}?…")
     } else {
         url.to_owned()
     }

@@ -110,9 +110,85 @@ pub fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(is_tchar)
 }
 
+// Searches for ASCII delimiters and phrases, by byte. `str::find` with a `char` array
+// decodes every character (`MultiCharEqSearcher`), and `str::contains` with a `&str`
+// sets up a Two-Way searcher on every call; in the Wasm build (opt-level z) the two were
+// 12% of the panel's time per entry (tools/profile-wasm.mjs, issue #17). An ASCII byte
+// never occurs inside a multi-byte UTF-8 sequence, so the positions found this way are
+// char boundaries and the results are `str::find`'s.
+
+/// The URL up to its query or fragment (RFC 3986 §3: `?` and `#` end the path).
+pub fn before_query(url: &str) -> &str {
+    match memchr::memchr2(b'?', b'#', url.as_bytes()) {
+        Some(end) => &url[..end],
+        None => url,
+    }
+}
+
+/// The position of the first `/`, `?` or `#`: where a URL's authority ends (RFC 3986
+/// §3.2).
+pub fn authority_end(rest: &str) -> usize {
+    memchr::memchr3(b'/', b'?', b'#', rest.as_bytes()).unwrap_or(rest.len())
+}
+
+/// Whether `haystack` contains `phrase`: `str::contains`, for the short texts and
+/// phrases the diagnosis compares, without a searcher set up per call.
+pub fn contains_phrase(haystack: &str, phrase: &str) -> bool {
+    let (h, p) = (haystack.as_bytes(), phrase.as_bytes());
+    let Some((&first, rest)) = p.split_first() else {
+        return true;
+    };
+    let Some(last_start) = h.len().checked_sub(p.len()) else {
+        return false;
+    };
+    memchr::memchr_iter(first, &h[..=last_start]).any(|i| h[i + 1..i + p.len()] == *rest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_searches_agree_with_str() {
+        let texts = [
+            "",
+            "a",
+            "https://h/p?q#f",
+            "https://h#f?q",
+            "h?",
+            "?",
+            "é?x",
+            "/é#",
+            "expired",
+            "the token has expired",
+            "exexpired",
+            "aaab",
+            "ab",
+            "é",
+            "éé expiré",
+        ];
+        let phrases = [
+            "", "a", "ab", "aab", "expired", "exp", "é", "expiré", "?", "zz",
+        ];
+        for t in texts {
+            let end = t.find(['?', '#']).unwrap_or(t.len());
+            assert_eq!(before_query(t), &t[..end], "{t:?}");
+            let end = t.find(['/', '?', '#']).unwrap_or(t.len());
+            assert_eq!(authority_end(t), end, "{t:?}");
+            for p in phrases {
+                assert_eq!(contains_phrase(t, p), t.contains(p), "{t:?} {p:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_searches_agree_with_str_on_any_text(t in "[a-c?#/é]{0,12}", p in "[a-c?é]{0,4}") {
+            proptest::prop_assert_eq!(contains_phrase(&t, &p), t.contains(p.as_str()));
+            proptest::prop_assert_eq!(before_query(&t), &t[..t.find(['?', '#']).unwrap_or(t.len())]);
+            proptest::prop_assert_eq!(authority_end(&t), t.find(['/', '?', '#']).unwrap_or(t.len()));
+        }
+    }
 
     #[test]
     fn classes_match_the_abnf() {

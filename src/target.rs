@@ -21,7 +21,10 @@ pub struct Target<'a> {
 impl<'a> Target<'a> {
     /// Splits `scheme://[userinfo@]host[:port][/path][?query][#fragment]`.
     pub fn parse(url: &'a str) -> Option<Self> {
-        let (scheme, rest) = url.split_once("://")?;
+        // The first ':' must begin "://": any later "://" would leave a ':' in the
+        // scheme, which the check below refuses (this is `split_once("://")`, by byte).
+        let colon = memchr::memchr(b':', url.as_bytes())?;
+        let (scheme, rest) = (&url[..colon], url[colon + 1..].strip_prefix("//")?);
         if scheme.is_empty()
             || !scheme
                 .bytes()
@@ -29,14 +32,12 @@ impl<'a> Target<'a> {
         {
             return None;
         }
-        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let authority_end = crate::syntax::authority_end(rest);
         let authority = &rest[..authority_end];
         let after = &rest[authority_end..];
-        let path_end = after.find(['?', '#']).unwrap_or(after.len());
-        let path = if after[..path_end].is_empty() {
-            "/"
-        } else {
-            &after[..path_end]
+        let path = match crate::syntax::before_query(after) {
+            "" => "/",
+            path => path,
         };
         let (has_userinfo, host_port) = match authority.rfind('@') {
             Some(at) => (true, &authority[at + 1..]),

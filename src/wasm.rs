@@ -283,10 +283,24 @@ fn har_entry(entry: &JsValue) -> Result<HarEntry, JsError> {
     serde_json::from_str(&text).map_err(|e| JsError::new(&format!("not a HAR entry: {e}")))
 }
 
-/// A HAR entry from its JSON text: read straight from the string, reading only what the
-/// diagnosis needs (`HarEntry`), with no JS object walked on this side (issue #17).
+/// A HAR entry from its JSON text, as a string or as its UTF-8 bytes: read straight
+/// from the text, reading only what the diagnosis needs (`HarEntry`), with no JS object
+/// walked on this side (issue #17).
+///
+/// Bytes are the faster way in. wasm-bindgen copies a string into the module's memory
+/// one `charCodeAt` at a time while it is ASCII (its `passStringToWasm0`): 7.5 µs for a
+/// 2.9 KB entry in Node 20, where `TextEncoder.encode` takes 0.3 µs and the bytes are
+/// then copied in one `Uint8Array.set`.
+///
+/// Bytes are checked as UTF-8 and then read as a string, not with `from_slice`: that
+/// would build a second copy of the whole `HarEntry` reader for serde_json's other input
+/// type, 26 KB of the engine's size budget.
 fn har_entry_json(text: &JsValue) -> Result<HarEntry, JsError> {
-    let text = string_arg(text, "text")?;
+    let text = match text.dyn_ref::<js_sys::Uint8Array>() {
+        Some(bytes) => String::from_utf8(bytes.to_vec())
+            .map_err(|e| JsError::new(&format!("not a HAR entry: not UTF-8 ({e})")))?,
+        None => string_arg(text, "text")?,
+    };
     serde_json::from_str(&text).map_err(|e| JsError::new(&format!("not a HAR entry: {e}")))
 }
 
@@ -350,7 +364,7 @@ impl Inspector {
     #[wasm_bindgen(js_name = observeHarEntryJson, unchecked_return_type = "Brief")]
     pub fn observe_har_entry_json(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] text: JsValue,
     ) -> Result<JsValue, JsError> {
         let exchange = Exchange::from_har(har_entry_json(&text)?);
         self.observe(&exchange)
@@ -382,7 +396,7 @@ impl Inspector {
     pub fn annotation(
         &self,
         id: u32,
-        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] text: JsValue,
     ) -> Result<JsValue, JsError> {
         let exchange = Exchange::from_har(har_entry_json(&text)?);
         match self.details.annotation(id, &exchange) {
@@ -412,7 +426,7 @@ impl Inspector {
     #[wasm_bindgen(js_name = annotateHarEntryJson, unchecked_return_type = "Annotation")]
     pub fn annotate_har_entry_json(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] text: JsValue,
     ) -> Result<JsValue, JsError> {
         let exchange = Exchange::from_har(har_entry_json(&text)?);
         to_js(&annotate_in(&exchange, &mut self.session))
@@ -908,6 +922,40 @@ mod tests {
         assert!(background
             .annotation(0, JsValue::from_str(text))
             .is_ok_and(|v| v.is_null()));
+    }
+
+    /// The entry's UTF-8 bytes are read as its text is (the panel's way in), and bytes
+    /// that are not UTF-8 are an error, not a panic.
+    #[wasm_bindgen_test]
+    fn an_entry_may_come_as_its_utf8_bytes() {
+        let text = r#"{"request":{"method":"GET","url":"https://api.example/é","headers":[{"name":"Authorization","value":"Bearer undefined"}]},"response":{"status":401,"headers":[]}}"#;
+        let stringify = |v: &JsValue| {
+            js_sys::JSON::stringify(v)
+                .ok()
+                .and_then(|t| t.as_string())
+                .unwrap_or_default()
+        };
+        let bytes = JsValue::from(js_sys::Uint8Array::from(text.as_bytes()));
+        let by_text = Inspector::new(Some(10), Some(1))
+            .annotate_har_entry_json(JsValue::from_str(text))
+            .unwrap_or(JsValue::NULL);
+        let mut inspector = Inspector::new(Some(10), Some(1));
+        let by_bytes = inspector
+            .annotate_har_entry_json(bytes.clone())
+            .unwrap_or(JsValue::NULL);
+        assert!(!by_text.is_null());
+        assert_eq!(stringify(&by_bytes), stringify(&by_text));
+        let brief = inspector
+            .observe_har_entry_json(bytes.clone())
+            .unwrap_or(JsValue::NULL);
+        assert_eq!(
+            field(&brief, &["url"]).as_string().as_deref(),
+            Some("https://api.example/é")
+        );
+        let id = field(&brief, &["id"]).as_f64().unwrap_or(-1.0) as u32;
+        assert!(inspector.annotation(id, bytes).is_ok_and(|v| !v.is_null()));
+        let broken = JsValue::from(js_sys::Uint8Array::from(&[b'"', 0xff, b'"'][..]));
+        assert!(inspector.observe_har_entry_json(broken).is_err());
     }
 
     #[wasm_bindgen_test]

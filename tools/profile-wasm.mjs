@@ -13,7 +13,8 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const engine = await import(join(root, 'pkg', 'authlens_engine.js'));
-const named = join(root, 'target', 'wasm-named', 'authlens_engine_bg.wasm');
+// WASM=path: profile another build of the engine (a wasm-opt level being compared).
+const named = process.env.WASM ?? join(root, 'target', 'wasm-named', 'authlens_engine_bg.wasm');
 engine.initSync({ module: readFileSync(named) });
 
 const dir = join(root, 'tests', 'fixtures', 'har', 'lab');
@@ -22,6 +23,9 @@ const texts = [];
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.har')).sort()) {
   for (const entry of JSON.parse(readFileSync(join(dir, file), 'utf8')).log.entries) texts.push(JSON.stringify(entry));
 }
+// The panel passes each entry's JSON text as UTF-8 bytes; STRINGS=1 passes the strings.
+const encoder = new TextEncoder();
+const asArgument = process.env.STRINGS === '1' ? (/** @type {string} */ t) => t : (/** @type {string} */ t) => encoder.encode(t);
 const seconds = Number(process.env.SECONDS_PER_RUN ?? 4);
 const inspector = new engine.Inspector(undefined, 20_000);
 /** Annotates every entry, over and over, for `ms`; returns µs per entry. */
@@ -29,14 +33,14 @@ function run(/** @type {number} */ ms) {
   let calls = 0;
   const start = performance.now();
   do {
-    for (const text of texts) inspector.observeHarEntryJson(text);
+    for (const text of texts) inspector.observeHarEntryJson(asArgument(text));
     calls += texts.length;
   } while (performance.now() - start < ms);
   return ((performance.now() - start) * 1000) / calls;
 }
 // Warm-up: V8 tiers the hot functions up, and the kept annotations reach their 20,000
 // (until then the module's memory grows, which the panel pays once, not per entry).
-for (let calls = 0; calls < 25_000; calls += texts.length) for (const text of texts) inspector.observeHarEntryJson(text);
+for (let calls = 0; calls < 25_000; calls += texts.length) for (const text of texts) inspector.observeHarEntryJson(asArgument(text));
 const unprofiled = run(seconds * 1000);
 
 const session = new Session();
@@ -52,7 +56,7 @@ session.disconnect();
 // on its stack (once, however deep).
 const STAGES = [
   ['the entry JSON read into an Exchange (serde_json, HarEntry)', /HarEntry as serde_core::de::Deserialize|authlens::wasm::har_entry_json/],
-  ['the string passed in (JS → UTF-8 in Wasm memory)', /__wbindgen_string_get|string_arg/],
+  ['the entry passed in (a string, or its bytes copied into Wasm memory)', /__wbindgen_string_get|string_arg|Uint8Array::to_vec|Uint8Array::copy_to|^encode$/],
   ['Session::observe (the diagnosis)', /Session::observe$/],
   ['  diagnose_with (the detectors, finding texts)', /diagnose::diagnose_with$/],
   ['  Context::new (credentials, JWT, cookies of the request)', /diagnose::Context::new$/],
@@ -102,4 +106,55 @@ for (const [i, [label]] of STAGES.entries()) {
   // A stage with no sample was inlined into its caller in this build: not shown.
   if (counts[i] === 0) continue;
   console.log(`| ${label} | ${(share * 100).toFixed(1)}% | ${(share * unprofiled).toFixed(1)} |`);
+}
+
+// TOP=N: also the N functions with the most samples of their own (self time), to find
+// what to make faster inside a stage; SCOPE=regex counts only the samples under a
+// function whose name matches (a stage).
+const top = Number(process.env.TOP ?? 0);
+if (top > 0) {
+  const scope = process.env.SCOPE ? new RegExp(process.env.SCOPE) : undefined;
+  const under = (/** @type {number} */ id) => {
+    for (let cur = /** @type {number | undefined} */ (id); cur !== undefined; cur = parent.get(cur)) {
+      if (scope?.test(byId.get(cur)?.callFrame.functionName ?? '')) return true;
+    }
+    return false;
+  };
+  /** @type {Map<string, number>} */
+  const self = new Map();
+  for (const [id, n] of hits) {
+    const name = (byId.get(id)?.callFrame.functionName ?? '').replace(/::h[0-9a-f]{16}$/, '');
+    if (name === '(idle)' || name === '(program)') continue;
+    if (scope && !under(id)) continue;
+    self.set(name, (self.get(name) ?? 0) + n);
+  }
+  console.log('| function (self time) | share |');
+  console.log('|---|---|');
+  for (const [name, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`| ${name.slice(0, 140)} | ${((n / inRun) * 100).toFixed(1)}% |`);
+  }
+}
+
+// CALLERS=regex: who calls the functions whose name matches (their nearest caller that
+// is not itself a match), to find which code a hot library function serves.
+if (process.env.CALLERS) {
+  const pattern = new RegExp(process.env.CALLERS);
+  const nameOf = (/** @type {number} */ id) => (byId.get(id)?.callFrame.functionName ?? '').replace(/::h[0-9a-f]{16}$/, '');
+  /** @type {Map<string, number>} */
+  const callers = new Map();
+  let matched = 0;
+  for (const [id, n] of hits) {
+    let cur = /** @type {number | undefined} */ (id);
+    while (cur !== undefined && !pattern.test(nameOf(cur))) cur = parent.get(cur);
+    if (cur === undefined) continue;
+    matched += n;
+    while (cur !== undefined && pattern.test(nameOf(cur))) cur = parent.get(cur);
+    const caller = cur === undefined ? '(none)' : nameOf(cur);
+    callers.set(caller, (callers.get(caller) ?? 0) + n);
+  }
+  console.log(`| caller of /${process.env.CALLERS}/ (${((matched / inRun) * 100).toFixed(1)}% in all) | share |`);
+  console.log('|---|---|');
+  for (const [name, n] of [...callers].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+    console.log(`| ${name.slice(0, 140)} | ${((n / inRun) * 100).toFixed(1)}% |`);
+  }
 }

@@ -36,12 +36,17 @@ const settings = await loadSettings();
  * retry storm) can be made. It keeps the full annotations of as many requests as the
  * list does; the list holds only each one's brief. */
 const inspector = new core.Inspector(undefined, settings.maxRows);
+const encoder = new TextEncoder();
+/** An entry as the UTF-8 bytes of its JSON text: the core reads only what it needs from
+ * them, instead of walking the object across the boundary (issue #17), and bytes go in
+ * with one copy, where wasm-bindgen copies a string one character at a time. */
+const entryBytes = (/** @type {object} */ entry) => encoder.encode(JSON.stringify(entry));
 inspector.setClockSkewTolerance(settings.toleranceSeconds);
 const model = new Model(
   settings.maxRows,
   // A request the session no longer keeps (the list was made longer after it came) is
   // annotated alone: its findings then lack what earlier requests said.
-  (rec) => inspector.annotation(rec.brief.id, JSON.stringify(rec.entry)) ?? core.annotateHarEntry(rec.entry),
+  (rec) => inspector.annotation(rec.brief.id, entryBytes(rec.entry)) ?? core.annotateHarEntry(rec.entry),
 );
 
 // ---- Toasts: messages never replace the count in the toolbar. ---------------------------
@@ -310,9 +315,8 @@ function refreshNow() {
 
 /** @type {Capture} */
 const capture = new Capture(
-  // As JSON text: the core reads only what it needs from the string, instead of walking
-  // the entry object across the boundary, and answers with a brief (issue #17).
-  (entry) => model.add(entry, inspector.observeHarEntryJson(JSON.stringify(entry))),
+  // The core answers with a brief, and keeps the full annotation until it is asked for.
+  (entry) => model.add(entry, inspector.observeHarEntryJson(entryBytes(entry))),
   () => refresh(),
   (error) => {
     document.body.dataset.captureErrors = String(capture.failed);

@@ -29,7 +29,7 @@ pub fn access_token_hash(token: &str) -> String {
 fn normal_uri(uri: &str) -> Option<(String, String, String)> {
     let (scheme, rest) = uri.split_once("://")?;
     let scheme = scheme.to_ascii_lowercase();
-    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    let rest = crate::syntax::before_query(rest);
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
@@ -91,7 +91,7 @@ pub(super) fn detect(cx: &Context<'_>, out: &mut Vec<Finding>) {
             _ => false,
         };
         if !fits {
-            let target = cx.exchange.url.split(['?', '#']).next().unwrap_or("");
+            let target = crate::syntax::before_query(&cx.exchange.url);
             wrong.push((
                 "htu",
                 format!("{} but the request went to {}", short(htu), short(target)),

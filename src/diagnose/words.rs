@@ -21,6 +21,7 @@ use serde_json::Value;
 
 use crate::exchange::Exchange;
 use crate::schemes::SchemeView;
+use crate::syntax::contains_phrase;
 
 /// What a statement says the problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +87,7 @@ impl Said {
                 let t = self.text.to_ascii_lowercase();
                 ["token", "jwt", "authorization", "bearer", "segments"]
                     .iter()
-                    .any(|w| t.contains(w))
+                    .any(|w| contains_phrase(&t, w))
             }
             _ => false,
         }
@@ -212,7 +213,7 @@ fn push(said: &mut Vec<Said>, source: String, text: &str) {
 /// absence.
 pub fn meaning(text: &str) -> Meaning {
     let t = text.to_ascii_lowercase();
-    let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
+    let has = |words: &[&str]| words.iter().any(|w| contains_phrase(&t, w));
     const WRONG_KIND: &[&str] = &[
         "refresh token",
         "non-refresh",

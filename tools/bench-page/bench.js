@@ -3,7 +3,7 @@
 //
 // - annotate: one recorded HAR entry through the Wasm boundary of the engine module (the
 //   one the panel loads): the panel's call (Inspector.observeHarEntryJson, JSON.stringify
-//   of the entry included, a brief back), and the full annotation both ways in: as the
+//   and TextEncoder of the entry included, a brief back), and the full annotation both ways in: as the
 //   object (Inspector.annotateHarEntry) and as JSON text (Inspector.annotateHarEntryJson),
 //   against the JS peers doing a subset of the work on the same entries (jwt-decode on the
 //   bearer token, auth-header on WWW-Authenticate); and the full annotation of one
@@ -95,10 +95,13 @@ const inspector = new engine.Inspector();
 const jsonInspector = new engine.Inspector();
 // The panel's inspector keeps as many full annotations as its list keeps rows (20,000).
 const briefInspector = new engine.Inspector(undefined, 20_000);
+// The panel's way in: the entry's JSON text as UTF-8 bytes (extension/panel/panel.js).
+const encoder = new TextEncoder();
+const bytes = (/** @type {any} */ e) => encoder.encode(JSON.stringify(e));
 // Every way in runs for a while before any is timed: V8 compiles the module's hot
 // functions again, optimised, in the background, and the first one timed would pay for it.
 for (const work of [
-  (/** @type {any} */ e) => briefInspector.observeHarEntryJson(JSON.stringify(e)),
+  (/** @type {any} */ e) => briefInspector.observeHarEntryJson(bytes(e)),
   (/** @type {any} */ e) => inspector.annotateHarEntry(e),
   (/** @type {any} */ e) => jsonInspector.annotateHarEntryJson(JSON.stringify(e)),
   peers,
@@ -109,8 +112,8 @@ for (const work of [
 results.annotate = {
   entries: entries.length,
   failing: failing.length,
-  wasmBriefAll: perItem(entries, (e) => briefInspector.observeHarEntryJson(JSON.stringify(e))).micros,
-  wasmBriefFailing: perItem(failing, (e) => briefInspector.observeHarEntryJson(JSON.stringify(e))).micros,
+  wasmBriefAll: perItem(entries, (e) => briefInspector.observeHarEntryJson(bytes(e))).micros,
+  wasmBriefFailing: perItem(failing, (e) => briefInspector.observeHarEntryJson(bytes(e))).micros,
   wasmAll: perItem(entries, (e) => inspector.annotateHarEntry(e)).micros,
   wasmFailing: perItem(failing, (e) => inspector.annotateHarEntry(e)).micros,
   wasmJsonAll: perItem(entries, (e) => jsonInspector.annotateHarEntryJson(JSON.stringify(e))).micros,
@@ -120,9 +123,9 @@ results.annotate = {
 };
 
 // Selecting a row: the full annotation of a request observed just now (still kept).
-const opened = failing.map((/** @type {any} */ e) => ({ id: briefInspector.observeHarEntryJson(JSON.stringify(e)).id, e }));
+const opened = failing.map((/** @type {any} */ e) => ({ id: briefInspector.observeHarEntryJson(bytes(e)).id, e }));
 /** @type {any} */ (results.annotate).wasmOpen = perItem(opened, ({ id, e }) => {
-  const annotation = briefInspector.annotation(id, JSON.stringify(e));
+  const annotation = briefInspector.annotation(id, bytes(e));
   if (!annotation) throw new Error(`request ${id} is no longer kept`);
   return annotation;
 }).micros;
