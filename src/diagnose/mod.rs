@@ -22,12 +22,14 @@ mod challenge;
 mod credentials;
 mod dpop;
 mod flow;
+pub mod history;
 pub(crate) mod oauth;
 mod session;
 mod token;
 pub mod words;
 
 pub use dpop::access_token_hash as dpop_ath;
+pub use history::History;
 pub(crate) use session::fingerprint;
 pub use session::{Session, Summary};
 
@@ -74,8 +76,8 @@ pub struct Context<'a> {
     /// The response `Date` plus `Age`, in seconds since the epoch.
     pub server_time: Option<i64>,
     pub tolerance: Tolerance,
-    /// Earlier exchanges of the same session, oldest first.
-    pub history: &'a [Summary],
+    /// Earlier exchanges of the same session, oldest first, with the session's index.
+    pub history: History<'a>,
     /// What the server said about the failure, in its own words (challenge first).
     pub said: Vec<words::Said>,
     /// A CORS preflight: it never carries credentials (Fetch §4.8), so nothing about
@@ -87,7 +89,7 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(exchange: &'a Exchange, history: &'a [Summary], tolerance: Tolerance) -> Self {
+    pub fn new(exchange: &'a Exchange, history: History<'a>, tolerance: Tolerance) -> Self {
         let challenge_header = status::challenge_header(exchange.status);
         let challenges = parse_lines(exchange.response_header_lines(challenge_header));
         let views: Vec<SchemeView> = challenges.challenges.iter().map(|c| view(c).view).collect();
@@ -219,13 +221,13 @@ pub fn diagnose(exchange: &Exchange) -> Vec<Finding> {
 
 /// The findings for one exchange, given the session's earlier exchanges, best first.
 pub fn diagnose_in(exchange: &Exchange, history: &[Summary], tolerance: Tolerance) -> Vec<Finding> {
-    diagnose_with(exchange, history, tolerance, None)
+    diagnose_with(exchange, History::scan(history), tolerance, None)
 }
 
 /// [`diagnose_in`], with the cookie model's verdict on the request.
 pub fn diagnose_with(
     exchange: &Exchange,
-    history: &[Summary],
+    history: History<'_>,
     tolerance: Tolerance,
     cookie_model: Option<&RequestCookies>,
 ) -> Vec<Finding> {

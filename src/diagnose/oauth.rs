@@ -254,7 +254,7 @@ pub(super) fn detect(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .push(out),
         "invalid_grant" => {
             let reused = call.refresh_token.and_then(|spent| {
-                cx.history.iter().rev().find(|s| {
+                cx.history.token_requests().rev().find(|s| {
                     s.token_request.as_ref().is_some_and(|r| {
                         r.succeeded && r.refresh_token == Some(spent)
                     })

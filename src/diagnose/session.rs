@@ -7,9 +7,11 @@
 //! token" from "another token"), cookies to their names and attributes.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::history::{History, Index};
 use super::{draft, fmt_duration, fmt_time, Context, Tolerance};
 use crate::cookie::{SameSite, SetCookie};
 use crate::cookie_store::{CookieJar, Reason, RequestCookies};
@@ -41,7 +43,9 @@ pub struct CookieRecord {
 pub struct Summary {
     pub at: Option<i64>,
     pub method: String,
-    pub url: String,
+    /// Shared with the session's earlier summaries of the same request
+    /// ([`Index::add_shared`]): one allocation, and compared by address first.
+    pub url: Arc<str>,
     pub status: u16,
     pub had_authorization: bool,
     /// An in-memory fingerprint of the bearer token (not the token).
@@ -78,6 +82,11 @@ pub struct Session {
     jar: CookieJar,
     /// The sign-in flows seen so far ([`crate::flow`]).
     flows: Flows,
+    /// The sequence number of `summaries[0]`.
+    first_seq: u64,
+    /// The summaries by request, token and kind ([`super::history`]); `None` when the
+    /// detectors scan the whole session instead ([`Session::scanning`]).
+    index: Option<Index>,
 }
 
 impl Default for Session {
@@ -94,7 +103,22 @@ impl Session {
             tolerance: Tolerance::default(),
             jar: CookieJar::default(),
             flows: Flows::default(),
+            first_seq: 0,
+            index: Some(Index::default()),
         }
+    }
+
+    /// This session without its index: every detector scans the whole session, as before
+    /// the index existed. For the tests that prove the index changes no finding, and for
+    /// the benchmarks that measure what it saves.
+    pub fn scanning(mut self) -> Self {
+        self.index = None;
+        self
+    }
+
+    /// How many positions the index holds (0 when scanning): at most four per summary.
+    pub fn index_len(&self) -> usize {
+        self.index.as_ref().map_or(0, Index::len)
     }
 
     /// The sign-in flows of this session, oldest first.
@@ -131,7 +155,7 @@ impl Session {
             && !matches!(exchange.status, 401 | 403 | 407)
             && exchange.status != 0
             && previous.method == exchange.method
-            && previous.url == exchange.url
+            && *previous.url == *exchange.url
             && close_in_time
             && (!previous.had_authorization || previous.status == 407)
             && previous
@@ -170,12 +194,12 @@ impl Session {
                     .withheld
                     .retain(|w| !w.set_index.is_some_and(|i| self.flows.is_as_page(i)));
             }
-            super::diagnose_with(
-                exchange,
-                self.summaries.as_slices().0,
-                self.tolerance,
-                Some(&model),
-            )
+            let summaries = self.summaries.as_slices().0;
+            let history = match &self.index {
+                Some(index) => History::indexed(summaries, index, self.first_seq),
+                None => History::scan(summaries),
+            };
+            super::diagnose_with(exchange, history, self.tolerance, Some(&model))
         } else {
             Vec::new()
         };
@@ -263,9 +287,24 @@ impl Session {
 
     fn remember(&mut self, exchange: &Exchange) {
         if self.summaries.len() == self.capacity {
-            self.summaries.pop_front();
+            if let Some(oldest) = self.summaries.pop_front() {
+                if let Some(index) = &mut self.index {
+                    index.remove_oldest(self.first_seq, &oldest);
+                }
+                self.first_seq += 1;
+            }
         }
-        self.summaries.push_back(summarise(exchange));
+        let seq = self.first_seq + self.summaries.len() as u64;
+        let summary = match &mut self.index {
+            Some(index) => {
+                let shared = index.latest_url(exchange, &self.summaries, self.first_seq);
+                let summary = summarise(exchange, shared);
+                index.add(seq, &summary);
+                summary
+            }
+            None => summarise(exchange, None),
+        };
+        self.summaries.push_back(summary);
     }
 
     pub fn capacity(&self) -> usize {
@@ -305,7 +344,8 @@ pub(crate) fn fingerprint(token: &str) -> u64 {
     h ^ (h >> 29)
 }
 
-fn summarise(ex: &Exchange) -> Summary {
+/// `url`: the same URL, already held by an earlier summary, to share.
+fn summarise(ex: &Exchange, url: Option<Arc<str>>) -> Summary {
     let at = ex.started_ms.map(|ms| ms.div_euclid(1000));
     // Summaries are made for every exchange, healthy ones included: only the cheap
     // fingerprint here, no JWT decoding.
@@ -325,7 +365,7 @@ fn summarise(ex: &Exchange) -> Summary {
     Summary {
         at,
         method: ex.method.clone(),
-        url: ex.url.clone(),
+        url: url.unwrap_or_else(|| Arc::from(ex.url.as_str())),
         status: ex.status,
         had_authorization: ex.request_header("Authorization").is_some(),
         token,
@@ -746,7 +786,7 @@ fn cross_origin(cx: &Context<'_>, out: &mut Vec<Finding>) {
     if cx.credentials.is_none() && cx.cookies.is_none() && cors_mode {
         let has_cookies_for_host = cx.target.as_ref().is_some_and(|t| {
             cx.history
-                .iter()
+                .setting_cookies()
                 .flat_map(|s| &s.set_cookies)
                 .any(|r| !r.deleted && applies(r, t).0)
         });
@@ -835,11 +875,8 @@ fn storm(cx: &Context<'_>, out: &mut Vec<Finding>) {
     const COUNT: usize = 5;
     let mut times: Vec<i64> = cx
         .history
-        .iter()
-        // Cheap integer tests first: this runs over the whole session (up to 500
-        // summaries) for every failure, and URLs of one site share long prefixes.
+        .same_request(&ex.method, &ex.url)
         .filter(|s| s.status == ex.status && s.at.is_some_and(|t| now.saturating_sub(t) <= WINDOW))
-        .filter(|s| s.url == ex.url && s.method == ex.method)
         .filter_map(|s| s.at)
         .collect();
     times.push(now);
@@ -879,7 +916,7 @@ fn after_login(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(now) = cx.client_time else {
         return;
     };
-    let login = cx.history.iter().rev().find(|s| {
+    let login = cx.history.token_requests().rev().find(|s| {
         s.at.is_some_and(|t| now.saturating_sub(t) <= 120)
             && s.token_request.as_ref().is_some_and(|r| {
                 // A token endpoint's success counts even without its body (DevTools' live
@@ -917,7 +954,7 @@ fn refresh(cx: &Context<'_>, out: &mut Vec<Finding>) {
     };
     let recent: Vec<&Summary> = cx
         .history
-        .iter()
+        .token_requests()
         .filter(|s| s.at.is_some_and(|t| now.saturating_sub(t) <= 300))
         .filter(|s| {
             s.token_request
@@ -949,11 +986,12 @@ fn refresh(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .find(|s| s.token_request.as_ref().is_some_and(|r| r.succeeded));
     let stale_token = last_refresh.is_some_and(|r| {
         let issued = r.token_request.as_ref().and_then(|t| t.issued);
-        let used_before = cx
-            .history
-            .iter()
-            .take_while(|s| !std::ptr::eq(*s, *r))
-            .any(|s| s.token.is_some() && s.token == sent);
+        // Sent before that refresh: both are in the history's one slice, in session order.
+        let used_before = sent.is_some_and(|sent| {
+            cx.history
+                .with_token(sent)
+                .any(|s| std::ptr::from_ref(s) < std::ptr::from_ref(*r))
+        });
         issued.is_some() && sent.is_some() && issued != sent && used_before
     });
     if !(invalid_grant || concurrent || stale_token) {
@@ -1007,9 +1045,9 @@ fn expiry_boundary(cx: &Context<'_>, out: &mut Vec<Finding>) {
     };
     let last_success = cx
         .history
-        .iter()
+        .with_token(sent)
         .rev()
-        .find(|s| s.token == Some(sent) && (200..400).contains(&s.status))
+        .find(|s| (200..400).contains(&s.status))
         .and_then(|s| s.at);
     let Some(success_at) = last_success else {
         return;

@@ -81,9 +81,9 @@ fn rejected(
     let sent = credentials.token68.map(fingerprint);
     let earlier_success = sent.and_then(|sent| {
         cx.history
-            .iter()
+            .with_token(sent)
             .rev()
-            .find(|s| s.token == Some(sent) && (200..400).contains(&s.status))
+            .find(|s| (200..400).contains(&s.status))
     });
     let why = match words.map(|w| w.meaning) {
         Some(Meaning::Revoked) => "the server says it was revoked (sign-out, password change, or an admin's revocation)",
@@ -234,7 +234,7 @@ fn format(cx: &Context<'_>, token: &Token, out: &mut Vec<Finding>) {
 /// issued this token, with when it happened: its `expires_in` dates an opaque token.
 fn issued_by<'h>(cx: &Context<'h>, token68: Option<&str>) -> Option<(i64, i64)> {
     let sent = fingerprint(token68?);
-    cx.history.iter().rev().find_map(|s| {
+    cx.history.token_requests().rev().find_map(|s| {
         let answer = s.token_request.as_ref()?;
         (answer.issued == Some(sent)).then_some(())?;
         Some((s.at?, answer.expires_in?))
