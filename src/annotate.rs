@@ -9,7 +9,7 @@ use crate::challenge::{self, ChallengeList};
 use crate::cookie_store::CookieNames;
 use crate::diagnose::Session;
 use crate::exchange::Exchange;
-use crate::finding::Finding;
+use crate::finding::{Finding, Likelihood};
 use crate::status;
 
 /// The annotation of one exchange, as the panel, popup and CLI render it.
@@ -77,13 +77,48 @@ pub struct Brief<'a> {
     pub resolves_previous: bool,
     /// How many findings the full annotation holds.
     pub finding_count: usize,
-    /// The best finding, whole (texts, evidence and fixes).
-    pub top: Option<&'a Finding>,
+    /// The best finding: what a row shows of it, or whole.
+    pub top: Option<Top<'a>>,
+}
+
+/// A brief's best finding.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Top<'a> {
+    /// What a list row shows and groups by (the panel): half of a brief's bytes were the
+    /// top finding's texts, evidence and fixes, which the panel reads from the full
+    /// annotation when the row is opened.
+    Cause(Cause<'a>),
+    /// The whole finding (the background keeps its texts and evidence in the tab's
+    /// summary).
+    Whole(&'a Finding),
+}
+
+/// A finding's code, likelihood and title.
+#[derive(Debug, Serialize)]
+pub struct Cause<'a> {
+    pub code: &'static str,
+    pub likelihood: Likelihood,
+    pub title: &'a str,
 }
 
 impl Annotation<'_> {
-    /// This annotation's [`Brief`], under the id its session gave it.
+    /// This annotation's [`Brief`], under the id its session gave it, with the top
+    /// finding's [`Cause`].
     pub fn brief(&self, id: u32) -> Brief<'_> {
+        let mut brief = self.brief_whole(id);
+        brief.top = self.findings.first().map(|f| {
+            Top::Cause(Cause {
+                code: f.code,
+                likelihood: f.likelihood,
+                title: &f.title,
+            })
+        });
+        brief
+    }
+
+    /// [`Annotation::brief`] with the top finding whole.
+    pub fn brief_whole(&self, id: u32) -> Brief<'_> {
         Brief {
             id,
             method: self.method,
@@ -94,7 +129,7 @@ impl Annotation<'_> {
             challenges: &self.challenges,
             resolves_previous: self.resolves_previous,
             finding_count: self.findings.len(),
-            top: self.findings.first(),
+            top: self.findings.first().map(Top::Whole),
         }
     }
 }

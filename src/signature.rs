@@ -88,7 +88,7 @@ fn bounded(text: &str, max: usize) -> String {
 pub fn finding(verdict: &Verdict, source: &str) -> Option<Finding> {
     let fix = |effort, text: &str, action| Fix {
         effort,
-        text: text.to_owned(),
+        text: text.to_owned().into(),
         action,
     };
     let (code, score, title, explanation, detail, evidence, fixes, spec) = match verdict {
@@ -103,7 +103,7 @@ pub fn finding(verdict: &Verdict, source: &str) -> Option<Finding> {
                     "The {alg} signature was checked against {tried} key(s){} of the JWKS given and verifies with none (RFC 7515 §5.2): the token was altered, signed by another issuer or environment, or the keys are not this issuer's.",
                     kid.as_deref().map(|k| format!(" with kid \"{}\"", bounded(k, 80))).unwrap_or_default()
                 ),
-                vec![Evidence { source: source.into(), fact: format!("alg {alg}, signature does not verify") }],
+                vec![Evidence { source: source.to_owned().into(), fact: format!("alg {alg}, signature does not verify").into() }],
                 vec![fix(Effort::Easy, "Sign in again.", Some(Action::SignIn)), fix(Effort::Medium, "Developer: check the token comes from the issuer whose keys the API uses (environment, tenant).", None)],
                 "https://www.rfc-editor.org/rfc/rfc7515#section-5.2",
             )
@@ -120,7 +120,7 @@ pub fn finding(verdict: &Verdict, source: &str) -> Option<Finding> {
                     "The token's kid \"{kid}\" is not in the JWKS ({}): the provider rotated its keys (and the API caches the old set, or the token predates the rotation), or the token comes from another issuer or environment.",
                     if known.is_empty() { "no kid there".to_owned() } else { format!("kids: {}", known.join(", ")) }
                 ),
-                vec![Evidence { source: source.into(), fact: format!("kid {kid} not among the keys") }],
+                vec![Evidence { source: source.to_owned().into(), fact: format!("kid {kid} not among the keys").into() }],
                 vec![fix(Effort::Easy, "Sign in again.", Some(Action::SignIn)), fix(Effort::Medium, "Server: refresh the JWKS when a kid is unknown (RFC 7517 §4.5), and check the issuer and environment.", None)],
                 "https://www.rfc-editor.org/rfc/rfc7517#section-4.5",
             )
@@ -131,9 +131,9 @@ pub fn finding(verdict: &Verdict, source: &str) -> Option<Finding> {
         code,
         likelihood: Likelihood::High,
         score,
-        title,
-        explanation,
-        detail,
+        title: title.into(),
+        explanation: explanation.into(),
+        detail: detail.into(),
         evidence,
         fixes,
         spec,

@@ -135,8 +135,13 @@ export interface Brief {
   id: number; method: string; url: string; status: number; isAuthFailure: boolean;
   challengeHeader: "WWW-Authenticate" | "Proxy-Authenticate";
   challenges: ChallengeList; resolvesPrevious: boolean;
-  findingCount: number; top: Finding | null;
+  findingCount: number;
+  /** The best finding's code, likelihood and title; the whole finding from observeWebRequest. */
+  top: Cause | null;
 }
+export interface Cause { code: string; likelihood: Likelihood; title: string }
+/** The background's brief: the best finding whole, for the tab's summary. */
+export interface WebRequestBrief extends Brief { top: Finding | null }
 export interface EntryReport { index: number; method: string; url: string; status: number; findings: Finding[]; started?: string }
 export interface HarReport {
   entries: EntryReport[];
@@ -367,24 +372,29 @@ impl Inspector {
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] text: JsValue,
     ) -> Result<JsValue, JsError> {
         let exchange = Exchange::from_har(har_entry_json(&text)?);
-        self.observe(&exchange)
+        self.observe(&exchange, false)
     }
 
     /// [`Inspector::observe_har_entry_json`] for a joined webRequest exchange (the
     /// background's call).
-    #[wasm_bindgen(js_name = observeWebRequest, unchecked_return_type = "Brief")]
+    #[wasm_bindgen(js_name = observeWebRequest, unchecked_return_type = "WebRequestBrief")]
     pub fn observe_web_request(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "WebRequestLike")] details: JsValue,
     ) -> Result<JsValue, JsError> {
         let exchange = Exchange::from_web_request(web_request(&details)?);
-        self.observe(&exchange)
+        self.observe(&exchange, true)
     }
 
-    fn observe(&mut self, exchange: &Exchange) -> Result<JsValue, JsError> {
+    /// `whole`: the brief's top finding whole, not only its cause.
+    fn observe(&mut self, exchange: &Exchange, whole: bool) -> Result<JsValue, JsError> {
         let id = self.details.next_id();
         let annotation = annotate_in(exchange, &mut self.session);
-        let brief = to_js(&annotation.brief(id));
+        let brief = if whole {
+            to_js(&annotation.brief_whole(id))
+        } else {
+            to_js(&annotation.brief(id))
+        };
         self.details.keep(annotation);
         brief
     }

@@ -51,13 +51,17 @@ fn the_annotation_read_back_is_the_one_observed() {
             brief["findingCount"],
             json["findings"].as_array().map_or(0, Vec::len)
         );
-        assert_eq!(
-            brief["top"],
-            json["findings"]
-                .get(0)
-                .cloned()
-                .unwrap_or(serde_json::Value::Null)
-        );
+        // The brief names the top finding; the whole one is the background's.
+        let top = json["findings"]
+            .get(0)
+            .cloned()
+            .unwrap_or(serde_json::Value::Null);
+        for field in ["code", "likelihood", "title"] {
+            assert_eq!(brief["top"][field], top[field], "top {field}");
+        }
+        assert!(brief["top"].get("explanation").is_none());
+        let whole = serde_json::to_value(annotation.brief_whole(id)).expect("brief");
+        assert_eq!(whole["top"], top);
         for field in [
             "method",
             "url",

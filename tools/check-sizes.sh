@@ -6,7 +6,7 @@
 #   - its budget, the target: the engine (the Wasm module the background, popup and panel
 #     load, after wasm-opt) at most 250 KB; each store zip in dist/ at most 500 KB. A file
 #     over its budget is reported, with how far over, but does not fail the run: the
-#     engine is 492 KB today, and halving it is open work (docs/performance.md, "Wasm
+#     engine is 522 KB today, and halving it is open work (docs/performance.md, "Wasm
 #     module size", says where the bytes go and what would cut them);
 #   - its ceiling, a ratchet: today's size and a little headroom. Growing past it fails
 #     the run, so nothing makes the module bigger unnoticed; lower the ceiling when a
@@ -38,7 +38,7 @@ check() {
   fi
 }
 
-check pkg/authlens_engine_bg.wasm 250 520 "the engine: background, popup, panel"
+check pkg/authlens_engine_bg.wasm 250 530 "the engine: background, popup, panel"
 check dist/authlens-chrome.zip 500 680 "Chrome Web Store package"
 check dist/authlens-firefox.zip 500 680 "AMO package"
 # Not budgeted, printed for the record: the module with the HAR tools, loaded on demand.

@@ -71,7 +71,7 @@ fn enrich_invalid_client(findings: &mut [Finding], observed: &Observed) {
     let list = observed.advertised_auth_methods.join(", ");
     f.evidence.push(crate::finding::Evidence {
         source: "discovery token_endpoint_auth_methods_supported".into(),
-        fact: list.clone(),
+        fact: list.clone().into(),
     });
     if let Some(method) = observed.client_auth {
         let name = match method {
@@ -81,7 +81,7 @@ fn enrich_invalid_client(findings: &mut [Finding], observed: &Observed) {
         let offered = observed.advertised_auth_methods.iter().any(|m| {
             m == name || (method == ClientAuthMethod::PrivateKeyJwt && m == "client_secret_jwt")
         });
-        f.detail.push_str(&if offered {
+        f.detail.to_mut().push_str(&if offered {
             format!(" The server advertises {list}, which includes the method used: the credentials themselves were refused.")
         } else {
             format!(" The server advertises {list}; the client used {}, which it does not offer.", method.name())
@@ -316,7 +316,7 @@ fn pkce(
     challenge: &str,
     computed: Option<(&str, &str)>,
 ) -> Draft {
-    let mut d = draft("oauth.pkce_failed", Likelihood::High, 95, "https://www.rfc-editor.org/rfc/rfc7636#section-4.6", title)
+    let mut d = draft("oauth.pkce_failed", Likelihood::High, 95, "https://www.rfc-editor.org/rfc/rfc7636#section-4.6", title.to_owned())
         .explain(
             "The app's sign-in failed a security check between its two halves. This is a bug in the app. Signing in again may help.",
             detail,
@@ -335,7 +335,7 @@ fn pkce(
 }
 
 fn refresh(title: &str, why: &str, earlier: (String, String), here: String) -> Draft {
-    draft("oauth.invalid_grant", Likelihood::High, 92, "https://www.rfc-editor.org/rfc/rfc6749#section-6", title)
+    draft("oauth.invalid_grant", Likelihood::High, 92, "https://www.rfc-editor.org/rfc/rfc6749#section-6", title.to_owned())
         .explain("Your sign-in could not be renewed. Sign in again.", why.to_owned())
         .evidence(earlier.0, earlier.1)
         .evidence("token endpoint", here)

@@ -39,7 +39,7 @@ use crate::cookie_store::RequestCookies;
 use crate::credentials::{parse as parse_credentials, Credentials};
 use crate::date;
 use crate::exchange::Exchange;
-use crate::finding::{rank, Action, Effort, Evidence, Finding, Fix, Likelihood};
+use crate::finding::{rank, Action, Effort, Evidence, Finding, Fix, Likelihood, Text};
 use crate::schemes::{view, SchemeView};
 use crate::status;
 use crate::target::Target;
@@ -314,15 +314,15 @@ pub(crate) fn draft(
     likelihood: Likelihood,
     score: u32,
     spec: &'static str,
-    title: impl Into<String>,
+    title: impl Into<Text>,
 ) -> Draft {
     Draft(Finding {
         code,
         likelihood,
         score,
         title: title.into(),
-        explanation: String::new(),
-        detail: String::new(),
+        explanation: Text::Borrowed(""),
+        detail: Text::Borrowed(""),
         evidence: Vec::new(),
         fixes: Vec::new(),
         spec,
@@ -332,13 +332,13 @@ pub(crate) fn draft(
 
 impl Draft {
     /// Plain words for end users, and the precise version for developers.
-    pub(crate) fn explain(mut self, user: impl Into<String>, developer: impl Into<String>) -> Self {
+    pub(crate) fn explain(mut self, user: impl Into<Text>, developer: impl Into<Text>) -> Self {
         self.0.explanation = user.into();
         self.0.detail = developer.into();
         self
     }
 
-    pub(crate) fn evidence(mut self, source: impl Into<String>, fact: impl Into<String>) -> Self {
+    pub(crate) fn evidence(mut self, source: impl Into<Text>, fact: impl Into<Text>) -> Self {
         self.0.evidence.push(Evidence {
             source: source.into(),
             fact: fact.into(),
@@ -349,7 +349,7 @@ impl Draft {
     pub(crate) fn fix(
         mut self,
         effort: Effort,
-        text: impl Into<String>,
+        text: impl Into<Text>,
         action: Option<Action>,
     ) -> Self {
         self.0.fixes.push(Fix {

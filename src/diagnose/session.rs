@@ -1306,7 +1306,7 @@ mod tests {
         let titles: Vec<&str> = found
             .iter()
             .filter(|f| f.code == "session.cookie_not_sent")
-            .map(|f| f.title.as_str())
+            .map(|f| f.title.as_ref())
             .collect();
         assert!(
             titles
