@@ -157,7 +157,7 @@ export interface HarEntryLike {
   startedDateTime?: string;
   _resourceType?: string;
   request: { method: string; url: string; headers: HeaderLike[]; postData?: { mimeType?: string; text?: string } };
-  response: { status: number; headers: HeaderLike[]; redirectURL?: string; content?: { mimeType?: string; text?: string; encoding?: string } };
+  response: { status: number; headers: HeaderLike[]; redirectURL?: string; content?: { size?: number; mimeType?: string; text?: string; encoding?: string } };
 }
 export interface WebRequestLike {
   method: string; url: string; statusCode: number;

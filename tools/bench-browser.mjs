@@ -34,6 +34,7 @@ rmSync(page, { recursive: true, force: true });
 mkdirSync(join(page, 'pkg'), { recursive: true });
 mkdirSync(join(page, 'peers'), { recursive: true });
 for (const file of ['index.html', 'bench.js']) copyFileSync(join(root, 'tools', 'bench-page', file), join(page, file));
+copyFileSync(join(root, 'extension', 'shared', 'entry.js'), join(page, 'entry.js'));
 // Both modules (tools/build.sh): the engine for annotate (the panel's), the HAR tools for triage.
 for (const file of ['authlens_engine.js', 'authlens_engine_bg.wasm', 'authlens.js', 'authlens_bg.wasm']) {
   const built = join(root, 'pkg', file);

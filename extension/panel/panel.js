@@ -12,6 +12,7 @@
 import './theme.js';
 import { api, getHar, isFirefox } from '../shared/browser.js';
 import { loadEngine, loadHarTools } from '../shared/core.js';
+import { entryBytes } from '../shared/entry.js';
 import { localize, t } from '../shared/i18n.js';
 import { el, setTranslator } from '../shared/view.js';
 import { Actions, actionsFor, copiesFor } from './actions.js';
@@ -36,11 +37,6 @@ const settings = await loadSettings();
  * retry storm) can be made. It keeps the full annotations of as many requests as the
  * list does; the list holds only each one's brief. */
 const inspector = new core.Inspector(undefined, settings.maxRows);
-const encoder = new TextEncoder();
-/** An entry as the UTF-8 bytes of its JSON text: the core reads only what it needs from
- * them, instead of walking the object across the boundary (issue #17), and bytes go in
- * with one copy, where wasm-bindgen copies a string one character at a time. */
-const entryBytes = (/** @type {object} */ entry) => encoder.encode(JSON.stringify(entry));
 inspector.setClockSkewTolerance(settings.toleranceSeconds);
 const model = new Model(
   settings.maxRows,
@@ -315,7 +311,8 @@ function refreshNow() {
 
 /** @type {Capture} */
 const capture = new Capture(
-  // The core answers with a brief, and keeps the full annotation until it is asked for.
+  // The entry's fields the core reads, as bytes (shared/entry.js). The core answers with a
+  // brief, and keeps the full annotation until it is asked for.
   (entry) => model.add(entry, inspector.observeHarEntryJson(entryBytes(entry))),
   () => refresh(),
   (error) => {

@@ -10,6 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { Model } from '../../extension/panel/model.js';
+import { entryBytes } from '../../extension/shared/entry.js';
 
 const pkg = new URL('../../pkg/', import.meta.url);
 const engine = await import(new URL('authlens_engine.js', pkg).href);
@@ -25,8 +26,9 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.har')).sort()) {
 /** @param {number} maxRows @param {number} details */
 function panel(maxRows, details) {
   const inspector = new engine.Inspector(undefined, details);
-  const model = new Model(maxRows, (rec) => inspector.annotation(rec.brief.id, JSON.stringify(rec.entry)) ?? engine.annotateHarEntry(rec.entry));
-  return { inspector, model, add: (/** @type {any} */ entry) => model.add(entry, inspector.observeHarEntryJson(JSON.stringify(entry))) };
+  // As the panel calls them (extension/panel/panel.js).
+  const model = new Model(maxRows, (rec) => inspector.annotation(rec.brief.id, entryBytes(rec.entry)) ?? engine.annotateHarEntry(rec.entry));
+  return { inspector, model, add: (/** @type {any} */ entry) => model.add(entry, inspector.observeHarEntryJson(entryBytes(entry))) };
 }
 
 /** @param {Model} model */

@@ -25,6 +25,7 @@ import initEngine, * as engine from './pkg/authlens_engine.js';
 import init, * as core from './pkg/authlens.js';
 import { jwtDecode } from './peers/jwt-decode.js';
 import authHeader from './peers/auth-header.js';
+import { entryBytes } from './entry.js';
 
 await initEngine({ module_or_path: new URL('./pkg/authlens_engine_bg.wasm', import.meta.url) });
 await init({ module_or_path: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
@@ -95,9 +96,9 @@ const inspector = new engine.Inspector();
 const jsonInspector = new engine.Inspector();
 // The panel's inspector keeps as many full annotations as its list keeps rows (20,000).
 const briefInspector = new engine.Inspector(undefined, 20_000);
-// The panel's way in: the entry's JSON text as UTF-8 bytes (extension/panel/panel.js).
-const encoder = new TextEncoder();
-const bytes = (/** @type {any} */ e) => encoder.encode(JSON.stringify(e));
+// The panel's way in: the JSON text of the entry's fields the core reads, as UTF-8 bytes
+// (extension/shared/entry.js, as extension/panel/panel.js calls it).
+const bytes = entryBytes;
 // Every way in runs for a while before any is timed: V8 compiles the module's hot
 // functions again, optimised, in the background, and the first one timed would pay for it.
 for (const work of [
