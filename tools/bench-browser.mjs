@@ -145,6 +145,11 @@ try {
   // 1 and 2: the bench page.
   if (!PANEL_ONLY) await phase('bench page (annotate, triage)', PHASE_SECONDS, async () => {
     const tab = await chromium.browser.newPage();
+    // The page's own errors, so that a failed phase says why.
+    tab.on('pageerror', (error) => process.stderr.write(`bench-browser: the bench page: ${error}\n`));
+    tab.on('console', (message) => {
+      if (message.type() === 'error') process.stderr.write(`bench-browser: the bench page: ${message.text()}\n`);
+    });
     await tab.goto(new URL('/help/index.html', lab.url).href);
     const handle = await tab.waitForFunction(
       () => /** @type {any} */ (window).benchResults ?? /** @type {any} */ (window).benchError,

@@ -98,11 +98,10 @@ const jsonInspector = new engine.Inspector();
 const briefInspector = new engine.Inspector(undefined, 20_000);
 // The panel's way in: the JSON text of the entry's fields the core reads, as UTF-8 bytes
 // (extension/shared/entry.js, as extension/panel/panel.js calls it).
-const bytes = entryBytes;
 // Every way in runs for a while before any is timed: V8 compiles the module's hot
 // functions again, optimised, in the background, and the first one timed would pay for it.
 for (const work of [
-  (/** @type {any} */ e) => briefInspector.observeHarEntryJson(bytes(e)),
+  (/** @type {any} */ e) => briefInspector.observeHarEntryJson(entryBytes(e)),
   (/** @type {any} */ e) => inspector.annotateHarEntry(e),
   (/** @type {any} */ e) => jsonInspector.annotateHarEntryJson(JSON.stringify(e)),
   peers,
@@ -113,8 +112,8 @@ for (const work of [
 results.annotate = {
   entries: entries.length,
   failing: failing.length,
-  wasmBriefAll: perItem(entries, (e) => briefInspector.observeHarEntryJson(bytes(e))).micros,
-  wasmBriefFailing: perItem(failing, (e) => briefInspector.observeHarEntryJson(bytes(e))).micros,
+  wasmBriefAll: perItem(entries, (e) => briefInspector.observeHarEntryJson(entryBytes(e))).micros,
+  wasmBriefFailing: perItem(failing, (e) => briefInspector.observeHarEntryJson(entryBytes(e))).micros,
   wasmAll: perItem(entries, (e) => inspector.annotateHarEntry(e)).micros,
   wasmFailing: perItem(failing, (e) => inspector.annotateHarEntry(e)).micros,
   wasmJsonAll: perItem(entries, (e) => jsonInspector.annotateHarEntryJson(JSON.stringify(e))).micros,
@@ -124,9 +123,9 @@ results.annotate = {
 };
 
 // Selecting a row: the full annotation of a request observed just now (still kept).
-const opened = failing.map((/** @type {any} */ e) => ({ id: briefInspector.observeHarEntryJson(bytes(e)).id, e }));
+const opened = failing.map((/** @type {any} */ e) => ({ id: briefInspector.observeHarEntryJson(entryBytes(e)).id, e }));
 /** @type {any} */ (results.annotate).wasmOpen = perItem(opened, ({ id, e }) => {
-  const annotation = briefInspector.annotation(id, bytes(e));
+  const annotation = briefInspector.annotation(id, entryBytes(e));
   if (!annotation) throw new Error(`request ${id} is no longer kept`);
   return annotation;
 }).micros;
