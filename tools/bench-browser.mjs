@@ -434,7 +434,7 @@ const a = report.annotate;
 if (a) {
   const peers = 'jwt-decode + auth-header';
   if (a.wasmBriefAll !== undefined) {
-    row(`the panel's call per entry (observeHarEntryJson: JSON text in, a brief out), all ${a.entries}`, a.wasmBriefAll, 'µs', '≤ 20 µs, ≤ 1x', peers, a.peersAll);
+    row(`the panel's call per entry (observeHarEntryJson: the entry's fields as JSON bytes in, a brief out), all ${a.entries}`, a.wasmBriefAll, 'µs', '≤ 20 µs, ≤ 1x', peers, a.peersAll);
     row(`the panel's call per entry, ${a.failing} failing`, a.wasmBriefFailing, 'µs', '≤ 20 µs, ≤ 1x', peers, a.peersFailing);
     row(`a failing request's full annotation read back (Inspector.annotation, on selection)`, a.wasmOpen, 'µs', '');
   }
