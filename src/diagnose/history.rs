@@ -247,13 +247,17 @@ impl<'a> Picks<'a, '_> {
     }
 }
 
-impl<'a> Iterator for Picks<'a, '_> {
-    type Item = &'a Summary;
-    fn next(&mut self) -> Option<&'a Summary> {
+impl<'a> Picks<'a, '_> {
+    /// The next wanted summary from the front, or from the back.
+    fn step(&mut self, from_back: bool) -> Option<&'a Summary> {
         loop {
             let candidate = match &mut self.source {
                 Source::Indexed(seqs) => {
-                    let seq = *seqs.next()?;
+                    let seq = *if from_back {
+                        seqs.next_back()
+                    } else {
+                        seqs.next()
+                    }?;
                     // A position the slice does not hold (the index is ahead of the
                     // summaries given) is skipped, never a panic.
                     match self.at(seq) {
@@ -261,7 +265,13 @@ impl<'a> Iterator for Picks<'a, '_> {
                         None => continue,
                     }
                 }
-                Source::Scan(iter) => iter.next()?,
+                Source::Scan(iter) => {
+                    if from_back {
+                        iter.next_back()
+                    } else {
+                        iter.next()
+                    }?
+                }
             };
             if self.matches(candidate) {
                 return Some(candidate);
@@ -270,22 +280,15 @@ impl<'a> Iterator for Picks<'a, '_> {
     }
 }
 
+impl<'a> Iterator for Picks<'a, '_> {
+    type Item = &'a Summary;
+    fn next(&mut self) -> Option<&'a Summary> {
+        self.step(false)
+    }
+}
+
 impl<'a> DoubleEndedIterator for Picks<'a, '_> {
     fn next_back(&mut self) -> Option<&'a Summary> {
-        loop {
-            let candidate = match &mut self.source {
-                Source::Indexed(seqs) => {
-                    let seq = *seqs.next_back()?;
-                    match self.at(seq) {
-                        Some(s) => s,
-                        None => continue,
-                    }
-                }
-                Source::Scan(iter) => iter.next_back()?,
-            };
-            if self.matches(candidate) {
-                return Some(candidate);
-            }
-        }
+        self.step(true)
     }
 }
