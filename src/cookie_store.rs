@@ -85,7 +85,8 @@
 //!   Per request the cost is one lookup plus the cookies of the request's site.
 //! - **Values.** The jar keeps a 64-bit fingerprint of each value (to tell "the same
 //!   value" when comparing sent and expected) and its masked form ([`crate::secret`]);
-//!   the value itself only when built with `keep_values` (the CLI's `--reveal`).
+//!   the value itself only when built with `keep_values` (the CLI's `--reveal`), and
+//!   neither in a diagnosis session's jar ([`CookieJar::names_only`]).
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::collections::HashMap;
@@ -546,6 +547,9 @@ pub struct CookieJar {
     index: usize,
     browser: Browser,
     keep_values: bool,
+    /// No values at all in verdicts (names, fingerprints and reasons only): a session's
+    /// jar, whose verdicts are read for findings, which never show a cookie's value.
+    names_only: bool,
     /// The schemeful site of the last top-level navigation.
     top_level: Option<Site>,
 }
@@ -557,6 +561,16 @@ impl CookieJar {
         Self {
             browser,
             keep_values,
+            ..Self::default()
+        }
+    }
+
+    /// A jar whose verdicts carry no cookie values, masked or not: what a diagnosis
+    /// session needs. Masking every value a request sent, healthy requests included, was
+    /// a third of the jar's time in `authlens diagnose` (docs/performance.md).
+    pub fn names_only() -> Self {
+        Self {
+            names_only: true,
             ..Self::default()
         }
     }
@@ -912,7 +926,9 @@ impl CookieJar {
     }
 
     fn show(&self, value: &str) -> String {
-        if self.keep_values {
+        if self.names_only {
+            String::new()
+        } else if self.keep_values {
             value.to_owned()
         } else {
             secret::mask(value)
@@ -1741,6 +1757,36 @@ mod tests {
         )))
         .unwrap_or_default();
         assert!(!json.contains("31d4d96e407aad42"), "{json}");
+    }
+
+    /// A session's jar judges as the CLI's does, and carries no value at all.
+    #[test]
+    fn a_names_only_jar_gives_the_same_verdict_without_values() {
+        let mut masked = jar();
+        let mut bare = CookieJar::names_only();
+        for j in [&mut masked, &mut bare] {
+            j.observe(&set(
+                "https://api.example/",
+                &["sid=31d4d96e407aad42; Path=/"],
+            ));
+        }
+        let request = ex(
+            "https://api.example/x",
+            1,
+            &[("Cookie", "sid=other-value-7f3a; theme=dark")],
+            &[],
+        );
+        let (a, b) = (masked.observe(&request), bare.observe(&request));
+        assert_eq!(a.names(), b.names());
+        assert_eq!(a.withheld, b.withheld);
+        assert!(a.sent.iter().flatten().any(|c| !c.value.is_empty()));
+        assert!(b
+            .sent
+            .iter()
+            .flatten()
+            .chain(&b.expected)
+            .all(|c| c.value.is_empty()));
+        assert_eq!(b.sent.as_ref().map(Vec::len), Some(2));
     }
 
     /// Chromium refuses `SameSite=None` without `Secure` (Firefox keeps it, above); lines

@@ -101,7 +101,7 @@ impl Session {
             summaries: VecDeque::new(),
             capacity: capacity.max(1),
             tolerance: Tolerance::default(),
-            jar: CookieJar::default(),
+            jar: CookieJar::names_only(),
             flows: Flows::default(),
             first_seq: 0,
             index: Some(Index::default()),
