@@ -420,20 +420,38 @@ fn is_public_suffix(domain: &str) -> bool {
 }
 
 /// The approximate registrable domain ("eTLD+1") of a lower-case host.
+///
+/// Every request asks this of its host (and of its `Origin` or `Referer`), so a host of
+/// well-formed labels is answered by slicing it: with two labels it is its own registrable
+/// domain, and only a longer one is looked up among the multi-label suffixes.
 pub fn registrable_domain(host: &str) -> String {
     let host = host.trim_end_matches('.');
     if is_ip(host) || !host.contains('.') {
         return host.to_owned();
     }
-    // The longest known suffix the host ends with, plus one label.
-    let labels_of_suffix = MULTI_LABEL_SUFFIXES
-        .iter()
-        .filter(|s| host.len() > s.len() && host.ends_with(*s))
-        .filter(|s| host.as_bytes().get(host.len() - s.len() - 1) == Some(&b'.'))
-        .map(|s| s.split('.').count())
-        .max()
-        .unwrap_or(1);
+    let dots = memchr::memchr_iter(b'.', host.as_bytes()).count();
+    // The longest known suffix the host ends with, plus one label. A suffix is shorter
+    // than the host by a label, so a host of two labels has none.
+    let labels_of_suffix = if dots < 2 {
+        1
+    } else {
+        MULTI_LABEL_SUFFIXES
+            .iter()
+            .filter(|s| host.len() > s.len() && host.ends_with(*s))
+            .filter(|s| host.as_bytes().get(host.len() - s.len() - 1) == Some(&b'.'))
+            .map(|s| s.split('.').count())
+            .max()
+            .unwrap_or(1)
+    };
     let take = labels_of_suffix + 1;
+    if !host.starts_with('.') && !host.contains("..") {
+        // No empty label: the last `take` labels are the text after the take-th dot from
+        // the end, or the whole host.
+        return match memchr::memrchr_iter(b'.', host.as_bytes()).nth(take - 1) {
+            Some(dot) => host[dot + 1..].to_owned(),
+            None => host.to_owned(),
+        };
+    }
     let labels: Vec<&str> = host.rsplit('.').take(take).collect();
     let mut out: Vec<&str> = labels.into_iter().rev().collect();
     out.retain(|l| !l.is_empty());
@@ -1329,6 +1347,14 @@ mod tests {
         assert_eq!(reason_of(&r, "a"), Some(Reason::Domain));
         assert_eq!(reason_of(&r, "b"), Some(Reason::Domain));
         assert_eq!(registrable_domain("a.b.example.co.uk"), "example.co.uk");
+        // Empty labels are dropped, as before the sliced fast path.
+        assert_eq!(registrable_domain("a..example.com"), "example.com");
+        assert_eq!(registrable_domain(".example.com"), "example.com");
+        assert_eq!(registrable_domain("x..com"), "com");
+        assert_eq!(registrable_domain("example.com."), "example.com");
+        assert_eq!(registrable_domain("co.uk"), "co.uk");
+        assert_eq!(registrable_domain("a.co.uk"), "a.co.uk");
+        assert_eq!(registrable_domain("127.0.0.1"), "127.0.0.1");
         assert_eq!(registrable_domain("me.github.io"), "me.github.io");
         assert_eq!(registrable_domain("www.abc.de"), "abc.de");
         assert_eq!(registrable_domain("localhost"), "localhost");
@@ -1757,6 +1783,33 @@ mod tests {
         )))
         .unwrap_or_default();
         assert!(!json.contains("31d4d96e407aad42"), "{json}");
+    }
+
+    // The sliced fast path of `registrable_domain` answers as the label walk it replaced.
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn registrable_domain_is_the_label_walk(host in "[a-c.]{0,5}(\\.(co\\.uk|github\\.io|com|uk))?\\.?") {
+            let walked = {
+                let host = host.trim_end_matches('.');
+                if is_ip(host) || !host.contains('.') {
+                    host.to_owned()
+                } else {
+                    let labels_of_suffix = MULTI_LABEL_SUFFIXES
+                        .iter()
+                        .filter(|s| host.len() > s.len() && host.ends_with(*s))
+                        .filter(|s| host.as_bytes().get(host.len() - s.len() - 1) == Some(&b'.'))
+                        .map(|s| s.split('.').count())
+                        .max()
+                        .unwrap_or(1);
+                    let labels: Vec<&str> = host.rsplit('.').take(labels_of_suffix + 1).collect();
+                    let mut out: Vec<&str> = labels.into_iter().rev().collect();
+                    out.retain(|l| !l.is_empty());
+                    out.join(".")
+                }
+            };
+            proptest::prop_assert_eq!(registrable_domain(&host), walked);
+        }
     }
 
     /// A session's jar judges as the CLI's does, and carries no value at all.
