@@ -429,28 +429,22 @@ pub fn registrable_domain(host: &str) -> String {
     if is_ip(host) || !host.contains('.') {
         return host.to_owned();
     }
-    let dots = memchr::memchr_iter(b'.', host.as_bytes()).count();
-    // The longest known suffix the host ends with, plus one label. A suffix is shorter
-    // than the host by a label, so a host of two labels has none.
-    let labels_of_suffix = if dots < 2 {
-        1
-    } else {
-        MULTI_LABEL_SUFFIXES
-            .iter()
-            .filter(|s| host.len() > s.len() && host.ends_with(*s))
-            .filter(|s| host.as_bytes().get(host.len() - s.len() - 1) == Some(&b'.'))
-            .map(|s| s.split('.').count())
-            .max()
-            .unwrap_or(1)
+    // The host's last `k` labels, when it has more than `k`.
+    let last_labels = |k: usize| {
+        memchr::memrchr_iter(b'.', host.as_bytes())
+            .nth(k - 1)
+            .map(|dot| &host[dot + 1..])
     };
+    // The longest known suffix the host ends with (the suffixes have two or three
+    // labels), plus one label. Compared whole, not with `ends_with` on each of them.
+    let labels_of_suffix = [3, 2]
+        .into_iter()
+        .find(|&k| last_labels(k).is_some_and(|s| MULTI_LABEL_SUFFIXES.contains(&s)))
+        .unwrap_or(1);
     let take = labels_of_suffix + 1;
     if !host.starts_with('.') && !host.contains("..") {
-        // No empty label: the last `take` labels are the text after the take-th dot from
-        // the end, or the whole host.
-        return match memchr::memrchr_iter(b'.', host.as_bytes()).nth(take - 1) {
-            Some(dot) => host[dot + 1..].to_owned(),
-            None => host.to_owned(),
-        };
+        // No empty label: the last `take` labels, or the whole host.
+        return last_labels(take).unwrap_or(host).to_owned();
     }
     let labels: Vec<&str> = host.rsplit('.').take(take).collect();
     let mut out: Vec<&str> = labels.into_iter().rev().collect();
@@ -1355,6 +1349,10 @@ mod tests {
         assert_eq!(registrable_domain("co.uk"), "co.uk");
         assert_eq!(registrable_domain("a.co.uk"), "a.co.uk");
         assert_eq!(registrable_domain("127.0.0.1"), "127.0.0.1");
+        // registrable_domain looks suffixes up by their last two or three labels.
+        assert!(MULTI_LABEL_SUFFIXES
+            .iter()
+            .all(|s| matches!(s.split('.').count(), 2 | 3)));
         assert_eq!(registrable_domain("me.github.io"), "me.github.io");
         assert_eq!(registrable_domain("www.abc.de"), "abc.de");
         assert_eq!(registrable_domain("localhost"), "localhost");
@@ -1789,7 +1787,7 @@ mod tests {
     #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         #[test]
-        fn registrable_domain_is_the_label_walk(host in "[a-c.]{0,5}(\\.(co\\.uk|github\\.io|com|uk))?\\.?") {
+        fn registrable_domain_is_the_label_walk(host in "[a-c.]{0,5}(\\.(co\\.uk|github\\.io|s3\\.amazonaws\\.com|amazonaws\\.com|com|uk))?\\.?") {
             let walked = {
                 let host = host.trim_end_matches('.');
                 if is_ip(host) || !host.contains('.') {
