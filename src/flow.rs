@@ -641,6 +641,10 @@ impl Flows {
     }
 
     fn endpoint_kind(&self, url: &str) -> Option<StepKind> {
+        // Every request asks; most sessions never fetch a discovery document.
+        if self.metadata.is_empty() {
+            return None;
+        }
         let base = base_of(url);
         let is = |e: &Option<String>| e.as_deref().map(base_of).as_deref() == Some(base.as_str());
         let m = self.metadata.iter().rev().find(|m| {
