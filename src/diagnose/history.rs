@@ -14,6 +14,7 @@
 //! scanning; `tests/session_index.rs` compares the two on every recorded HAR.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use crate::exchange::Exchange;
@@ -25,12 +26,33 @@ fn request_key(method: &str, url: &str) -> u64 {
     fingerprint(url) ^ fingerprint(method).rotate_left(17)
 }
 
+/// The index's keys are fingerprints already (`session::fingerprint`, mixed like FNV-1a):
+/// hashing them again with SipHash would only cost time, on every exchange.
+#[derive(Debug, Default, Clone, Copy)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type ByKey = HashMap<u64, VecDeque<u64>, BuildHasherDefault<Prehashed>>;
+
 /// Positions (sequence numbers) of a session's summaries, by what the detectors look for.
 /// Every list is in session order, and holds only summaries the session still keeps.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
-    by_request: HashMap<u64, VecDeque<u64>>,
-    by_token: HashMap<u64, VecDeque<u64>>,
+    by_request: ByKey,
+    by_token: ByKey,
     token_requests: VecDeque<u64>,
     setting_cookies: VecDeque<u64>,
 }
@@ -73,7 +95,7 @@ impl Index {
     /// Removes the oldest summary, `seq`, as the session lets it go. It is the first of
     /// every list it is in.
     pub fn remove_oldest(&mut self, seq: u64, s: &Summary) {
-        fn pop(map: &mut HashMap<u64, VecDeque<u64>>, key: u64, seq: u64) {
+        fn pop(map: &mut ByKey, key: u64, seq: u64) {
             if let Some(list) = map.get_mut(&key) {
                 if list.front() == Some(&seq) {
                     list.pop_front();
